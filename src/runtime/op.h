@@ -1,0 +1,90 @@
+// The runtime's op interface. An Op is built once per node at session creation: its
+// constructor reads and validates attributes (recording any error in init_status_), and
+// Run() only computes. Pattern from onnxruntime's OpKernel and TF Lite's Prepare/Eval.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/tensor.h"
+#include "ir/graph.h"
+
+namespace ferry::runtime {
+
+class Session;
+
+// What an op sees of its node when it is built.
+class NodeInfo {
+ public:
+  NodeInfo(const ir::Node& node, int64_t opset, int num_threads)
+      : node_(node), opset_(opset), num_threads_(num_threads) {}
+  const ir::Node& node() const { return node_; }
+  int64_t opset() const { return opset_; }
+  int num_threads() const { return num_threads_; }
+  int num_inputs() const { return node_.num_inputs(); }
+  int num_outputs() const { return node_.num_outputs(); }
+  bool has_input(int i) const { return node_.input(i) != nullptr; }
+  // Input i when its value is known before running (initializer or folded), else nullptr.
+  const Tensor* constant_input(int i) const {
+    const ir::Value* v = node_.input(i);
+    return v && v->is_constant() ? &v->constant() : nullptr;
+  }
+  // "Conv 'conv_3'" for messages.
+  std::string Describe() const { return node_.Describe(); }
+  // Builds "Conv 'conv_3': <msg>" as kInvalidArgument.
+  Status Error(const std::string& msg) const { return InvalidArgument(Describe() + ": " + msg); }
+
+ private:
+  const ir::Node& node_;
+  int64_t opset_;
+  int num_threads_;
+};
+
+// Inputs and outputs of one execution of one node.
+class OpContext {
+ public:
+  OpContext(const ir::Node& node, std::vector<const Tensor*> inputs, std::vector<Tensor>* outputs,
+            int num_threads, const Session* session)
+      : node_(node), inputs_(std::move(inputs)), outputs_(outputs),
+        num_threads_(num_threads), session_(session) {}
+
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  // nullptr when the optional input is omitted (or i is past the end).
+  const Tensor* input(int i) const {
+    return i < static_cast<int>(inputs_.size()) ? inputs_[i] : nullptr;
+  }
+  bool has_input(int i) const { return input(i) != nullptr; }
+  int num_outputs() const { return static_cast<int>(outputs_->size()); }
+  // Allocates output i; checks the shape against the memory cap before allocating.
+  StatusOr<Tensor*> Output(int i, DataType dtype, Shape shape);
+  // Sets output i to an existing tensor (Identity, Reshape and friends share buffers).
+  void SetOutput(int i, Tensor t) { (*outputs_)[i] = std::move(t); }
+  int num_threads() const { return num_threads_; }
+  const ir::Node& node() const { return node_; }
+  const Session* session() const { return session_; }
+  Status Error(const std::string& msg) const {
+    return InvalidArgument(node_.Describe() + ": " + msg);
+  }
+
+ private:
+  const ir::Node& node_;
+  std::vector<const Tensor*> inputs_;
+  std::vector<Tensor>* outputs_;
+  int num_threads_;
+  const Session* session_;
+};
+
+class Op {
+ public:
+  virtual ~Op() = default;
+  virtual Status Run(OpContext& ctx) const = 0;
+  // Set by a constructor that found a bad attribute; checked once by the session.
+  const Status& init_status() const { return init_status_; }
+
+ protected:
+  Status init_status_;
+};
+
+}  // namespace ferry::runtime

@@ -1,0 +1,76 @@
+// Session: executes an IR graph against one op set. Built once (every node gets its Op,
+// every unsupported op is reported together), run many times with concrete inputs.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+#include "core/tensor.h"
+#include "ir/graph.h"
+#include "runtime/op.h"
+#include "runtime/opset.h"
+
+namespace ferry::runtime {
+
+struct SessionOptions {
+  // 0: FERRY_NUM_THREADS from the environment, else the number of cores.
+  int num_threads = 0;
+};
+
+// Resolves SessionOptions::num_threads.
+int ResolveNumThreads(int requested);
+
+class Session {
+ public:
+  // The graph is shared: a session keeps it alive. Fails with one message listing every
+  // op type the op set lacks (each with one node name), or the first bad attribute.
+  static StatusOr<std::unique_ptr<Session>> Create(std::shared_ptr<const ir::Graph> graph,
+                                                    const OpSet& ops, SessionOptions options = {});
+
+  const ir::Graph& graph() const { return *graph_; }
+  const std::vector<ir::Value*>& inputs() const { return graph_->inputs(); }
+  const std::vector<ir::Value*>& outputs() const { return graph_->outputs(); }
+  int num_threads() const { return num_threads_; }
+
+  // Runs with inputs in graph-input order; checks dtype, rank and known dims of each.
+  StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs) const;
+  // Same, by name; every graph input must be given.
+  StatusOr<std::vector<Tensor>> Run(const std::map<std::string, Tensor>& inputs) const;
+  // Runs and keeps every intermediate value, by value name (for per-node checks).
+  StatusOr<std::map<std::string, Tensor>> RunAndKeepAll(const std::vector<Tensor>& inputs) const;
+
+  // Runs a subgraph (If/Loop/Scan bodies) with the given inputs; outer-scope values are
+  // looked up by name in `outer`.
+  StatusOr<std::vector<Tensor>> RunSubgraph(const ir::Graph& g, const std::vector<Tensor>& inputs,
+                                            const std::map<std::string, Tensor>& outer) const;
+
+ private:
+  Session() = default;
+  struct Step {
+    const ir::Node* node;
+    std::unique_ptr<Op> op;
+    std::vector<int> inputs;   // slot per input, -1 when omitted
+    std::vector<int> outputs;  // slot per output, -1 when unnamed/unused
+    std::vector<int> release;  // slots whose last use is this step
+  };
+  Status CheckInput(const ir::Value& v, const Tensor& t) const;
+  Status Execute(const std::vector<Tensor>& inputs, const std::map<std::string, Tensor>* outer,
+                 std::vector<Tensor>* slots, bool keep_all) const;
+
+  std::shared_ptr<const ir::Graph> graph_;
+  const OpSet* ops_ = nullptr;
+  int num_threads_ = 1;
+  std::unordered_map<const ir::Value*, int> slot_of_;
+  std::vector<const ir::Value*> slot_values_;
+  std::vector<Step> steps_;
+  std::vector<int> outer_slots_;  // slots filled by name from the enclosing scope
+  // Sessions of the subgraphs in node attributes, built eagerly so Run stays const and
+  // thread-safe.
+  std::map<const ir::Graph*, std::unique_ptr<Session>> subsessions_;
+};
+
+}  // namespace ferry::runtime
