@@ -1,0 +1,51 @@
+// onnx::TensorProto <-> ferry::Tensor, and ONNX element types <-> DataType.
+//
+// Reading accepts every storage form the ONNX IR allows (onnx.proto, "TensorProto"): raw_data
+// (fixed-width little-endian), the typed *_data fields, and external data
+// (data_location = EXTERNAL with the keys location/offset/length). External files are read
+// only from the model's own folder: an absolute location, one containing "..", or one that
+// resolves (through symlinks) outside that folder is refused. Sizes are checked against the
+// shape and the file length before anything is allocated.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/dtype.h"
+#include "core/status.h"
+#include "core/tensor.h"
+#include "onnx/onnx_pb.h"
+
+namespace ferry::onnx {
+
+// ONNX TensorProto.DataType code -> DataType; kUnimplemented for complex types and
+// InvalidArgument for codes that do not exist.
+StatusOr<DataType> DataTypeFromOnnx(int32_t elem_type);
+// DataType -> ONNX TensorProto.DataType code (kUndefined -> 0).
+int32_t DataTypeToOnnx(DataType dtype);
+
+struct TensorReadOptions {
+  // Folder of the model file; external data is resolved against it. Empty: external data is
+  // refused (a model read from bytes has no folder).
+  std::string model_dir;
+};
+
+// Converts a TensorProto into a Tensor that owns its data. Errors name the tensor.
+StatusOr<Tensor> TensorFromProto(const ::onnx::TensorProto& proto,
+                                 const TensorReadOptions& options = {});
+
+enum class TensorStorage {
+  kRawData,      // raw_data (what exporters write; the default)
+  kTypedFields,  // float_data, int32_data, ... (the ONNX spec's typed fields)
+};
+
+// Writes name, dims, data_type and data into `proto` (cleared first). Strings always use
+// string_data, since raw_data cannot hold them.
+Status TensorToProto(const Tensor& tensor, const std::string& name, ::onnx::TensorProto* proto,
+                     TensorStorage storage = TensorStorage::kRawData);
+
+// Reads a file holding one serialized TensorProto (the input_K.pb / output_K.pb files of
+// ONNX's backend test data). External data, if any, is resolved against the file's folder.
+StatusOr<Tensor> ReadTensorProtoFile(const std::string& path);
+
+}  // namespace ferry::onnx
