@@ -1,17 +1,14 @@
 #include "core/npy.h"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <bit>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <iterator>
 #include <fstream>
-#include <system_error>
+#include <iterator>
 #include <vector>
+
+#include "core/atomic_file.h"
 
 namespace ferry {
 namespace {
@@ -338,27 +335,7 @@ StatusOr<Tensor> ReadNpy(const std::string& path) {
 Status WriteNpy(const std::string& path, const Tensor& tensor) {
   StatusOr<std::string> bytes = SerializeNpy(tensor);
   if (!bytes.ok()) return WithSource(path, bytes.status());
-  // A sibling in the same directory, so the rename cannot cross file systems.
-  static std::atomic<int> counter{0};
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                    std::to_string(counter.fetch_add(1));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return InvalidArgument(path + ": cannot create " + tmp + ": " + std::strerror(errno));
-    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return InvalidArgument(path + ": write failed");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return InvalidArgument(path + ": cannot rename " + tmp + " into place: " + ec.message());
-  }
-  return Status::Ok();
+  return WriteFileAtomically(path, *bytes);
 }
 
 }  // namespace ferry
