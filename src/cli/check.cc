@@ -1,0 +1,58 @@
+// ferry check A B: the guide's onnxtest.py for any two models ferry can run.
+#include <cstdio>
+
+#include "check/check.h"
+#include "cli/command.h"
+#include "cli/io_flags.h"
+#include "cli/models.h"
+#include "core/atomic_file.h"
+
+namespace ferry::cli {
+
+void AddCheckCommand(CLI::App& app, Action* action) {
+  struct Flags {
+    std::string a, b, json;
+    std::vector<std::string> inputs;
+    check::CheckOptions opt;
+    int threads = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* c = app.add_subcommand(
+      "check", "Run two models on the same inputs and compare every output (exit 1 on mismatch)");
+  c->add_option("A", f->a, "reference model: checkpoint, .pt, .onnx, SavedModel, .pb, TF.js")
+      ->required();
+  c->add_option("B", f->b, "model under test")->required();
+  c->add_option("--atol", f->opt.tol.atol, "absolute tolerance")->capture_default_str();
+  c->add_option("--rtol", f->opt.tol.rtol, "relative tolerance")->capture_default_str();
+  c->add_option("--trials", f->opt.trials, "random input sets")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  c->add_option("--batch", f->opt.batch, "value of dynamic dims in generated inputs")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--seed", f->opt.seed, "seed of the generated inputs")->capture_default_str();
+  c->add_option("--input", f->inputs, "NAME=FILE.npy: use this input instead of noise");
+  c->add_option("--json", f->json, "also write the report as JSON");
+  c->add_option("--threads", f->threads, "threads (default: FERRY_NUM_THREADS or all cores)");
+  c->callback([f, action] {
+    *action = [f]() -> int {
+      auto inputs = ReadInputFlags(f->inputs);
+      if (!inputs.ok()) return Fail(inputs.status());
+      f->opt.inputs = std::move(inputs).value();
+      OpenOptions oo;
+      oo.num_threads = f->threads;
+      auto a = OpenModel(f->a, oo);
+      if (!a.ok()) return Fail(a.status());
+      auto b = OpenModel(f->b, oo);
+      if (!b.ok()) return Fail(b.status());
+      auto report = check::RunCheck(**a, **b, f->opt);
+      if (!report.ok()) return Fail(report.status());
+      std::fputs(report->ToText(f->opt.tol).c_str(), stdout);
+      if (!f->json.empty()) {
+        Status s = WriteFileAtomically(f->json, report->ToJson(f->opt.tol) + "\n");
+        if (!s.ok()) return Fail(s);
+      }
+      return report->pass() ? kExitOk : kExitMismatch;
+    };
+  });
+}
+
+}  // namespace ferry::cli

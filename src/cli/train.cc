@@ -1,0 +1,76 @@
+// ferry train: the guide's SimpleCNN on MNIST-format data, as its Lightning TrainModule.
+#include <cstdio>
+
+#include "cli/command.h"
+#include "cli/train_flags.h"
+#include "core/progress.h"
+
+namespace ferry::cli {
+
+void AddTrainFlags(CLI::App* c, torch::TrainOptions* o) {
+  c->add_option("--data", o->data_dir, "folder of {train,t10k}-*-ubyte[.gz] IDX files")
+      ->capture_default_str();
+  c->add_option("--epochs", o->epochs, "epochs")->capture_default_str()->check(CLI::PositiveNumber);
+  c->add_option("--batch-size", o->batch_size, "batch size")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  c->add_option("--lr", o->lr, "AdamW learning rate")->capture_default_str();
+  c->add_option("--val-split", o->val_split, "training images held out for validation")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  c->add_option("--seed", o->seed, "seed of initialisation, shuffling and dropout")
+      ->capture_default_str();
+  c->add_option("--threads", o->num_threads, "threads (default: all cores)");
+  c->add_option("--max-steps", o->max_steps, "stop after this many steps (-1: no limit)")
+      ->capture_default_str();
+}
+
+StatusOr<torch::TrainResult> TrainWithProgress(torch::TrainOptions o) {
+  std::unique_ptr<ProgressBar> bar;
+  int bar_epoch = -1;
+  o.on_progress = [&](const torch::TrainProgress& p) {
+    if (p.epoch != bar_epoch) {
+      if (bar) bar->Finish("");
+      bar_epoch = p.epoch;
+      bar = std::make_unique<ProgressBar>(p.steps_in_epoch, "epoch " + std::to_string(p.epoch + 1) +
+                                                                "/" + std::to_string(p.epochs));
+    }
+    char suffix[128];
+    std::snprintf(suffix, sizeof suffix, "train_loss %.4f  %.0f samples/s", p.train_loss,
+                  p.samples_per_sec);
+    bar->Update(p.step_in_epoch, suffix);
+  };
+  auto r = torch::Train(o);
+  if (bar) bar->Finish("");
+  return r;
+}
+
+std::string TrainResultText(const torch::TrainResult& r) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "trained %lld steps in %.1f s: %.0f samples/s\n"
+                "  val_loss %.4f  val_acc %.4f\n"
+                "  t10k accuracy %.4f\n"
+                "  wrote %s and %s\n",
+                static_cast<long long>(r.steps), r.seconds, r.samples_per_sec, r.val_loss,
+                r.val_accuracy, r.test_accuracy, r.checkpoint_path.c_str(),
+                r.metrics_path.c_str());
+  return buf;
+}
+
+void AddTrainCommand(CLI::App& app, Action* action) {
+  auto o = std::make_shared<torch::TrainOptions>();
+  o->data_dir = torch::kDefaultMnistDir;
+  o->out_dir = "runs/train";
+  CLI::App* c = app.add_subcommand("train", "Train the guide's SimpleCNN (AdamW, NLLLoss)");
+  AddTrainFlags(c, o.get());
+  c->add_option("--out", o->out_dir, "folder for metrics.csv and model.pt")->capture_default_str();
+  c->callback([o, action] {
+    *action = [o]() -> int {
+      auto r = TrainWithProgress(*o);
+      if (!r.ok()) return Fail(r.status());
+      std::fputs(TrainResultText(*r).c_str(), stdout);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace ferry::cli
