@@ -1,0 +1,36 @@
+// TF BiasAdd(value, bias) (nn_ops.cc): adds a 1-D bias along the last (NHWC channel) axis.
+#include "runtime/opset.h"
+#include "tf/ops/util.h"
+
+namespace ferry::tf::ops {
+namespace {
+
+class BiasAdd final : public runtime::Op {
+ public:
+  explicit BiasAdd(const runtime::NodeInfo& info) { init_status_ = RequireNhwc(info); }
+
+  Status Run(runtime::OpContext& ctx) const override {
+    const Tensor* x = ctx.input(0);
+    const Tensor* b = ctx.input(1);
+    if (!x || !b) return ctx.Error("missing input");
+    if (x->dtype() != DataType::kFloat32 || b->dtype() != DataType::kFloat32)
+      return ctx.Error("only float32 is supported");
+    if (x->rank() < 2 || b->rank() != 1 || b->dim(0) != x->dim(x->rank() - 1))
+      return ctx.Error("bias " + b->shape().ToString() + " does not match the last dim of " +
+                       x->shape().ToString());
+    FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, DataType::kFloat32, x->shape()));
+    const int64_t c = b->dim(0), n = x->NumElements();
+    const float* in = x->data<float>();
+    const float* pb = b->data<float>();
+    float* o = out->data<float>();
+    for (int64_t i = 0; i < n; i += c)
+      for (int64_t j = 0; j < c; ++j) o[i + j] = in[i + j] + pb[j];
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+void RegisterBiasAdd(runtime::OpSet& s) { s.Add<BiasAdd>("BiasAdd", 1, "tf"); }
+
+}  // namespace ferry::tf::ops

@@ -1,0 +1,65 @@
+// TF's broadcasting binary ops: AddV2, Add, Sub, Mul, RealDiv, Maximum, Minimum
+// (tensorflow/core/ops/math_ops.cc). One class: they differ only in the scalar function.
+#include <algorithm>
+
+#include "runtime/opset.h"
+#include "tf/ops/util.h"
+
+namespace ferry::tf::ops {
+namespace {
+
+enum class BinaryKind { kAdd, kSub, kMul, kDiv, kMax, kMin };
+
+template <BinaryKind K>
+class BinaryElementwise final : public runtime::Op {
+ public:
+  explicit BinaryElementwise(const runtime::NodeInfo& info) {
+    if (info.num_inputs() != 2) init_status_ = info.Error("expects 2 inputs");
+  }
+
+  Status Run(runtime::OpContext& ctx) const override {
+    const Tensor* a = ctx.input(0);
+    const Tensor* b = ctx.input(1);
+    if (!a || !b) return ctx.Error("missing input");
+    if (a->dtype() != b->dtype())
+      return ctx.Error(std::string("inputs have dtypes ") + DataTypeName(a->dtype()) + " and " +
+                       DataTypeName(b->dtype()));
+    FERRY_ASSIGN_OR_RETURN(Shape s, BroadcastShape(a->shape(), b->shape(), ctx));
+    FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, a->dtype(), s));
+    switch (a->dtype()) {
+      case DataType::kFloat32: BroadcastBinary<float>(*a, *b, out, Fn<float>()); break;
+      case DataType::kInt32: BroadcastBinary<int32_t>(*a, *b, out, Fn<int32_t>()); break;
+      case DataType::kInt64: BroadcastBinary<int64_t>(*a, *b, out, Fn<int64_t>()); break;
+      default:
+        return ctx.Error(std::string("dtype ") + DataTypeName(a->dtype()) + " is not supported");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  template <typename T>
+  static auto Fn() {
+    return [](T x, T y) -> T {
+      if constexpr (K == BinaryKind::kAdd) return x + y;
+      if constexpr (K == BinaryKind::kSub) return x - y;
+      if constexpr (K == BinaryKind::kMul) return x * y;
+      if constexpr (K == BinaryKind::kDiv) return y == T(0) && !std::is_floating_point_v<T> ? T(0) : x / y;
+      if constexpr (K == BinaryKind::kMax) return std::max(x, y);
+      if constexpr (K == BinaryKind::kMin) return std::min(x, y);
+    };
+  }
+};
+
+}  // namespace
+
+void RegisterBinaryElementwise(runtime::OpSet& s) {
+  s.Add<BinaryElementwise<BinaryKind::kAdd>>("AddV2", 1, "tf");
+  s.Add<BinaryElementwise<BinaryKind::kAdd>>("Add", 1, "tf");
+  s.Add<BinaryElementwise<BinaryKind::kSub>>("Sub", 1, "tf");
+  s.Add<BinaryElementwise<BinaryKind::kMul>>("Mul", 1, "tf");
+  s.Add<BinaryElementwise<BinaryKind::kDiv>>("RealDiv", 1, "tf");
+  s.Add<BinaryElementwise<BinaryKind::kMax>>("Maximum", 1, "tf");
+  s.Add<BinaryElementwise<BinaryKind::kMin>>("Minimum", 1, "tf");
+}
+
+}  // namespace ferry::tf::ops

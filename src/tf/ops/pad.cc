@@ -1,0 +1,67 @@
+// TF Pad(input, paddings) and PadV2(input, paddings, constant_values) (array_ops.cc):
+// paddings is [rank, 2] of (before, after); Pad fills zeros, PadV2 the given scalar
+// (the converter uses -inf to express ONNX MaxPool's padding).
+#include <vector>
+
+#include "runtime/opset.h"
+#include "tf/ops/util.h"
+
+namespace ferry::tf::ops {
+namespace {
+
+class Pad final : public runtime::Op {
+ public:
+  explicit Pad(const runtime::NodeInfo& info) {
+    if (info.num_inputs() < 2) init_status_ = info.Error("expects at least 2 inputs");
+  }
+
+  Status Run(runtime::OpContext& ctx) const override {
+    const Tensor* x = ctx.input(0);
+    const Tensor* p = ctx.input(1);
+    if (!x || !p) return ctx.Error("missing input");
+    if (x->dtype() != DataType::kFloat32) return ctx.Error("only float32 is supported");
+    const int r = x->rank();
+    std::vector<int64_t> pads = p->ToInt64Vector();
+    if (static_cast<int>(pads.size()) != 2 * r)
+      return ctx.Error("paddings " + p->shape().ToString() + " do not match rank " +
+                       std::to_string(r));
+    float fill = 0.f;
+    if (const Tensor* c = ctx.input(2)) fill = static_cast<float>(c->GetAsDouble(0));
+    std::vector<int64_t> dims(r);
+    for (int i = 0; i < r; ++i) {
+      if (pads[2 * i] < 0 || pads[2 * i + 1] < 0) return ctx.Error("negative padding");
+      dims[i] = x->dim(i) + pads[2 * i] + pads[2 * i + 1];
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, DataType::kFloat32, Shape(dims)));
+    float* o = out->data<float>();
+    const int64_t on = out->NumElements();
+    for (int64_t i = 0; i < on; ++i) o[i] = fill;
+    std::vector<int64_t> out_stride(r, 1);
+    for (int i = r - 2; i >= 0; --i) out_stride[i] = out_stride[i + 1] * dims[i + 1];
+    const float* in = x->data<float>();
+    const int64_t n = x->NumElements();
+    std::vector<int64_t> idx(r, 0);
+    int64_t dst = 0;
+    for (int i = 0; i < r; ++i) dst += pads[2 * i] * out_stride[i];
+    for (int64_t i = 0; i < n; ++i) {
+      o[dst] = in[i];
+      for (int d = r - 1; d >= 0; --d) {
+        ++idx[d];
+        dst += out_stride[d];
+        if (idx[d] < x->dim(d)) break;
+        dst -= out_stride[d] * x->dim(d);
+        idx[d] = 0;
+      }
+    }
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+void RegisterPad(runtime::OpSet& s) {
+  s.Add<Pad>("Pad", 1, "tf");
+  s.Add<Pad>("PadV2", 1, "tf");
+}
+
+}  // namespace ferry::tf::ops
