@@ -1,0 +1,68 @@
+// 2-D convolution (cross-correlation, as in ONNX Conv-11 and TF Conv2D/DepthwiseConv2dNative).
+// Fast path: oneDNN; oracle: reference/conv.h.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "kernels/layout.h"
+
+namespace ferry::kernels {
+
+struct ConvParams {
+  Layout layout = Layout::kNCHW;
+  WeightLayout weight_layout = WeightLayout::kOIHW;
+  int64_t batch = 1;
+  int64_t in_channels = 0;
+  int64_t in_h = 0, in_w = 0;
+  int64_t out_channels = 0;
+  int64_t kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t dilation_h = 1, dilation_w = 1;
+  // Asymmetric padding (ONNX pads = [top, left, bottom, right]; TF SAME computes these).
+  int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  int64_t groups = 1;  // depthwise: groups == in_channels
+  FusedActivation activation;
+
+  int64_t out_h() const {
+    return (in_h + pad_top + pad_bottom - dilation_h * (kernel_h - 1) - 1) / stride_h + 1;
+  }
+  int64_t out_w() const {
+    return (in_w + pad_left + pad_right - dilation_w * (kernel_w - 1) - 1) / stride_w + 1;
+  }
+  // Element counts of x, w and y for these parameters.
+  int64_t x_size() const { return batch * in_channels * in_h * in_w; }
+  int64_t w_size() const { return out_channels * (in_channels / groups) * kernel_h * kernel_w; }
+  int64_t y_size() const { return batch * out_channels * out_h() * out_w(); }
+  // Checks every field is consistent (channels divisible by groups, positive strides, an
+  // output of at least one pixel, ...).
+  Status Validate() const;
+  std::string ToString() const;  // for error messages and test failures
+};
+
+// y = act(conv(x, w) + b). x and y are in p.layout, w in p.weight_layout, b has
+// out_channels elements or is nullptr. Runs on up to num_threads threads.
+Status Conv2D(const ConvParams& p, const float* x, const float* w, const float* b, float* y,
+              int num_threads);
+
+// A convolution whose weights do not change between calls (graph initializers): keeps the
+// oneDNN primitive per input shape and the weights reordered once into oneDNN's preferred
+// format. Owned by one op; safe to call from several threads.
+class ConstantWeightConv2D {
+ public:
+  ConstantWeightConv2D();
+  ~ConstantWeightConv2D();
+  ConstantWeightConv2D(const ConstantWeightConv2D&) = delete;
+  ConstantWeightConv2D& operator=(const ConstantWeightConv2D&) = delete;
+  // Same contract as Conv2D; w and b must hold the same values on every call.
+  Status Run(const ConvParams& p, const float* x, const float* w, const float* b, float* y,
+             int num_threads);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ferry::kernels

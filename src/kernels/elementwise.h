@@ -1,0 +1,71 @@
+// Elementwise kernels: numpy-broadcasting binary ops, comparisons, Where and unary maths.
+// Instantiated for float, double, int32 and int64 (comparisons and Where also for bool and
+// uint8). Oracle: reference/elementwise.h.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/status.h"
+
+namespace ferry::kernels {
+
+enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow };
+enum class CompareOp { kEqual, kLess, kGreater, kLessOrEqual, kGreaterOrEqual };
+
+// numpy broadcasting of two shapes (ONNX "multidirectional broadcasting").
+StatusOr<std::vector<int64_t>> BroadcastShapes(const std::vector<int64_t>& a,
+                                               const std::vector<int64_t>& b);
+
+// y = a op b, y has BroadcastShapes(a_shape, b_shape). Integer Div truncates toward zero
+// (C++ and onnxruntime); integer division by zero is an error.
+template <typename T>
+Status Binary(BinaryOp op, const T* a, const std::vector<int64_t>& a_shape, const T* b,
+              const std::vector<int64_t>& b_shape, T* y);
+
+// y = a cmp b as bool.
+template <typename T>
+void Compare(CompareOp op, const T* a, const std::vector<int64_t>& a_shape, const T* b,
+             const std::vector<int64_t>& b_shape, bool* y);
+
+// y = cond ? a : b, all three broadcast to y_shape (the caller computes it).
+template <typename T>
+void Where(const bool* cond, const std::vector<int64_t>& cond_shape, const T* a,
+           const std::vector<int64_t>& a_shape, const T* b, const std::vector<int64_t>& b_shape,
+           const std::vector<int64_t>& y_shape, T* y);
+
+// Copies x into y of shape y_shape, broadcasting (numpy Expand / BroadcastTo); elem_size
+// bytes per element so any dtype works.
+void BroadcastTo(const void* x, const std::vector<int64_t>& x_shape, size_t elem_size,
+                 const std::vector<int64_t>& y_shape, void* y);
+
+enum class UnaryOp {
+  kRelu,
+  kClip,         // alpha = min, beta = max
+  kSigmoid,
+  kTanh,
+  kExp,
+  kLog,
+  kNeg,
+  kSqrt,
+  kAbs,
+  kErf,
+  kHardSwish,    // x * max(0, min(1, x / 6 + 1 / 2))   (ONNX HardSwish-14)
+  kHardSigmoid,  // max(0, min(1, alpha * x + beta))
+  kLeakyRelu,    // x < 0 ? alpha * x : x
+  kReciprocal,
+  kFloor,
+  kCeil,
+};
+
+struct UnaryParams {
+  UnaryOp op = UnaryOp::kRelu;
+  float alpha = 0.0f;
+  float beta = 0.0f;
+};
+
+// y[i] = f(x[i]) for i < n; y may equal x (in place).
+template <typename T>
+void Unary(const UnaryParams& p, const T* x, T* y, int64_t n);
+
+}  // namespace ferry::kernels

@@ -1,0 +1,34 @@
+#include "kernels/onednn/context.h"
+
+#include <dlfcn.h>
+
+namespace ferry::kernels::onednn {
+
+const dnnl::engine& Context::Engine() {
+  static const dnnl::engine* engine = new dnnl::engine(dnnl::engine::kind::cpu, 0);
+  return *engine;
+}
+
+dnnl::stream& Context::Stream() {
+  thread_local dnnl::stream stream(Engine());
+  return stream;
+}
+
+void Context::SetNumThreads(int num_threads) {
+  // libdnnl links libgomp; looking omp_set_num_threads up at run time avoids making every
+  // target that links ferry_kernels compile with -fopenmp. Without OpenMP it is a no-op.
+  using SetFn = void (*)(int);
+  static SetFn set = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  thread_local int current = -1;
+  if (set && num_threads > 0 && num_threads != current) {
+    set(num_threads);
+    current = num_threads;
+  }
+}
+
+Status FromDnnlError(const dnnl::error& e, const std::string& what) {
+  return Internal(what + ": oneDNN error " + std::to_string(static_cast<int>(e.status)) + ": " +
+                  e.what());
+}
+
+}  // namespace ferry::kernels::onednn

@@ -1,0 +1,27 @@
+// The one place that owns oneDNN's engine and streams, and sets its thread count.
+// Only included by src/kernels/onednn/*.cc: oneDNN's headers stay out of the public API.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace ferry::kernels::onednn {
+
+class Context {
+ public:
+  // The process-wide CPU engine.
+  static const dnnl::engine& Engine();
+  // A stream for the calling thread (CPU streams are cheap but not shared across threads).
+  static dnnl::stream& Stream();
+  // Debian's oneDNN uses OpenMP: the count applies to the calling thread's next parallel
+  // regions. oneDNN's forward kernels split work statically, so results do not depend on
+  // scheduling: equal thread counts give bitwise equal outputs.
+  static void SetNumThreads(int num_threads);
+};
+
+// Turns a dnnl::error into a Status naming `what`.
+Status FromDnnlError(const dnnl::error& e, const std::string& what);
+
+}  // namespace ferry::kernels::onednn

@@ -1,0 +1,178 @@
+// Conv2D through oneDNN's convolution_forward (oneDNN 2.x API). Activations stay in the
+// caller's layout (nchw/nhwc); weights are described with explicit strides so OIHW, HWIO and
+// grouped forms need no copy, and oneDNN reorders them into its preferred blocked format.
+#include <map>
+#include <mutex>
+
+#include "kernels/conv.h"
+#include "kernels/onednn/context.h"
+
+namespace ferry::kernels {
+namespace {
+
+using dnnl::memory;
+using Tag = memory::format_tag;
+
+memory::desc ActivationDesc(Layout layout, int64_t n, int64_t c, int64_t h, int64_t w) {
+  return memory::desc({n, c, h, w}, memory::data_type::f32,
+                      layout == Layout::kNCHW ? Tag::nchw : Tag::nhwc);
+}
+
+// The caller's weights, as oneDNN dims (grouped: g, oc/g, ic/g, kh, kw) with strides.
+memory::desc UserWeightsDesc(const ConvParams& p) {
+  const int64_t g = p.groups, og = p.out_channels / g, ig = p.in_channels / g;
+  const int64_t kh = p.kernel_h, kw = p.kernel_w, o = p.out_channels;
+  const bool oihw = p.weight_layout == WeightLayout::kOIHW;
+  if (g == 1) {
+    memory::dims strides = oihw ? memory::dims{ig * kh * kw, kh * kw, kw, 1}
+                                : memory::dims{1, o, kw * ig * o, ig * o};
+    return memory::desc({o, ig, kh, kw}, memory::data_type::f32, strides);
+  }
+  memory::dims strides = oihw ? memory::dims{og * ig * kh * kw, ig * kh * kw, kh * kw, kw, 1}
+                              : memory::dims{og, 1, o, kw * ig * o, ig * o};
+  return memory::desc({g, og, ig, kh, kw}, memory::data_type::f32, strides);
+}
+
+struct Prepared {
+  dnnl::convolution_forward::primitive_desc pd;
+  dnnl::convolution_forward prim;
+  memory::desc user_w;
+  bool reorder_w = false;
+};
+
+StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) {
+  try {
+    const auto& eng = onednn::Context::Engine();
+    auto src = ActivationDesc(p.layout, p.batch, p.in_channels, p.in_h, p.in_w);
+    auto dst = ActivationDesc(p.layout, p.batch, p.out_channels, p.out_h(), p.out_w());
+    auto user_w = UserWeightsDesc(p);
+    memory::desc w_any(user_w.dims(), memory::data_type::f32, Tag::any);
+    memory::desc bias({p.out_channels}, memory::data_type::f32, Tag::x);
+    memory::dims strides{p.stride_h, p.stride_w};
+    memory::dims dil{p.dilation_h - 1, p.dilation_w - 1};  // oneDNN counts extra gaps
+    memory::dims pad_l{p.pad_top, p.pad_left}, pad_r{p.pad_bottom, p.pad_right};
+    const auto kind = dnnl::prop_kind::forward_inference;
+    const auto alg = dnnl::algorithm::convolution_direct;
+    auto desc = has_bias ? dnnl::convolution_forward::desc(kind, alg, src, w_any, bias, dst,
+                                                           strides, dil, pad_l, pad_r)
+                         : dnnl::convolution_forward::desc(kind, alg, src, w_any, dst, strides,
+                                                           dil, pad_l, pad_r);
+    dnnl::primitive_attr attr;
+    if (p.activation.kind != Activation::kNone) {
+      dnnl::post_ops ops;
+      if (p.activation.kind == Activation::kRelu)
+        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      else
+        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, p.activation.min,
+                           p.activation.max);
+      attr.set_post_ops(ops);
+    }
+    auto out = std::make_shared<Prepared>();
+    out->pd = dnnl::convolution_forward::primitive_desc(desc, attr, eng);
+    out->prim = dnnl::convolution_forward(out->pd);
+    out->user_w = user_w;
+    out->reorder_w = out->pd.weights_desc() != user_w;
+    return out;
+  } catch (const dnnl::error& e) {
+    return onednn::FromDnnlError(e, "Conv2D " + p.ToString());
+  }
+}
+
+Status Execute(const Prepared& pr, const ConvParams& p, const float* x, const memory& w,
+               const float* b, float* y, int num_threads) {
+  try {
+    const auto& eng = onednn::Context::Engine();
+    auto& stream = onednn::Context::Stream();
+    onednn::Context::SetNumThreads(num_threads);
+    memory src(pr.pd.src_desc(), eng, const_cast<float*>(x));
+    memory dst(pr.pd.dst_desc(), eng, y);
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}};
+    if (b) args.emplace(DNNL_ARG_BIAS, memory(pr.pd.bias_desc(), eng, const_cast<float*>(b)));
+    pr.prim.execute(stream, args);
+    stream.wait();
+    return Status::Ok();
+  } catch (const dnnl::error& e) {
+    return onednn::FromDnnlError(e, "Conv2D " + p.ToString());
+  }
+}
+
+// Weights as the primitive wants them: the caller's buffer, or a reordered copy.
+StatusOr<memory> PrepareWeights(const Prepared& pr, const ConvParams& p, const float* w,
+                                int num_threads) {
+  try {
+    const auto& eng = onednn::Context::Engine();
+    memory user(pr.user_w, eng, const_cast<float*>(w));
+    if (!pr.reorder_w) return user;
+    onednn::Context::SetNumThreads(num_threads);
+    memory packed(pr.pd.weights_desc(), eng);
+    auto& stream = onednn::Context::Stream();
+    dnnl::reorder(user, packed).execute(stream, user, packed);
+    stream.wait();
+    return packed;
+  } catch (const dnnl::error& e) {
+    return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
+  }
+}
+
+std::string Key(const ConvParams& p, bool has_bias) {
+  return p.ToString() + (has_bias ? " bias" : "") + " " + std::to_string(p.activation.min) +
+         "," + std::to_string(p.activation.max);
+}
+
+}  // namespace
+
+Status Conv2D(const ConvParams& p, const float* x, const float* w, const float* b, float* y,
+              int num_threads) {
+  FERRY_RETURN_IF_ERROR(p.Validate());
+  if (p.batch == 0) return Status::Ok();
+  // oneDNN's own primitive cache makes re-creating the primitive cheap; keep the descriptor
+  // per thread too, as creating it costs about as much as a small convolution.
+  thread_local std::map<std::string, std::shared_ptr<Prepared>> cache;
+  const std::string key = Key(p, b != nullptr);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, b != nullptr));
+    if (cache.size() > 256) cache.clear();
+    it = cache.emplace(key, std::move(pr)).first;
+  }
+  FERRY_ASSIGN_OR_RETURN(memory wm, PrepareWeights(*it->second, p, w, num_threads));
+  return Execute(*it->second, p, x, wm, b, y, num_threads);
+}
+
+struct ConstantWeightConv2D::Impl {
+  struct Entry {
+    std::shared_ptr<Prepared> prepared;
+    memory weights;
+  };
+  std::mutex mu;
+  std::map<std::string, Entry> entries;
+};
+
+ConstantWeightConv2D::ConstantWeightConv2D() : impl_(std::make_unique<Impl>()) {}
+ConstantWeightConv2D::~ConstantWeightConv2D() = default;
+
+Status ConstantWeightConv2D::Run(const ConvParams& p, const float* x, const float* w,
+                                 const float* b, float* y, int num_threads) {
+  FERRY_RETURN_IF_ERROR(p.Validate());
+  if (p.batch == 0) return Status::Ok();
+  const std::string key = Key(p, b != nullptr);
+  Impl::Entry entry;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto it = impl_->entries.find(key);
+    if (it == impl_->entries.end()) {
+      FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, b != nullptr));
+      FERRY_ASSIGN_OR_RETURN(memory wm, PrepareWeights(*pr, p, w, num_threads));
+      if (impl_->entries.size() > 64) impl_->entries.clear();
+      it = impl_->entries.emplace(key, Impl::Entry{std::move(pr), wm}).first;
+    }
+    entry = it->second;
+  }
+  if (!entry.prepared->reorder_w) {  // oneDNN reads the caller's buffer directly
+    FERRY_ASSIGN_OR_RETURN(entry.weights, PrepareWeights(*entry.prepared, p, w, num_threads));
+  }
+  return Execute(*entry.prepared, p, x, entry.weights, b, y, num_threads);
+}
+
+}  // namespace ferry::kernels

@@ -1,0 +1,153 @@
+// Reductions, softmax and batch normalisation on plain loops: memory-bound, so the work is
+// in visiting memory in order (the reduction loop runs over contiguous rows).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "kernels/batch_norm.h"
+#include "kernels/reduce.h"
+#include "kernels/softmax.h"
+
+namespace ferry::kernels {
+
+template <typename T>
+void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
+            const std::vector<int>& axes, T* y) {
+  const int r = static_cast<int>(x_shape.size());
+  std::vector<bool> reduced(r, false);
+  for (int a : axes) reduced[a] = true;
+  // Merge runs of dims that are all reduced or all kept: [k0, r0, k1, r1, ...].
+  std::vector<int64_t> dims;
+  std::vector<bool> kind;
+  for (int d = 0; d < r; ++d) {
+    if (x_shape[d] == 1) continue;
+    if (!kind.empty() && kind.back() == reduced[d]) {
+      dims.back() *= x_shape[d];
+    } else {
+      dims.push_back(x_shape[d]);
+      kind.push_back(reduced[d]);
+    }
+  }
+  int64_t nx = 1, ny = 1;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    nx *= dims[i];
+    if (!kind[i]) ny *= dims[i];
+  }
+  using Acc = std::conditional_t<std::is_floating_point_v<T>, double, T>;
+  const Acc init = op == ReduceOp::kMax   ? std::numeric_limits<Acc>::lowest()
+                   : op == ReduceOp::kMin ? std::numeric_limits<Acc>::max()
+                   : op == ReduceOp::kProd ? Acc(1)
+                                           : Acc(0);
+  std::vector<Acc> acc(ny, init);
+  if (op == ReduceOp::kMax && std::is_floating_point_v<T>)
+    std::fill(acc.begin(), acc.end(), -std::numeric_limits<Acc>::infinity());
+  if (op == ReduceOp::kMin && std::is_floating_point_v<T>)
+    std::fill(acc.begin(), acc.end(), std::numeric_limits<Acc>::infinity());
+  // Walk x in memory order, tracking the output index with an odometer.
+  const int m = static_cast<int>(dims.size());
+  std::vector<int64_t> ystride(m, 0);
+  int64_t s = 1;
+  for (int d = m - 1; d >= 0; --d) {
+    if (!kind[d]) {
+      ystride[d] = s;
+      s *= dims[d];
+    }
+  }
+  std::vector<int64_t> idx(m, 0);
+  int64_t yo = 0;
+  for (int64_t i = 0; i < nx; ++i) {
+    const Acc v = static_cast<Acc>(x[i]);
+    switch (op) {
+      case ReduceOp::kSum:
+      case ReduceOp::kMean: acc[yo] += v; break;
+      case ReduceOp::kMax: acc[yo] = std::max(acc[yo], v); break;
+      case ReduceOp::kMin: acc[yo] = std::min(acc[yo], v); break;
+      case ReduceOp::kProd: acc[yo] *= v; break;
+    }
+    for (int d = m - 1; d >= 0; --d) {
+      yo += ystride[d];
+      if (++idx[d] < dims[d]) break;
+      yo -= ystride[d] * dims[d];
+      idx[d] = 0;
+    }
+  }
+  const int64_t count = ny ? nx / ny : 0;
+  for (int64_t o = 0; o < ny; ++o)
+    y[o] = static_cast<T>(op == ReduceOp::kMean ? acc[o] / static_cast<Acc>(count) : acc[o]);
+}
+
+template <typename T>
+void Softmax(const T* x, int64_t outer, int64_t n, int64_t inner, bool log, T* y) {
+  std::vector<T> mx(inner), sum(inner);
+  for (int64_t o = 0; o < outer; ++o) {
+    const T* xp = x + o * n * inner;
+    T* yp = y + o * n * inner;
+    // Rows of `inner` contiguous elements: vectorises for inner > 1 (NHWC channel softmax or
+    // a middle axis) as well as for the usual inner == 1.
+    std::fill(mx.begin(), mx.end(), -std::numeric_limits<T>::infinity());
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < inner; ++j) mx[j] = std::max(mx[j], xp[i * inner + j]);
+    std::fill(sum.begin(), sum.end(), T(0));
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < inner; ++j) {
+        const T e = std::exp(xp[i * inner + j] - mx[j]);
+        if (!log) yp[i * inner + j] = e;
+        sum[j] += e;
+      }
+    if (log) {
+      for (int64_t j = 0; j < inner; ++j) sum[j] = mx[j] + std::log(sum[j]);
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < inner; ++j) yp[i * inner + j] = xp[i * inner + j] - sum[j];
+    } else {
+      for (int64_t j = 0; j < inner; ++j) sum[j] = T(1) / sum[j];
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < inner; ++j) yp[i * inner + j] *= sum[j];
+    }
+  }
+}
+
+template <typename T>
+void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t spatial,
+                        const T* x, const T* scale, const T* bias, const T* mean, const T* var,
+                        float epsilon, T* y) {
+  // Folded per channel into y = x * a + b.
+  std::vector<T> a(channels), b(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    a[c] = static_cast<T>(scale[c] / std::sqrt(static_cast<double>(var[c]) + epsilon));
+    b[c] = bias[c] - mean[c] * a[c];
+  }
+  for (int64_t n = 0; n < batch; ++n) {
+    if (layout == Layout::kNCHW) {
+      for (int64_t c = 0; c < channels; ++c) {
+        const T* xp = x + (n * channels + c) * spatial;
+        T* yp = y + (n * channels + c) * spatial;
+        for (int64_t s = 0; s < spatial; ++s) yp[s] = xp[s] * a[c] + b[c];
+      }
+    } else {
+      for (int64_t s = 0; s < spatial; ++s) {
+        const T* xp = x + (n * spatial + s) * channels;
+        T* yp = y + (n * spatial + s) * channels;
+        for (int64_t c = 0; c < channels; ++c) yp[c] = xp[c] * a[c] + b[c];
+      }
+    }
+  }
+}
+
+template void Reduce<float>(ReduceOp, const float*, const std::vector<int64_t>&,
+                            const std::vector<int>&, float*);
+template void Reduce<double>(ReduceOp, const double*, const std::vector<int64_t>&,
+                             const std::vector<int>&, double*);
+template void Reduce<int32_t>(ReduceOp, const int32_t*, const std::vector<int64_t>&,
+                              const std::vector<int>&, int32_t*);
+template void Reduce<int64_t>(ReduceOp, const int64_t*, const std::vector<int64_t>&,
+                              const std::vector<int>&, int64_t*);
+template void Softmax<float>(const float*, int64_t, int64_t, int64_t, bool, float*);
+template void Softmax<double>(const double*, int64_t, int64_t, int64_t, bool, double*);
+template void BatchNormInference<float>(Layout, int64_t, int64_t, int64_t, const float*,
+                                        const float*, const float*, const float*, const float*,
+                                        float, float*);
+template void BatchNormInference<double>(Layout, int64_t, int64_t, int64_t, const double*,
+                                         const double*, const double*, const double*,
+                                         const double*, float, double*);
+
+}  // namespace ferry::kernels
