@@ -1,0 +1,180 @@
+// File-level ONNX I/O: parse, checker, shape inference, atomic writes. Every exception of
+// protobuf and libonnx stops here and becomes a Status.
+#include "onnx/model_io.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "onnx/checker.h"
+#include "onnx/shape_inference/implementation.h"
+#include "onnx/type_proto.h"
+
+namespace ferry::onnx {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The first line of an exception message: onnx's checker appends multi-line context.
+std::string FirstLine(const std::string& s) {
+  size_t end = s.find('\n');
+  std::string line = s.substr(0, end);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+bool UsesExternalData(const ::onnx::GraphProto& g) {
+  for (const auto& t : g.initializer())
+    if (t.data_location() == ::onnx::TensorProto::EXTERNAL) return true;
+  for (const auto& n : g.node()) {
+    for (const auto& a : n.attribute()) {
+      if (a.has_t() && a.t().data_location() == ::onnx::TensorProto::EXTERNAL) return true;
+      if (a.has_g() && UsesExternalData(a.g())) return true;
+      for (const auto& sg : a.graphs())
+        if (UsesExternalData(sg)) return true;
+    }
+  }
+  return false;
+}
+
+// Parses, converts, then checks. The conversion comes first so that ferry's own validation
+// (external data confined to the model folder) runs before the checker touches any file.
+StatusOr<std::shared_ptr<ir::Graph>> LoadFromBytes(const std::string& bytes,
+                                                   const std::string& path,
+                                                   const std::string& model_dir,
+                                                   const LoadOptions& options) {
+  const std::string label = path.empty() ? "ONNX model" : "'" + path + "'";
+  try {
+    ::onnx::ModelProto model;
+    if (bytes.size() > static_cast<size_t>(INT_MAX))
+      return InvalidArgument(label + ": " + std::to_string(bytes.size()) +
+                             " bytes is over protobuf's 2 GiB message limit");
+    if (!model.ParseFromString(bytes))
+      return InvalidArgument(label +
+                             ": not a valid ONNX model (protobuf parse failed: the file is "
+                             "truncated or not an ONNX ModelProto)");
+    auto graph = GraphFromModelProto(model, model_dir);
+    if (!graph.ok()) return graph.status().WithContext(label);
+    if (options.check) {
+      try {
+        if (!path.empty() && UsesExternalData(model.graph())) {
+          ::onnx::checker::check_model(path);  // resolves external files against the folder
+        } else {
+          ::onnx::checker::check_model(model);
+        }
+      } catch (const std::exception& e) {
+        return InvalidArgument(label + ": onnx checker: " + FirstLine(e.what()));
+      }
+    }
+    return graph;
+  } catch (const std::exception& e) {
+    return InvalidArgument(label + ": " + FirstLine(e.what()));
+  }
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<ir::Graph>> LoadModel(const std::string& path,
+                                               const LoadOptions& options) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return NotFound("'" + path + "': no such model file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("'" + path + "': cannot open");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return InvalidArgument("'" + path + "': read error");
+  std::string dir = fs::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  return LoadFromBytes(buf.str(), path, dir, options);
+}
+
+StatusOr<std::shared_ptr<ir::Graph>> LoadModelFromBytes(const std::string& bytes,
+                                                        const LoadOptions& options) {
+  return LoadFromBytes(bytes, "", "", options);
+}
+
+Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOptions& options) {
+  const std::string label = "'" + path + "'";
+  ::onnx::ModelProto model;
+  try {
+    Status s = GraphToModelProto(graph, options, &model);
+    if (!s.ok()) return s.WithContext(label);
+    // protobuf serializes at most INT_MAX bytes per message; bigger models need external
+    // data, which ferry does not write.
+    const size_t size = model.ByteSizeLong();
+    if (size > static_cast<size_t>(INT_MAX))
+      return InvalidArgument(label + ": model is " + std::to_string(size) +
+                             " bytes, over protobuf's 2 GiB (2147483647-byte) message limit; "
+                             "writing external data is not supported");
+    if (options.infer_shapes) {
+      try {
+        ::onnx::shape_inference::InferShapes(model);
+      } catch (const std::exception& e) {
+        return InvalidArgument(label + ": onnx shape inference: " + FirstLine(e.what()));
+      }
+    }
+    if (options.check) {
+      try {
+        ::onnx::checker::check_model(model);
+      } catch (const std::exception& e) {
+        return InvalidArgument(label + ": onnx checker: " + FirstLine(e.what()));
+      }
+    }
+  } catch (const std::exception& e) {
+    return InvalidArgument(label + ": " + FirstLine(e.what()));
+  }
+
+  // Write a sibling, then rename: readers never see a half-written model (rename is atomic
+  // within one file system).
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return InvalidArgument(label + ": cannot create '" + tmp + "'");
+    bool ok = false;
+    try {
+      ok = model.SerializeToOstream(&out);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    out.close();
+    if (!ok || !out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return InvalidArgument(label + ": writing failed (disk full or not writable?)");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return InvalidArgument(label + ": cannot rename temporary file into place: " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Status InferShapes(ir::Graph& graph) {
+  SaveOptions options;
+  options.infer_shapes = false;
+  options.check = false;
+  ::onnx::ModelProto model;
+  FERRY_RETURN_IF_ERROR(GraphToModelProto(graph, options, &model));
+  try {
+    ::onnx::shape_inference::InferShapes(model);
+  } catch (const std::exception& e) {
+    return InvalidArgument("onnx shape inference: " + FirstLine(e.what()));
+  }
+  auto merge = [&](const ::onnx::ValueInfoProto& vi) -> Status {
+    ir::Value* v = graph.FindValue(vi.name());
+    if (!v || v->is_constant()) return Status::Ok();
+    Status s = MergeTypeProto(vi.type(), &v->info());
+    return s.ok() ? s : s.WithContext("value '" + vi.name() + "'");
+  };
+  for (const auto& vi : model.graph().value_info()) FERRY_RETURN_IF_ERROR(merge(vi));
+  for (const auto& vi : model.graph().output()) FERRY_RETURN_IF_ERROR(merge(vi));
+  return Status::Ok();
+}
+
+}  // namespace ferry::onnx

@@ -1,0 +1,71 @@
+// Reading and writing ONNX model files through the official onnx library (protobuf parse,
+// onnx::checker, onnx shape inference), converting between onnx::ModelProto and ir::Graph.
+//
+// Note on names: this namespace is ferry::onnx, the library's is ::onnx (ONNX_NAMESPACE).
+//
+// Metadata: LoadModel puts the model's producer_name, producer_version, ir_version,
+// model_version, domain and doc_string into graph.metadata() under those keys (see
+// kMeta* below), and each metadata_props entry under its own key. SaveModel maps the same
+// keys back, and writes every other metadata key as a metadata_props entry.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "ir/graph.h"
+#include "onnx/onnx_pb.h"
+
+namespace ferry::onnx {
+
+inline constexpr char kMetaProducerName[] = "producer_name";
+inline constexpr char kMetaProducerVersion[] = "producer_version";
+inline constexpr char kMetaIrVersion[] = "ir_version";
+inline constexpr char kMetaModelVersion[] = "model_version";
+inline constexpr char kMetaDomain[] = "domain";
+inline constexpr char kMetaDocString[] = "doc_string";
+
+struct LoadOptions {
+  // Run onnx::checker::check_model before converting.
+  bool check = true;
+};
+
+struct SaveOptions {
+  // Run onnx shape inference to add value_info for every value it can type.
+  bool infer_shapes = true;
+  // Run onnx::checker::check_model on the result before writing anything.
+  bool check = true;
+  // 0: the IR version that matches the default-domain opset (8 for opsets up to 17).
+  int64_t ir_version = 0;
+};
+
+// Reads an ONNX model file. Initializers become constant values (also when the model lists
+// them as graph inputs); subgraph references to outer values become placeholder values named
+// like the outer value. Errors name the file.
+StatusOr<std::shared_ptr<ir::Graph>> LoadModel(const std::string& path,
+                                               const LoadOptions& options = {});
+// Same from serialized bytes; external data is refused (there is no folder to read it from).
+StatusOr<std::shared_ptr<ir::Graph>> LoadModelFromBytes(const std::string& bytes,
+                                                        const LoadOptions& options = {});
+
+// Writes the graph as an ONNX model: to a temporary sibling file, renamed into place only
+// when complete. Initializers are stored as raw_data.
+Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOptions& options = {});
+
+// Lower-level conversions (used by the above and by tests).
+StatusOr<std::shared_ptr<ir::Graph>> GraphFromModelProto(const ::onnx::ModelProto& model,
+                                                         const std::string& model_dir);
+Status GraphToModelProto(const ir::Graph& graph, const SaveOptions& options,
+                         ::onnx::ModelProto* model);
+
+// Fills in dtypes and shapes of values the graph does not type yet, using onnx shape
+// inference (values already typed keep their information).
+Status InferShapes(ir::Graph& graph);
+
+// The IR version SaveModel writes for a default-domain opset: 8 up to opset 17 (onnx 1.12,
+// the newest IR the installed checker knows, and valid with every older opset: IR versions
+// only add features), 9 for opsets 18..20, 10 beyond (onnx's VERSION_TABLE).
+int64_t IrVersionForOpset(int64_t opset);
+
+}  // namespace ferry::onnx
