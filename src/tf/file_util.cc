@@ -31,7 +31,8 @@ fs::path SiblingPath(const fs::path& p, const std::string& tag) {
 
 StatusOr<std::string> ReadFileToString(const std::string& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return InvalidArgument("'" + path + "' is a directory, not a file");
+  if (fs::is_directory(path, ec))
+    return InvalidArgument("'" + path + "' is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (!fs::exists(path, ec)) return NotFound("'" + path + "' does not exist");
@@ -66,7 +67,8 @@ Status WriteFileAtomically(const std::string& path, const std::string& data) {
   if (ec) {
     std::error_code ignored;
     fs::remove(tmp, ignored);
-    return InvalidArgument("cannot rename '" + tmp.string() + "' to '" + path + "': " + ec.message());
+    return InvalidArgument("cannot rename '" + tmp.string() + "' to '" + path +
+                           "': " + ec.message());
   }
   return Status::Ok();
 }

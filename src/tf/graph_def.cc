@@ -1,0 +1,499 @@
+#include "tf/graph_def.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "tf/file_util.h"
+#include "tf/proto_convert.h"
+#include "tf/types.h"
+
+namespace ferry::tf {
+
+namespace {
+
+bool IsNameStart(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.';
+}
+bool IsNameChar(char c) { return IsNameStart(c) || c == '_' || c == '-' || c == '/'; }
+
+// TF node names: [A-Za-z0-9.][A-Za-z0-9_.\-/]* (tensorflow/core/graph/validate.cc).
+std::string SanitizeNodeName(const std::string& name) {
+  std::string s;
+  for (char c : name) s += IsNameChar(c) ? c : '_';
+  if (s.empty() || !IsNameStart(s[0])) s = "n" + s;
+  return s;
+}
+
+// Hands out sanitised, unique TF node names.
+class NodeNames {
+ public:
+  std::string Take(const std::string& want) {
+    std::string base = SanitizeNodeName(want);
+    std::string name = base;
+    for (int i = 1; used_.count(name); ++i) name = base + "_" + std::to_string(i);
+    used_.insert(name);
+    return name;
+  }
+
+ private:
+  std::set<std::string> used_;
+};
+
+std::string TensorName(const std::string& node, int k) {
+  return k == 0 ? node : node + ":" + std::to_string(k);
+}
+
+class Exporter {
+ public:
+  explicit Exporter(const ir::Graph& g) : g_(g) {}
+
+  StatusOr<ExportedGraph> Run() {
+    auto* gd = &out_.graph_def;
+    gd->mutable_versions()->set_producer(kGraphDefProducer);
+    for (const ir::Value* v : g_.inputs()) FERRY_RETURN_IF_ERROR(AddPlaceholder(v));
+
+    // Output node names are taken before op nodes', so outputs keep their names.
+    std::vector<std::string> out_names;
+    std::map<const ir::Node*, size_t> reused;  // Identity node -> output index
+    for (size_t i = 0; i < g_.outputs().size(); ++i) {
+      const ir::Value* v = g_.outputs()[i];
+      if (!v) return InvalidArgument("graph output " + std::to_string(i) + " is empty");
+      out_names.push_back(names_.Take(v->name()));
+      const ir::Node* p = v->producer();
+      if (p && p->op_type() == "Identity" && p->domain() == "tf" && v->users().empty() &&
+          std::count(g_.outputs().begin(), g_.outputs().end(), v) == 1 && !reused.count(p))
+        reused[p] = i;
+    }
+
+    FERRY_ASSIGN_OR_RETURN(std::vector<ir::Node*> order, g_.TopologicalOrder());
+    for (const ir::Node* n : order) {
+      auto it = reused.find(n);
+      if (it != reused.end()) {
+        tensor_of_[n->output(0)] = out_names[it->second];
+        continue;  // emitted with the outputs, in output order
+      }
+      FERRY_RETURN_IF_ERROR(AddOpNode(*n, names_.Take(n->name().empty() ? n->op_type()
+                                                                        : n->name())));
+    }
+
+    for (size_t i = 0; i < g_.outputs().size(); ++i) {
+      const ir::Value* v = g_.outputs()[i];
+      const ir::Node* p = v->producer();
+      DataType dt = v->dtype();
+      if (dt == DataType::kUndefined && p && p->attr("T") &&
+          p->attr("T")->kind() == ir::AttrKind::kType)
+        dt = p->attr("T")->type();
+      if (dt == DataType::kUndefined)
+        return InvalidArgument("graph output '" + v->name() + "' has no data type");
+      auto it = p ? reused.find(p) : reused.end();
+      if (it != reused.end() && it->second == i) {
+        FERRY_RETURN_IF_ERROR(AddOpNode(*p, out_names[i]));
+      } else {
+        FERRY_ASSIGN_OR_RETURN(std::string in, InputName(v, "graph output"));
+        tfproto::NodeDef* nd = gd->add_node();
+        nd->set_name(out_names[i]);
+        nd->set_op("Identity");
+        nd->add_input(in);
+        FERRY_ASSIGN_OR_RETURN(int code, DataTypeToTf(dt));
+        (*nd->mutable_attr())["T"].set_type(static_cast<tfproto::DataType>(code));
+      }
+      TensorBinding b{v->name(), out_names[i] + ":0", dt, v->info().shape};
+      out_.outputs.push_back(std::move(b));
+    }
+    return std::move(out_);
+  }
+
+ private:
+  Status AddPlaceholder(const ir::Value* v) {
+    if (v->is_constant())
+      return InvalidArgument("graph input '" + v->name() +
+                             "' is also a constant; TF graph inputs are Placeholders");
+    if (v->dtype() == DataType::kUndefined)
+      return InvalidArgument("graph input '" + v->name() + "' has no data type");
+    if (tensor_of_.count(v))
+      return InvalidArgument("graph input '" + v->name() + "' is listed twice");
+    std::string name = names_.Take(v->name());
+    tfproto::NodeDef* nd = out_.graph_def.add_node();
+    nd->set_name(name);
+    nd->set_op("Placeholder");
+    FERRY_ASSIGN_OR_RETURN(int code, DataTypeToTf(v->dtype()));
+    auto& attrs = *nd->mutable_attr();
+    attrs["dtype"].set_type(static_cast<tfproto::DataType>(code));
+    *attrs["shape"].mutable_shape() = ShapeToProto(v->info().shape);
+    tensor_of_[v] = name;
+    out_.inputs.push_back({v->name(), name + ":0", v->dtype(), v->info().shape});
+    return Status::Ok();
+  }
+
+  // The TF tensor name of v, emitting its Const node the first time a constant is used.
+  StatusOr<std::string> InputName(const ir::Value* v, const std::string& what) {
+    auto it = tensor_of_.find(v);
+    if (it != tensor_of_.end()) return it->second;
+    if (!v->is_constant())
+      return InvalidArgument(what + ": value '" + v->name() +
+                             "' has no producer and is neither a graph input nor a constant");
+    std::string name = names_.Take(v->name());
+    tfproto::NodeDef* nd = out_.graph_def.add_node();
+    nd->set_name(name);
+    nd->set_op("Const");
+    auto& attrs = *nd->mutable_attr();
+    Status s = TensorToProto(v->constant(), attrs["value"].mutable_tensor());
+    if (!s.ok()) return s.WithContext("constant '" + v->name() + "'");
+    attrs["dtype"].set_type(attrs["value"].tensor().dtype());
+    tensor_of_[v] = name;
+    return name;
+  }
+
+  Status AddOpNode(const ir::Node& n, const std::string& name) {
+    if (n.domain() != "tf")
+      return InvalidArgument(n.Describe() + ": domain '" + n.domain() +
+                             "' is not \"tf\"; convert the graph to TensorFlow ops first");
+    tfproto::NodeDef nd;
+    nd.set_name(name);
+    nd.set_op(n.op_type());
+    for (int i = 0; i < n.num_inputs(); ++i) {
+      const ir::Value* v = n.input(i);
+      if (!v)
+        return InvalidArgument(n.Describe() + ": input " + std::to_string(i) +
+                               " is empty; TensorFlow ops have no optional inputs");
+      FERRY_ASSIGN_OR_RETURN(std::string in,
+                             InputName(v, n.Describe() + " input " + std::to_string(i)));
+      nd.add_input(in);
+    }
+    for (const auto& [key, a] : n.attrs())
+      FERRY_RETURN_IF_ERROR(
+          AttrToProto(a, &(*nd.mutable_attr())[key], n.Describe() + " attribute '" + key + "'"));
+    for (int k = 0; k < n.num_outputs(); ++k)
+      if (n.output(k)) tensor_of_[n.output(k)] = TensorName(name, k);
+    *out_.graph_def.add_node() = std::move(nd);
+    return Status::Ok();
+  }
+
+  const ir::Graph& g_;
+  ExportedGraph out_;
+  NodeNames names_;
+  std::unordered_map<const ir::Value*, std::string> tensor_of_;
+};
+
+// Outputs beyond those referenced that common multi-output ops always have, so that IR
+// nodes carry every output their kernels write.
+int KnownNumOutputs(const tfproto::NodeDef& nd) {
+  const std::string& op = nd.op();
+  auto attr_i = [&](const char* k) -> int {
+    auto it = nd.attr().find(k);
+    return it == nd.attr().end() ? 1 : static_cast<int>(it->second.i());
+  };
+  if (op == "Split" || op == "SplitV") return attr_i("num_split");
+  if (op == "Unpack") return attr_i("num");
+  if (op == "FusedBatchNorm" || op == "FusedBatchNormV2") return 5;
+  if (op == "FusedBatchNormV3") return 6;
+  if (op == "TopKV2" || op == "Unique") return 2;
+  if (op == "IdentityN") {
+    auto it = nd.attr().find("T");
+    return it == nd.attr().end() ? 1 : it->second.list().type_size();
+  }
+  return 1;
+}
+
+class Importer {
+ public:
+  Importer(const tfproto::GraphDef& gd, const ImportOptions& o) : gd_(gd), o_(o) {}
+
+  StatusOr<std::shared_ptr<ir::Graph>> Run() {
+    auto g = std::make_shared<ir::Graph>();
+    const int producer = gd_.versions().producer();
+    g->opset_imports()["tf"] = producer > 0 ? producer : kGraphDefProducer;
+    FERRY_RETURN_IF_ERROR(IndexNodes());
+
+    // Inputs: the signature's, ordered by Placeholder position, then unlisted Placeholders.
+    std::vector<std::pair<Ref, std::string>> inputs;  // (tensor, key)
+    std::set<int> listed;
+    if (o_.has_signature) {
+      for (const TensorBinding& b : o_.inputs) {
+        FERRY_ASSIGN_OR_RETURN(Ref r, Resolve(b.tensor, "signature input '" + b.key + "'"));
+        if (gd_.node(r.first).op() != "Placeholder" || r.second != 0)
+          return Err(Unimplemented("signature input '" + b.key + "' is '" + b.tensor +
+                                   "', not a Placeholder"));
+        inputs.push_back({r, b.key});
+        listed.insert(r.first);
+      }
+      SortByPosition(&inputs);
+    }
+    for (int i = 0; i < gd_.node_size(); ++i)
+      if (gd_.node(i).op() == "Placeholder" && !listed.count(i))
+        inputs.push_back({{i, 0}, gd_.node(i).name()});
+
+    // Outputs.
+    std::vector<std::pair<Ref, std::string>> outputs;
+    std::vector<std::optional<TensorBinding>> out_infos;
+    if (o_.has_signature) {
+      for (const TensorBinding& b : o_.outputs) {
+        FERRY_ASSIGN_OR_RETURN(Ref r, Resolve(b.tensor, "signature output '" + b.key + "'"));
+        outputs.push_back({r, b.key});
+      }
+      SortByPosition(&outputs);
+    } else if (!o_.output_tensors.empty()) {
+      for (const std::string& t : o_.output_tensors) {
+        FERRY_ASSIGN_OR_RETURN(Ref r, Resolve(t, "output '" + t + "'"));
+        outputs.push_back({r, TensorName(gd_.node(r.first).name(), r.second)});
+      }
+    } else {
+      for (int i = 0; i < gd_.node_size(); ++i) {
+        const std::string& op = gd_.node(i).op();
+        if (consumed_.count(i) || op == "Const" || op == "Placeholder" || op == "NoOp") continue;
+        for (int k = 0; k < num_outputs_[i]; ++k)
+          outputs.push_back({{i, k}, TensorName(gd_.node(i).name(), k)});
+      }
+    }
+    for (const auto& [r, key] : outputs)
+      num_outputs_[r.first] = std::max(num_outputs_[r.first], r.second + 1);
+
+    // Values named by signature keys first, so that keys win any name clash.
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const tfproto::NodeDef& nd = gd_.node(inputs[i].first.first);
+      auto dt = nd.attr().find("dtype");
+      if (dt == nd.attr().end())
+        return Err(InvalidArgument("Placeholder '" + nd.name() + "' has no dtype attribute"));
+      ir::ValueInfo info;
+      auto d = DataTypeFromTf(dt->second.type());
+      if (!d.ok()) return Err(d.status().WithContext("Placeholder '" + nd.name() + "'"));
+      info.dtype = *d;
+      auto sh = nd.attr().find("shape");
+      if (sh != nd.attr().end()) info.shape = ShapeFromProto(sh->second.shape());
+      ir::Value* v = g->AddValue(inputs[i].second, std::move(info));
+      values_[inputs[i].first] = v;
+      g->inputs().push_back(v);
+      g->metadata()["signature.input." + std::to_string(i)] = inputs[i].second;
+    }
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      const auto& [r, key] = outputs[i];
+      if (!values_.count(r)) {
+        ir::ValueInfo info;
+        for (const TensorBinding& b : o_.outputs) {
+          if (b.key == key) {
+            info.dtype = b.dtype;
+            info.shape = b.shape;
+          }
+        }
+        values_[r] = g->AddValue(key, std::move(info));
+      }
+      g->metadata()["signature.output." + std::to_string(i)] = key;
+    }
+
+    // Constants, then every other node's outputs, then the nodes.
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      const tfproto::NodeDef& nd = gd_.node(i);
+      if (nd.op() != "Const") continue;
+      auto val = nd.attr().find("value");
+      if (val == nd.attr().end() || val->second.value_case() != tfproto::AttrValue::kTensor)
+        return Err(InvalidArgument("Const '" + nd.name() + "' has no tensor 'value' attribute"));
+      auto t = TensorFromProto(val->second.tensor(), "Const '" + nd.name() + "'");
+      if (!t.ok()) return Err(t.status());
+      ir::Value*& v = values_[{i, 0}];
+      if (!v) v = g->AddValue(nd.name());
+      v->set_constant(std::move(t).value());
+    }
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      const tfproto::NodeDef& nd = gd_.node(i);
+      if (nd.op() == "Const" || nd.op() == "Placeholder") continue;
+      std::vector<ir::Value*> ins, outs;
+      for (const std::string& in : nd.input()) {
+        if (!in.empty() && in[0] == '^') continue;
+        FERRY_ASSIGN_OR_RETURN(Ref r, Resolve(in, nd.op() + " '" + nd.name() + "'"));
+        ins.push_back(ValueOf(g.get(), r));
+      }
+      for (int k = 0; k < num_outputs_[i]; ++k) outs.push_back(ValueOf(g.get(), {i, k}));
+      ir::Node* n = g->AddNodeWithOutputs(nd.op(), "tf", nd.name(), std::move(ins),
+                                          std::move(outs));
+      for (const auto& [key, av] : nd.attr()) {
+        if (!key.empty() && key[0] == '_') continue;  // TF-internal (_output_shapes, _class)
+        auto a = AttrFromProto(av, n->Describe() + " attribute '" + key + "'");
+        if (!a.ok()) return Err(a.status());
+        n->set_attr(key, std::move(a).value());
+      }
+      for (ir::Value* o : n->outputs()) {
+        if (o->dtype() == DataType::kUndefined && n->attr("T") &&
+            n->attr("T")->kind() == ir::AttrKind::kType && g->IsGraphOutput(o))
+          o->info().dtype = n->attr("T")->type();
+      }
+    }
+    for (const auto& [r, key] : outputs) g->outputs().push_back(values_.at(r));
+    auto order = g->TopologicalOrder();
+    if (!order.ok()) return Err(order.status());
+    return g;
+  }
+
+ private:
+  using Ref = std::pair<int, int>;  // (node index, output index)
+
+  Status Err(const Status& s) const {
+    return o_.source.empty() ? s : s.WithContext(o_.source);
+  }
+
+  Status IndexNodes() {
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      const std::string& name = gd_.node(i).name();
+      if (name.empty()) return Err(InvalidArgument("node " + std::to_string(i) + " has no name"));
+      if (!index_.emplace(name, i).second)
+        return Err(InvalidArgument("two nodes are named '" + name + "'"));
+    }
+    num_outputs_.assign(gd_.node_size(), 1);
+    for (int i = 0; i < gd_.node_size(); ++i)
+      num_outputs_[i] = std::max(1, KnownNumOutputs(gd_.node(i)));
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      const tfproto::NodeDef& nd = gd_.node(i);
+      for (const std::string& in : nd.input()) {
+        if (!in.empty() && in[0] == '^') continue;
+        FERRY_ASSIGN_OR_RETURN(Ref r, Resolve(in, nd.op() + " '" + nd.name() + "'"));
+        num_outputs_[r.first] = std::max(num_outputs_[r.first], r.second + 1);
+        consumed_.insert(r.first);
+      }
+    }
+    return Status::Ok();
+  }
+
+  StatusOr<Ref> Resolve(const std::string& tensor, const std::string& what) const {
+    auto p = ParseTensorName(tensor);
+    if (!p.ok()) return Err(p.status().WithContext(what));
+    auto it = index_.find(p->first);
+    if (it == index_.end())
+      return Err(InvalidArgument(what + ": '" + tensor + "' names no node of the graph"));
+    return Ref{it->second, p->second};
+  }
+
+  void SortByPosition(std::vector<std::pair<Ref, std::string>>* v) const {
+    std::stable_sort(v->begin(), v->end(),
+                     [](const auto& a, const auto& b) { return a < b; });
+  }
+
+  ir::Value* ValueOf(ir::Graph* g, Ref r) {
+    ir::Value*& v = values_[r];
+    if (!v) v = g->AddValue(TensorName(gd_.node(r.first).name(), r.second));
+    return v;
+  }
+
+  const tfproto::GraphDef& gd_;
+  const ImportOptions& o_;
+  std::unordered_map<std::string, int> index_;
+  std::vector<int> num_outputs_;
+  std::set<int> consumed_;
+  std::map<Ref, ir::Value*> values_;
+};
+
+}  // namespace
+
+StatusOr<std::pair<std::string, int>> ParseTensorName(const std::string& t) {
+  if (t.empty() || t[0] == '^') return InvalidArgument("'" + t + "' is not a tensor name");
+  size_t colon = t.rfind(':');
+  if (colon == std::string::npos) return std::make_pair(t, 0);
+  std::string idx = t.substr(colon + 1);
+  std::string node = t.substr(0, colon);
+  if (idx.empty() || idx.size() > 6 || node.empty() ||
+      !std::all_of(idx.begin(), idx.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      node.find(':') != std::string::npos)
+    return InvalidArgument("'" + t + "' is not a tensor name (expected \"node\" or \"node:k\")");
+  return std::make_pair(node, std::stoi(idx));
+}
+
+StatusOr<tfproto::SignatureDef> MakeSignature(const ExportedGraph& e) {
+  tfproto::SignatureDef sig;
+  sig.set_method_name("tensorflow/serving/predict");
+  auto fill = [](const std::vector<TensorBinding>& bs, const char* what,
+                 google::protobuf::Map<std::string, tfproto::TensorInfo>* m) -> Status {
+    for (const TensorBinding& b : bs) {
+      if (m->count(b.key))
+        return InvalidArgument(std::string("signature ") + what + " '" + b.key +
+                               "' is listed twice");
+      tfproto::TensorInfo& ti = (*m)[b.key];
+      ti.set_name(b.tensor);
+      FERRY_ASSIGN_OR_RETURN(int code, DataTypeToTf(b.dtype));
+      ti.set_dtype(static_cast<tfproto::DataType>(code));
+      *ti.mutable_tensor_shape() = ShapeToProto(b.shape);
+    }
+    return Status::Ok();
+  };
+  FERRY_RETURN_IF_ERROR(fill(e.inputs, "input", sig.mutable_inputs()));
+  FERRY_RETURN_IF_ERROR(fill(e.outputs, "output", sig.mutable_outputs()));
+  return sig;
+}
+
+Status SignatureToImport(const tfproto::SignatureDef& s, ImportOptions* options) {
+  auto take = [](const google::protobuf::Map<std::string, tfproto::TensorInfo>& m,
+                 const char* what, std::vector<TensorBinding>* out) -> Status {
+    // Sorted by key so that the result does not depend on the map's iteration order.
+    std::map<std::string, const tfproto::TensorInfo*> sorted;
+    for (const auto& [k, ti] : m) sorted[k] = &ti;
+    for (const auto& [k, ti] : sorted) {
+      if (ti->name().empty())
+        return Unimplemented(std::string("signature ") + what + " '" + k +
+                             "' is not a plain tensor (sparse or composite)");
+      TensorBinding b;
+      b.key = k;
+      b.tensor = ti->name();
+      if (ti->dtype() != tfproto::DT_INVALID) {
+        auto dt = DataTypeFromTf(ti->dtype());
+        if (!dt.ok())
+          return dt.status().WithContext(std::string("signature ") + what + " '" + k + "'");
+        b.dtype = *dt;
+      }
+      if (ti->has_tensor_shape()) b.shape = ShapeFromProto(ti->tensor_shape());
+      out->push_back(std::move(b));
+    }
+    return Status::Ok();
+  };
+  options->has_signature = true;
+  options->inputs.clear();
+  options->outputs.clear();
+  FERRY_RETURN_IF_ERROR(take(s.inputs(), "input", &options->inputs));
+  FERRY_RETURN_IF_ERROR(take(s.outputs(), "output", &options->outputs));
+  return Status::Ok();
+}
+
+StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g) { return Exporter(g).Run(); }
+
+StatusOr<std::shared_ptr<ir::Graph>> ImportGraphDef(const tfproto::GraphDef& gd,
+                                                   const ImportOptions& options) {
+  try {
+    return Importer(gd, options).Run();
+  } catch (const std::exception& e) {
+    return Internal(options.source + ": " + e.what());
+  }
+}
+
+Status ParseProto(const std::string& bytes, google::protobuf::Message* m,
+                  const std::string& file) {
+  bool ok = false;
+  try {
+    ok = m->ParseFromString(bytes);
+  } catch (const std::exception& e) {
+    return InvalidArgument(file + ": cannot parse " + m->GetTypeName() + ": " + e.what());
+  }
+  if (!ok)
+    return InvalidArgument(file + ": not a valid " + m->GetTypeName() +
+                           " (truncated or not a protobuf file)");
+  return Status::Ok();
+}
+
+Status WriteFrozenGraph(const ir::Graph& g, const std::string& path) {
+  auto exported = ExportGraphDef(g);
+  if (!exported.ok()) return exported.status().WithContext(path);
+  std::string bytes;
+  if (!exported->graph_def.SerializeToString(&bytes))
+    return Internal(path + ": cannot serialize the GraphDef (over 2 GiB?)");
+  return WriteFileAtomically(path, bytes);
+}
+
+StatusOr<std::shared_ptr<ir::Graph>> ReadFrozenGraph(const std::string& path,
+                                                    const LoadOptions& options) {
+  FERRY_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
+  tfproto::GraphDef gd;
+  FERRY_RETURN_IF_ERROR(ParseProto(bytes, &gd, path));
+  ImportOptions io;
+  io.source = path;
+  io.output_tensors = options.outputs;
+  return ImportGraphDef(gd, io);
+}
+
+}  // namespace ferry::tf

@@ -1,0 +1,79 @@
+// IR(tf) <-> GraphDef, and the frozen-graph file format (one serialized GraphDef).
+//
+// Writing: graph inputs become Placeholder nodes (attrs dtype, shape), constant Values become
+// Const nodes (attrs dtype, value), IR nodes become NodeDefs with inputs "node" / "node:k",
+// and each graph output gets an Identity node named after it (an existing Identity that only
+// feeds the output is reused, so reading and writing again adds nothing). TF node names must
+// match [A-Za-z0-9.][A-Za-z0-9_.\-/]*: IR names are sanitised and made unique, and the
+// ExportedGraph's bindings map each IR value name (the signature key) to its "node:0".
+//
+// Reading: Placeholders become graph inputs, Consts become constant Values, other NodeDefs
+// become IR nodes (domain "tf", attributes per AttrFromProto; attributes starting with "_"
+// are TF-internal and dropped); control inputs "^x" are ignored. With a signature, inputs
+// and outputs are the signature's tensors, named by their keys, ordered by the position of
+// their node in the GraphDef (the writer emits Placeholders in input order and output
+// Identities in output order, which is how the order survives TF's unordered signature map).
+// The order is also recorded in metadata "signature.input.<i>" / "signature.output.<i>" = key.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "ir/graph.h"
+#include "tf/options.h"
+#include "tf/proto/tf.pb.h"
+
+namespace ferry::tf {
+
+// One signature entry: the key (an IR value name) and the TF tensor it names.
+struct TensorBinding {
+  std::string key;
+  std::string tensor;  // "node:k"
+  DataType dtype = DataType::kUndefined;
+  std::optional<std::vector<ir::Dim>> shape;
+};
+
+struct ExportedGraph {
+  tfproto::GraphDef graph_def;
+  std::vector<TensorBinding> inputs;   // graph input order
+  std::vector<TensorBinding> outputs;  // graph output order
+};
+
+StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g);
+
+struct ImportOptions {
+  std::string source;  // file or folder, prefixed to errors
+  // With a signature, these are its entries (order irrelevant: see above); dtype/shape of
+  // outputs fill the IR values' info.
+  bool has_signature = false;
+  std::vector<TensorBinding> inputs;
+  std::vector<TensorBinding> outputs;
+  // Without a signature: explicit outputs ("node" or "node:k"), else the unconsumed op nodes.
+  std::vector<std::string> output_tensors;
+};
+
+StatusOr<std::shared_ptr<ir::Graph>> ImportGraphDef(const tfproto::GraphDef& gd,
+                                                   const ImportOptions& options);
+
+// The SignatureDef of an exported graph (method "tensorflow/serving/predict"); error when two
+// inputs or two outputs share a key (the same value listed twice).
+StatusOr<tfproto::SignatureDef> MakeSignature(const ExportedGraph& e);
+// Fills options->inputs/outputs from a SignatureDef and sets has_signature.
+Status SignatureToImport(const tfproto::SignatureDef& s, ImportOptions* options);
+
+// "a/b:2" -> ("a/b", 2); "a" -> ("a", 0); error for "^a", "a:x", "a:out:0".
+StatusOr<std::pair<std::string, int>> ParseTensorName(const std::string& t);
+
+// Parses a serialized protobuf message, catching protobuf's exceptions; error names `file`.
+Status ParseProto(const std::string& bytes, google::protobuf::Message* m,
+                  const std::string& file);
+
+// Frozen graph: a GraphDef with Consts, no variables, written atomically.
+Status WriteFrozenGraph(const ir::Graph& g, const std::string& path);
+StatusOr<std::shared_ptr<ir::Graph>> ReadFrozenGraph(const std::string& path,
+                                                    const LoadOptions& options = {});
+
+}  // namespace ferry::tf
