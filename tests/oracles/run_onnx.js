@@ -40,7 +40,12 @@ async function main() {
   }
   const missing = session.inputNames.filter((n) => !(n in feeds));
   if (missing.length) die(`${model}: missing inputs ${missing.join(', ')}`);
-  const results = await session.run(feeds);
+  let results;
+  try {
+    results = await session.run(feeds);
+  } catch (e) {
+    die(`${model}: onnxruntime run failed: ${e.message}`);
+  }
   fs.mkdirSync(outDir, {recursive: true});
   for (const name of session.outputNames) {
     const t = results[name];
