@@ -1,0 +1,78 @@
+// ONNX Cast (6, 9, 13): converts between numeric types, bool and float16/bfloat16
+// (C++ conversion semantics: float to int truncates, non-zero to bool is true).
+#include "onnx/ops/op_util.h"
+#include "onnx/tensor_proto.h"
+
+namespace ferry::onnx::ops {
+namespace {
+
+bool IsHalf(DataType t) { return t == DataType::kFloat16 || t == DataType::kBFloat16; }
+
+class Cast final : public Op {
+ public:
+  explicit Cast(const NodeInfo& info) {
+    const ir::Attribute* to = info.node().attr("to");
+    if (!to) {
+      init_status_ = info.Error("attribute to is required");
+    } else if (to->kind() == ir::AttrKind::kType) {
+      to_ = to->type();
+    } else if (to->kind() == ir::AttrKind::kInt) {  // ONNX TensorProto.DataType code
+      auto dt = DataTypeFromOnnx(static_cast<int32_t>(to->i()));
+      if (dt.ok())
+        to_ = *dt;
+      else
+        init_status_ = info.Error("attribute to: " + dt.status().message());
+    } else {
+      init_status_ = info.Error("attribute to must be a data type");
+    }
+    if (to_ == DataType::kString)
+      init_status_ = Unimplemented(info.Describe() + ": cast to string is not supported");
+  }
+
+  Status Run(OpContext& ctx) const override {
+    FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
+    if (x->dtype() == to_) {
+      ctx.SetOutput(0, *x);
+      return Status::Ok();
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, to_, x->shape()));
+    const int64_t n = x->NumElements();
+    // Half types go through float.
+    if (IsHalf(x->dtype()) || IsHalf(to_)) {
+      std::vector<float> tmp(n);
+      for (int64_t i = 0; i < n; ++i) tmp[i] = static_cast<float>(x->GetAsDouble(i));
+      if (IsHalf(to_)) {
+        auto* out = static_cast<uint16_t*>(y->raw_data());
+        for (int64_t i = 0; i < n; ++i)
+          out[i] = to_ == DataType::kFloat16 ? FloatToHalf(tmp[i]) : FloatToBFloat16(tmp[i]);
+        return Status::Ok();
+      }
+      return Dispatch(ctx, to_, Types::kAll, [&](auto dtag) -> Status {
+        using D = decltype(dtag);
+        for (int64_t i = 0; i < n; ++i) y->data<D>()[i] = static_cast<D>(tmp[i]);
+        return Status::Ok();
+      });
+    }
+    return Dispatch(ctx, x->dtype(), Types::kAll, [&](auto stag) -> Status {
+      using S = decltype(stag);
+      return Dispatch(ctx, to_, Types::kAll, [&](auto dtag) -> Status {
+        using D = decltype(dtag);
+        const S* xp = x->data<S>();
+        D* yp = y->data<D>();
+        for (int64_t i = 0; i < n; ++i) yp[i] = static_cast<D>(xp[i]);
+        return Status::Ok();
+      });
+    });
+  }
+
+ private:
+  DataType to_ = DataType::kUndefined;
+};
+
+}  // namespace
+
+void RegisterCast(OpSet& s) {
+  for (int v : {6, 9, 13}) s.Add<Cast>("Cast", v);
+}
+
+}  // namespace ferry::onnx::ops

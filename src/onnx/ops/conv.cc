@@ -1,0 +1,92 @@
+// ONNX Conv (1, 11): 2-D convolution of NCHW data with OIHW weights, any group count
+// (depthwise included), dilations, explicit or auto_pad padding, optional bias.
+#include <memory>
+
+#include "kernels/conv.h"
+#include "onnx/ops/op_util.h"
+
+namespace ferry::onnx::ops {
+namespace {
+
+class Conv final : public Op {
+ public:
+  explicit Conv(const NodeInfo& info) {
+    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/false);
+    if (!attrs.ok()) {
+      init_status_ = attrs.status();
+      return;
+    }
+    attrs_ = *attrs;
+    group_ = info.node().GetInt("group", 1);
+    if (group_ <= 0) init_status_ = info.Error("attribute group must be positive");
+    // Initializer weights are reordered for oneDNN once, not on every run.
+    constant_weights_ = info.constant_input(1) != nullptr &&
+                        (!info.has_input(2) || info.constant_input(2) != nullptr);
+    if (constant_weights_) cached_ = std::make_unique<kernels::ConstantWeightConv2D>();
+  }
+
+  Status Run(OpContext& ctx) const override {
+    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 0, 4));
+    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, 4));
+    FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+    FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 1));
+    const Tensor& x = *ctx.input(0);
+    const Tensor& w = *ctx.input(1);
+    const Tensor* b = ctx.input(2);
+    kernels::ConvParams p;
+    p.batch = x.dim(0);
+    p.in_channels = x.dim(1);
+    p.in_h = x.dim(2);
+    p.in_w = x.dim(3);
+    p.out_channels = w.dim(0);
+    p.kernel_h = w.dim(2);
+    p.kernel_w = w.dim(3);
+    p.groups = group_;
+    if (!attrs_.kernel.empty() && (attrs_.kernel[0] != p.kernel_h || attrs_.kernel[1] != p.kernel_w))
+      return ctx.Error("kernel_shape does not match weights of shape " + w.shape().ToString());
+    if (w.dim(1) * group_ != p.in_channels)
+      return ctx.Error("weights " + w.shape().ToString() + " with group " +
+                       std::to_string(group_) + " expect " + std::to_string(w.dim(1) * group_) +
+                       " input channels, input 0 has shape " + x.shape().ToString());
+    if (p.out_channels % group_ != 0)
+      return ctx.Error("output channels " + std::to_string(p.out_channels) +
+                       " not divisible by group " + std::to_string(group_));
+    if (b) {
+      FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 2));
+      if (b->rank() != 1 || b->dim(0) != p.out_channels)
+        return ctx.Error("bias (input 2) has shape " + b->shape().ToString() + ", expected [" +
+                         std::to_string(p.out_channels) + "]");
+    }
+    p.stride_h = attrs_.strides[0];
+    p.stride_w = attrs_.strides[1];
+    p.dilation_h = attrs_.dilations[0];
+    p.dilation_w = attrs_.dilations[1];
+    std::tie(p.pad_top, p.pad_bottom) = attrs_.Pads(0, p.in_h, p.kernel_h);
+    std::tie(p.pad_left, p.pad_right) = attrs_.Pads(1, p.in_w, p.kernel_w);
+    Status valid = p.Validate();
+    if (!valid.ok()) return ctx.Error(valid.message());
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32,
+                                                  Shape{p.batch, p.out_channels, p.out_h(), p.out_w()}));
+    const float* bias = b ? b->data<float>() : nullptr;
+    Status s = cached_ ? cached_->Run(p, x.data<float>(), w.data<float>(), bias, y->data<float>(),
+                                      ctx.num_threads())
+                       : kernels::Conv2D(p, x.data<float>(), w.data<float>(), bias,
+                                         y->data<float>(), ctx.num_threads());
+    return s.ok() ? s : s.WithContext(ctx.node().Describe());
+  }
+
+ private:
+  SpatialAttrs attrs_;
+  int64_t group_ = 1;
+  bool constant_weights_ = false;
+  std::unique_ptr<kernels::ConstantWeightConv2D> cached_;
+};
+
+}  // namespace
+
+void RegisterConv(OpSet& s) {
+  s.Add<Conv>("Conv", 1);
+  s.Add<Conv>("Conv", 11);
+}
+
+}  // namespace ferry::onnx::ops

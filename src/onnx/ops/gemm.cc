@@ -1,0 +1,62 @@
+// ONNX Gemm (7, 9, 11, 13): Y = alpha * op(A) * op(B) + beta * C, C unidirectionally
+// broadcast to [M, N] and optional from 11 on.
+#include "kernels/gemm.h"
+#include "onnx/ops/op_util.h"
+
+namespace ferry::onnx::ops {
+namespace {
+
+class Gemm final : public Op {
+ public:
+  explicit Gemm(const NodeInfo& info) {
+    const ir::Node& n = info.node();
+    trans_a_ = n.GetInt("transA", 0) != 0;
+    trans_b_ = n.GetInt("transB", 0) != 0;
+    alpha_ = n.GetFloat("alpha", 1.0f);
+    beta_ = n.GetFloat("beta", 1.0f);
+    if (n.has_attr("broadcast") && info.opset() >= 7)
+      init_status_ = info.Error("attribute broadcast was removed in Gemm-7");
+  }
+
+  Status Run(OpContext& ctx) const override {
+    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 0, 2));
+    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, 2));
+    FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+    FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 1));
+    const Tensor& a = *ctx.input(0);
+    const Tensor& b = *ctx.input(1);
+    const Tensor* c = ctx.input(2);
+    kernels::GemmParams p;
+    p.trans_a = trans_a_;
+    p.trans_b = trans_b_;
+    p.m = trans_a_ ? a.dim(1) : a.dim(0);
+    p.k = trans_a_ ? a.dim(0) : a.dim(1);
+    const int64_t kb = trans_b_ ? b.dim(1) : b.dim(0);
+    p.n = trans_b_ ? b.dim(0) : b.dim(1);
+    if (kb != p.k)
+      return ctx.Error("inner dims differ: A " + a.shape().ToString() + (trans_a_ ? "^T" : "") +
+                       ", B " + b.shape().ToString() + (trans_b_ ? "^T" : ""));
+    p.alpha = alpha_;
+    p.beta = beta_;
+    if (c) {
+      FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 2));
+      p.c_shape = c->shape().dims();
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, Shape{p.m, p.n}));
+    Status s = kernels::Gemm(p, a.data<float>(), b.data<float>(), c ? c->data<float>() : nullptr,
+                             y->data<float>(), ctx.num_threads());
+    return s.ok() ? s : ctx.Error(s.message());
+  }
+
+ private:
+  bool trans_a_ = false, trans_b_ = false;
+  float alpha_ = 1.0f, beta_ = 1.0f;
+};
+
+}  // namespace
+
+void RegisterGemm(OpSet& s) {
+  for (int v : {7, 9, 11, 13}) s.Add<Gemm>("Gemm", v);
+}
+
+}  // namespace ferry::onnx::ops

@@ -1,0 +1,130 @@
+// ONNX MaxPool (1, 8, 10, 11, 12) and AveragePool (7, 10, 11): 2-D NCHW pooling with
+// explicit or auto_pad padding, dilations (MaxPool-10+) and ceil_mode (10+).
+#include "onnx/ops/pool.h"
+
+namespace ferry::onnx::ops {
+
+StatusOr<kernels::PoolParams> MakePoolParams(const OpContext& ctx, const SpatialAttrs& attrs,
+                                             kernels::PoolKind kind, bool count_include_pad) {
+  FERRY_RETURN_IF_ERROR(CheckRank(ctx, 0, 4));
+  FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+  const Tensor& x = *ctx.input(0);
+  kernels::PoolParams p;
+  p.kind = kind;
+  p.layout = kernels::Layout::kNCHW;
+  p.batch = x.dim(0);
+  p.channels = x.dim(1);
+  p.in_h = x.dim(2);
+  p.in_w = x.dim(3);
+  p.kernel_h = attrs.kernel[0];
+  p.kernel_w = attrs.kernel[1];
+  p.stride_h = attrs.strides[0];
+  p.stride_w = attrs.strides[1];
+  p.dilation_h = attrs.dilations[0];
+  p.dilation_w = attrs.dilations[1];
+  std::tie(p.pad_top, p.pad_bottom) = attrs.Pads(0, p.in_h, p.kernel_h);
+  std::tie(p.pad_left, p.pad_right) = attrs.Pads(1, p.in_w, p.kernel_w);
+  if (attrs.auto_pad == "SAME_UPPER" || attrs.auto_pad == "SAME_LOWER") {
+    p.out_h = (p.in_h + p.stride_h - 1) / p.stride_h;
+    p.out_w = (p.in_w + p.stride_w - 1) / p.stride_w;
+  } else {
+    p.out_h = kernels::PoolParams::OutputSize(p.in_h, p.kernel_h, p.stride_h, p.dilation_h,
+                                              p.pad_top, p.pad_bottom, attrs.ceil_mode);
+    p.out_w = kernels::PoolParams::OutputSize(p.in_w, p.kernel_w, p.stride_w, p.dilation_w,
+                                              p.pad_left, p.pad_right, attrs.ceil_mode);
+  }
+  p.count_include_pad = count_include_pad;
+  Status valid = p.Validate();
+  if (!valid.ok()) return ctx.Error(valid.message());
+  return p;
+}
+
+Status RunPool(OpContext& ctx, const SpatialAttrs& attrs, kernels::PoolKind kind,
+               bool count_include_pad) {
+  FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
+                         MakePoolParams(ctx, attrs, kind, count_include_pad));
+  FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32,
+                                                Shape{p.batch, p.channels, p.out_h, p.out_w}));
+  Status s = kernels::Pool2D(p, ctx.input(0)->data<float>(), y->data<float>(), ctx.num_threads());
+  return s.ok() ? s : ctx.Error(s.message());
+}
+
+namespace {
+
+class MaxPool final : public Op {
+ public:
+  explicit MaxPool(const NodeInfo& info) {
+    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/true);
+    if (!attrs.ok()) {
+      init_status_ = attrs.status();
+      return;
+    }
+    attrs_ = *attrs;
+    if (info.num_outputs() > 1 && info.node().output(1) && !info.node().output(1)->users().empty())
+      init_status_ = Unimplemented(info.Describe() + ": the Indices output is not supported");
+  }
+
+  Status Run(OpContext& ctx) const override {
+    return RunPool(ctx, attrs_, kernels::PoolKind::kMax, false);
+  }
+
+ private:
+  SpatialAttrs attrs_;
+};
+
+class AveragePool final : public Op {
+ public:
+  explicit AveragePool(const NodeInfo& info) {
+    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/true);
+    if (!attrs.ok()) {
+      init_status_ = attrs.status();
+      return;
+    }
+    attrs_ = *attrs;
+    if (attrs_.dilations != std::vector<int64_t>{1, 1} && info.opset() < 19)
+      init_status_ = info.Error("attribute dilations is not part of AveragePool before opset 19");
+    count_include_pad_ = info.node().GetInt("count_include_pad", 0) != 0;
+  }
+
+  Status Run(OpContext& ctx) const override {
+    return RunPool(ctx, attrs_, kernels::PoolKind::kAverage, count_include_pad_);
+  }
+
+ private:
+  SpatialAttrs attrs_;
+  bool count_include_pad_ = false;
+};
+
+class GlobalAveragePool final : public Op {
+ public:
+  explicit GlobalAveragePool(const NodeInfo& info) {}
+
+  Status Run(OpContext& ctx) const override {
+    FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
+    FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+    if (x->rank() < 3)
+      return ctx.Error("input 0 has rank " + std::to_string(x->rank()) + ", expected >= 3");
+    std::vector<int64_t> out = {x->dim(0), x->dim(1)};
+    int64_t spatial = 1;
+    for (int d = 2; d < x->rank(); ++d) {
+      spatial *= x->dim(d);
+      out.push_back(1);
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, Shape(out)));
+    kernels::GlobalAveragePool(kernels::Layout::kNCHW, x->dim(0), x->dim(1), spatial,
+                               x->data<float>(), y->data<float>());
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+void RegisterMaxPool(OpSet& s) {
+  for (int v : {1, 8, 10, 11, 12}) s.Add<MaxPool>("MaxPool", v);
+}
+void RegisterAveragePool(OpSet& s) {
+  for (int v : {7, 10, 11}) s.Add<AveragePool>("AveragePool", v);
+}
+void RegisterGlobalAveragePool(OpSet& s) { s.Add<GlobalAveragePool>("GlobalAveragePool", 1); }
+
+}  // namespace ferry::onnx::ops
