@@ -5,6 +5,8 @@
 // are named by the signature's output keys, or by their node names when there is no signature.
 // TF.js computes in float32/int32/bool only: float64 inputs become float32, integer inputs
 // int32 (an int64 value outside int32 is an error). Exit status 2 with one line on any error.
+// Backend: FERRY_TFJS_BACKEND=cpu (default, the reference kernels) or wasm (XNNPACK), a second
+// independent implementation of the same ops.
 'use strict';
 
 const fs = require('fs');
@@ -86,7 +88,15 @@ async function main() {
   // Production mode silences tfjs's console advice (install tfjs-node, use execute()), which
   // would otherwise mix into the tests' logs.
   tf.enableProdMode();
-  await tf.setBackend('cpu');
+  const backend = process.env.FERRY_TFJS_BACKEND || 'cpu';
+  if (backend === 'wasm') {
+    const wasm = require('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(
+        path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), path.sep));
+  } else if (backend !== 'cpu') {
+    die(`FERRY_TFJS_BACKEND must be cpu or wasm, got '${backend}'`);
+  }
+  if (!(await tf.setBackend(backend))) die(`TF.js backend '${backend}' failed to initialise`);
   let model;
   try {
     model = await tf.loadGraphModel(fileHandler(modelDir));

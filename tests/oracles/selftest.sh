@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Self-test of the oracles: proves each independent executor runs and agrees with NumPy before
 # any ferry test trusts it.
-#   tests/oracles/selftest.sh npy|onnx|tfjs|bench|errors
+#   tests/oracles/selftest.sh npy|onnx|tfjs|tfjs_wasm|bench|errors
 # Fails (never skips) when node_modules is missing: the oracles are part of the test suite.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-mode="${1:?usage: selftest.sh npy|onnx|tfjs|bench|errors}"
+mode="${1:?usage: selftest.sh npy|onnx|tfjs|tfjs_wasm|bench|errors}"
 py=/usr/bin/python3  # Debian's, which has numpy and onnx (FACTS.md)
 
 if [ ! -d "$here/node_modules/onnxruntime-node" ] || [ ! -d "$here/node_modules/@tensorflow/tfjs" ]; then
@@ -69,7 +69,8 @@ EOF
          "x=$tmp/inputs/x.npy" "idx=$tmp/inputs/idx.npy"
     compare "$tmp/out" y:y idx_sum:idx_sum idx32:idx32
     ;;
-  tfjs)
+  tfjs|tfjs_wasm)
+    [ "$mode" = tfjs_wasm ] && export FERRY_TFJS_BACKEND=wasm
     # Signature keys for one input, a Placeholder name for the other; int64 idx is cast to int32.
     node "$here/run_tfjs.js" "$tmp/tfjs" "$tmp/out" \
          "features=$tmp/inputs/x.npy" "idx=$tmp/inputs/idx.npy"
