@@ -203,8 +203,10 @@ class Importer {
 
   StatusOr<std::shared_ptr<ir::Graph>> Run() {
     auto g = std::make_shared<ir::Graph>();
-    const int producer = gd_.versions().producer();
-    g->opset_imports()["tf"] = producer > 0 ? producer : kGraphDefProducer;
+    // TF ops are versioned by the GraphDef producer, not per op: the TF op set registers
+    // every op since 1 (tf/ops/registry.h), and the producer is kept as metadata.
+    g->opset_imports()["tf"] = 1;
+    g->metadata()["tf.graph_def.producer"] = std::to_string(gd_.versions().producer());
     FERRY_RETURN_IF_ERROR(IndexNodes());
 
     // Inputs: the signature's, ordered by Placeholder position, then unlisted Placeholders.
