@@ -221,14 +221,19 @@ StatusOr<Tensor> ParseImpl(std::string_view bytes) {
   const HeaderValue* fortran = nullptr;
   const HeaderValue* shape = nullptr;
   for (const auto& [key, value] : dict) {
-    if (key == "descr") descr = &value;
-    else if (key == "fortran_order") fortran = &value;
-    else if (key == "shape") shape = &value;
-    else return InvalidArgument("bad header: unexpected key '" + key + "'");
+    if (key == "descr") {
+      descr = &value;
+    } else if (key == "fortran_order") {
+      fortran = &value;
+    } else if (key == "shape") {
+      shape = &value;
+    } else {
+      return InvalidArgument("bad header: unexpected key '" + key + "'");
+    }
   }
   if (!descr || descr->kind != HeaderValue::Kind::kString) {
-    return InvalidArgument("bad header: 'descr' missing or not a string (structured dtypes are "
-                           "not supported)");
+    // A list here is a structured (record) dtype, which ferry's tensors cannot hold.
+    return InvalidArgument("bad header: 'descr' missing or not a string");
   }
   if (!fortran || fortran->kind != HeaderValue::Kind::kBool) {
     return InvalidArgument("bad header: 'fortran_order' missing or not True/False");
@@ -237,22 +242,22 @@ StatusOr<Tensor> ParseImpl(std::string_view bytes) {
     return InvalidArgument("bad header: 'shape' missing or not a tuple");
   }
   if (fortran->boolean) {
-    return Unimplemented("fortran_order True is not supported; save a C-ordered array "
-                         "(numpy.ascontiguousarray)");
+    return Unimplemented("fortran_order True is not supported; save a C-ordered array");
   }
   FERRY_ASSIGN_OR_RETURN(DataType dtype, DescrToDataType(descr->str));
 
   // Size checks before any allocation: a corrupt shape must not make us allocate gigabytes.
   size_t elem = SizeOf(dtype);
   Status valid = Shape::Validate(shape->tuple, elem, Tensor::kMaxBytes);
-  if (!valid.ok()) return InvalidArgument("bad shape " + ShapeRepr(Shape(shape->tuple)) + ": " +
-                                          valid.message());
+  if (!valid.ok()) {
+    return InvalidArgument("bad shape " + ShapeRepr(Shape(shape->tuple)) + ": " + valid.message());
+  }
   Shape dims(shape->tuple);
   size_t need = static_cast<size_t>(dims.NumElements()) * elem;
   size_t have = bytes.size() - preamble - header_len;
   if (have < need) {
-    return InvalidArgument("data shorter than the shape needs: " + std::string(descr->str) +
-                           " " + ShapeRepr(dims) + " needs " + std::to_string(need) +
+    return InvalidArgument("data shorter than the shape needs: " + std::string(descr->str) + " " +
+                           ShapeRepr(dims) + " needs " + std::to_string(need) +
                            " bytes, file has " + std::to_string(have));
   }
   if (have > need) {
@@ -291,8 +296,8 @@ StatusOr<std::string> SerializeNpy(const Tensor& tensor) {
     return Unimplemented(std::string("cannot write dtype ") + DataTypeName(tensor.dtype()) +
                          " to .npy: numpy has no code for it");
   }
-  std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " +
-                     ShapeRepr(tensor.shape()) + ", }";
+  std::string dict = "{'descr': '" + descr +
+                     "', 'fortran_order': False, 'shape': " + ShapeRepr(tensor.shape()) + ", }";
   // Pad with spaces and end with '\n' so that preamble + header is a multiple of kAlign;
   // version 2.0 only when the header outgrows 1.0's uint16 length (a rank in the thousands).
   auto padded_total = [&](size_t preamble) {

@@ -54,19 +54,44 @@ Tensor MakePattern(DataType dtype, Shape shape) {
   for (int64_t i = 0; i < t.NumElements(); ++i) {
     double v = Pattern(dtype, i);
     switch (dtype) {
-      case DataType::kFloat32: t.data<float>()[i] = static_cast<float>(v); break;
-      case DataType::kFloat64: t.data<double>()[i] = v; break;
-      case DataType::kFloat16: t.data<uint16_t>()[i] = FloatToHalf(static_cast<float>(v)); break;
-      case DataType::kInt8: t.data<int8_t>()[i] = static_cast<int8_t>(v); break;
-      case DataType::kInt16: t.data<int16_t>()[i] = static_cast<int16_t>(v); break;
-      case DataType::kInt32: t.data<int32_t>()[i] = static_cast<int32_t>(v); break;
-      case DataType::kInt64: t.data<int64_t>()[i] = static_cast<int64_t>(v); break;
-      case DataType::kUInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
-      case DataType::kUInt16: t.data<uint16_t>()[i] = static_cast<uint16_t>(v); break;
-      case DataType::kUInt32: t.data<uint32_t>()[i] = static_cast<uint32_t>(v); break;
-      case DataType::kUInt64: t.data<uint64_t>()[i] = static_cast<uint64_t>(v); break;
-      case DataType::kBool: t.data<bool>()[i] = v != 0; break;
-      default: ADD_FAILURE() << "no pattern for " << DataTypeName(dtype);
+      case DataType::kFloat32:
+        t.data<float>()[i] = static_cast<float>(v);
+        break;
+      case DataType::kFloat64:
+        t.data<double>()[i] = v;
+        break;
+      case DataType::kFloat16:
+        t.data<uint16_t>()[i] = FloatToHalf(static_cast<float>(v));
+        break;
+      case DataType::kInt8:
+        t.data<int8_t>()[i] = static_cast<int8_t>(v);
+        break;
+      case DataType::kInt16:
+        t.data<int16_t>()[i] = static_cast<int16_t>(v);
+        break;
+      case DataType::kInt32:
+        t.data<int32_t>()[i] = static_cast<int32_t>(v);
+        break;
+      case DataType::kInt64:
+        t.data<int64_t>()[i] = static_cast<int64_t>(v);
+        break;
+      case DataType::kUInt8:
+        t.data<uint8_t>()[i] = static_cast<uint8_t>(v);
+        break;
+      case DataType::kUInt16:
+        t.data<uint16_t>()[i] = static_cast<uint16_t>(v);
+        break;
+      case DataType::kUInt32:
+        t.data<uint32_t>()[i] = static_cast<uint32_t>(v);
+        break;
+      case DataType::kUInt64:
+        t.data<uint64_t>()[i] = static_cast<uint64_t>(v);
+        break;
+      case DataType::kBool:
+        t.data<bool>()[i] = v != 0;
+        break;
+      default:
+        ADD_FAILURE() << "no pattern for " << DataTypeName(dtype);
     }
   }
   return t;
@@ -182,28 +207,34 @@ TEST_F(NpyTest, MalformedInputsGiveOneLineErrors) {
       {"data long", good + "x", "trailing"},
       {"not a dict", NpyHeaderBytes("[1, 2]\n"), "bad header"},
       {"no shape", NpyHeaderBytes("{'descr': '<f4', 'fortran_order': False}\n"), "'shape'"},
-      {"unknown key", NpyHeaderBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (), "
-                                     "'x': 1}\n"),
+      {"unknown key",
+       NpyHeaderBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (), "
+                      "'x': 1}\n"),
        "bad header"},
-      {"negative dim", NpyHeaderBytes("{'descr': '<f4', 'fortran_order': False, 'shape': "
-                                      "(-1,), }\n"),
+      {"negative dim",
+       NpyHeaderBytes("{'descr': '<f4', 'fortran_order': False, 'shape': "
+                      "(-1,), }\n"),
        "bad header"},
-      {"fortran", NpyHeaderBytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }\n") +
-                      std::string(16, '\0'),
+      {"fortran",
+       NpyHeaderBytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }\n") +
+           std::string(16, '\0'),
        "fortran_order"},
-      {"big-endian", NpyHeaderBytes("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }\n") +
-                         std::string(4, '\0'),
+      {"big-endian",
+       NpyHeaderBytes("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }\n") +
+           std::string(4, '\0'),
        "big-endian"},
       {"complex", NpyHeaderBytes("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }\n"),
        "unsupported dtype '<c8'"},
       {"unicode", NpyHeaderBytes("{'descr': '<U3', 'fortran_order': False, 'shape': (1,), }\n"),
        "unsupported dtype '<U3'"},
       // 2^62 float32 elements: rejected from the header alone, nothing allocated.
-      {"huge shape", NpyHeaderBytes("{'descr': '<f4', 'fortran_order': False, 'shape': "
-                                    "(4611686018427387904,), }\n"),
+      {"huge shape",
+       NpyHeaderBytes("{'descr': '<f4', 'fortran_order': False, 'shape': "
+                      "(4611686018427387904,), }\n"),
        "bad shape"},
-      {"huge data claim", NpyHeaderBytes("{'descr': '<f8', 'fortran_order': False, 'shape': "
-                                         "(1000, 1000, 100), }\n"),
+      {"huge data claim",
+       NpyHeaderBytes("{'descr': '<f8', 'fortran_order': False, 'shape': "
+                      "(1000, 1000, 100), }\n"),
        "needs 800000000 bytes, file has 0"},
   };
   for (const Bad& b : bad) {
@@ -263,7 +294,8 @@ TEST_F(NpyTest, ReadsFilesWrittenByNumpy) {
   }
   script += "np.save(r'" + Path("scalar.npy") + "', np.float32(-1.0))\n";
   script += "np.save(r'" + Path("empty.npy") + "', np.zeros((0, 4), np.int32))\n";
-  script += "np.save(r'" + Path("fortran.npy") + "', np.asfortranarray(np.ones((2, 3), "
+  script += "np.save(r'" + Path("fortran.npy") +
+            "', np.asfortranarray(np.ones((2, 3), "
             "np.float32)))\n";
   script += "np.save(r'" + Path("big.npy") + "', np.ones(3, '>f4'))\n";
   for (int major : {2, 3}) {
@@ -310,8 +342,10 @@ TEST_F(NpyTest, NumpyLoadsFilesWeWrite) {
     ASSERT_TRUE(WriteNpy(path, MakePattern(c.dtype, shape)).ok()) << c.numpy_name;
     script += "a = np.load(r'" + path + "')\n";
     script += "e = " + PythonPattern(c.numpy_name, shape.NumElements()) + ".reshape(3, 1, 4)\n";
-    script += "assert a.dtype == e.dtype and a.shape == e.shape and (a == e).all(), "
-              "('" + std::string(c.numpy_name) + "', a.dtype, a.shape, a)\n";
+    script +=
+        "assert a.dtype == e.dtype and a.shape == e.shape and (a == e).all(), "
+        "('" +
+        std::string(c.numpy_name) + "', a.dtype, a.shape, a)\n";
   }
   ASSERT_TRUE(WriteNpy(Path("scalar.npy"), Tensor::Scalar<int64_t>(-7)).ok());
   script += "s = np.load(r'" + Path("scalar.npy") + "')\n";
