@@ -6,7 +6,7 @@ onnx/      model.onnx: y = Relu(x @ W + B), idx_sum = ReduceSum(idx) (int64), id
 tfjs/      model.json + group1-shard1of1.bin, hand-written: Placeholder x -> MatMul -> BiasAdd
            -> Relu, and Placeholder idx (int32) -> Sum, with a serving signature
 inputs/    x.npy (float32 [2, 3]), idx.npy (int64 [5])
-expected/  y.npy, idx_sum.npy, idx32.npy computed with NumPy
+expected/  y.npy, idx_sum.npy, idx32.npy computed with NumPy; idx_sum_int32.npy for TF.js
 npy/       one file per dtype for the npy.js <-> numpy round trip
 """
 import base64
@@ -85,7 +85,8 @@ def make_tfjs(folder, w, b):
         }],
         "signature": {
             "inputs": {
-                "features": {"name": "x:0", "dtype": "DT_FLOAT", "tensorShape": shape_json([-1, 3])},
+                "features": {"name": "x:0", "dtype": "DT_FLOAT",
+                             "tensorShape": shape_json([-1, 3])},
                 "idx": {"name": "idx:0", "dtype": "DT_INT32", "tensorShape": shape_json([5])},
             },
             "outputs": {
@@ -119,6 +120,7 @@ def main():
     y = np.maximum(x.astype(np.float64) @ w.astype(np.float64) + b, 0).astype(np.float32)
     np.save(os.path.join(out, "expected", "y.npy"), y)
     np.save(os.path.join(out, "expected", "idx_sum.npy"), idx.sum())
+    np.save(os.path.join(out, "expected", "idx_sum_int32.npy"), idx.sum().astype(np.int32))
     np.save(os.path.join(out, "expected", "idx32.npy"), idx.astype(np.int32))
     for dtype in ("float32", "float64", "int32", "int64", "uint8", "bool", "int8", "float16"):
         a = (np.arange(24).reshape(2, 3, 4) % 7 - 2).astype(dtype)

@@ -62,7 +62,8 @@ function parseNpy(buf, source = '<npy bytes>') {
   const count = shape.reduce((a, b) => a * b, 1);
   const need = count * ctor.BYTES_PER_ELEMENT;
   if (buf.length - start < need) {
-    fail(source, `data shorter than the shape needs: ${need} bytes, file has ${buf.length - start}`);
+    fail(source,
+        `data shorter than the shape needs: ${need} bytes, file has ${buf.length - start}`);
   }
   // Copy into a fresh, aligned ArrayBuffer: typed arrays need element alignment.
   const bytes = new Uint8Array(need);

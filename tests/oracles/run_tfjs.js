@@ -75,7 +75,9 @@ function toTensor(tf, array, want, file) {
   }
   const target = want === 'float32' || want === 'int32' || want === 'bool' ? want :
       (dtype.startsWith('float') ? 'float32' : 'int32');
-  if (target === 'bool') return tf.tensor(Uint8Array.from(values, (v) => (v ? 1 : 0)), shape, 'bool');
+  if (target === 'bool') {
+    return tf.tensor(Uint8Array.from(values, (v) => (v ? 1 : 0)), shape, 'bool');
+  }
   return tf.tensor(target === 'float32' ? Float32Array.from(values) : Int32Array.from(values),
       shape, target);
 }
