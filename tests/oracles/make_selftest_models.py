@@ -5,8 +5,11 @@
 onnx/      model.onnx: y = Relu(x @ W + B), idx_sum = ReduceSum(idx) (int64), idx32 = Cast(idx)
 tfjs/      model.json + group1-shard1of1.bin, hand-written: Placeholder x -> MatMul -> BiasAdd
            -> Relu, and Placeholder idx (int32) -> Sum, with a serving signature
-inputs/    x.npy (float32 [2, 3]), idx.npy (int64 [5])
-expected/  y.npy, idx_sum.npy, idx32.npy computed with NumPy; idx_sum_int32.npy for TF.js
+tfjs_conv/ NCHW Placeholder image -> Transpose -> Conv2D (EXPLICIT asymmetric padding) ->
+           BiasAdd -> Relu, without a signature (inputs and outputs go by node name)
+inputs/    x.npy (float32 [2, 3]), idx.npy (int64 [5]), image.npy (float32 [2, 3, 6, 7])
+expected/  y.npy, idx_sum.npy, idx32.npy computed with NumPy; idx_sum_int32.npy and
+           conv_relu.npy (NHWC) for TF.js
 npy/       one file per dtype for the npy.js <-> numpy round trip
 """
 import base64
@@ -103,6 +106,66 @@ def make_tfjs(folder, w, b):
             f.write(np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<")).tobytes())
 
 
+def make_tfjs_conv(folder, x_nchw):
+    """Placeholder (NCHW) -> Transpose -> Conv2D (NHWC, padding EXPLICIT, asymmetric) -> BiasAdd
+    -> Relu: the shape of graph ferry's converter emits for an ONNX Conv. Returns the NumPy
+    reference output (NHWC)."""
+    rng = np.random.default_rng(1)
+    filt = rng.standard_normal((3, 3, 3, 5)).astype(np.float32)  # HWIO
+    bias = rng.standard_normal(5).astype(np.float32)
+    pads = [(0, 0), (1, 2), (0, 1), (0, 0)]  # NHWC (before, after)
+    f32 = {"type": "DT_FLOAT"}
+    i32 = {"type": "DT_INT32"}
+    b64 = lambda s: base64.b64encode(s.encode()).decode()  # noqa: E731
+    ints = lambda v: {"list": {"i": [str(i) for i in v]}}  # noqa: E731
+
+    def const(name, dtype, dims):
+        return {"name": name, "op": "Const",
+                "attr": {"dtype": {"type": dtype},
+                         "value": {"tensor": {"dtype": dtype, "tensorShape": shape_json(dims)}}}}
+
+    nodes = [
+        {"name": "image", "op": "Placeholder",
+         "attr": {"dtype": f32, "shape": {"shape": shape_json([-1, 3, 6, 7])}}},
+        const("perm", "DT_INT32", [4]),
+        const("filter", "DT_FLOAT", filt.shape),
+        const("bias", "DT_FLOAT", bias.shape),
+        {"name": "to_nhwc", "op": "Transpose", "input": ["image", "perm"],
+         "attr": {"T": f32, "Tperm": i32}},
+        {"name": "conv", "op": "Conv2D", "input": ["to_nhwc", "filter"],
+         "attr": {"T": f32, "strides": ints([1, 1, 1, 1]), "dilations": ints([1, 1, 1, 1]),
+                  "padding": {"s": b64("EXPLICIT")},
+                  "explicit_paddings": ints([p for pair in pads for p in pair]),
+                  "data_format": {"s": b64("NHWC")}, "use_cudnn_on_gpu": {"b": True}}},
+        {"name": "bias_add", "op": "BiasAdd", "input": ["conv", "bias"],
+         "attr": {"T": f32, "data_format": {"s": b64("NHWC")}}},
+        {"name": "relu", "op": "Relu", "input": ["bias_add"], "attr": {"T": f32}},
+    ]
+    weights = [("perm", np.array([0, 2, 3, 1], np.int32)), ("filter", filt), ("bias", bias)]
+    model = {
+        "format": "graph-model",
+        "generatedBy": "ferry oracle self-test",
+        "convertedBy": "hand-written",
+        "modelTopology": {"node": nodes, "library": {}, "versions": {"producer": 1}},
+        "weightsManifest": [{
+            "paths": ["group1-shard1of1.bin"],
+            "weights": [{"name": n, "shape": list(a.shape), "dtype": str(a.dtype)}
+                        for n, a in weights],
+        }],
+    }
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "model.json"), "w") as f:
+        json.dump(model, f, indent=1)
+    with open(os.path.join(folder, "group1-shard1of1.bin"), "wb") as f:
+        for _, a in weights:
+            f.write(a.tobytes())
+    # Reference: cross-correlation over the padded NHWC input, accumulated in float64.
+    x = np.pad(x_nchw.transpose(0, 2, 3, 1).astype(np.float64), pads)
+    windows = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2))  # N,H,W,C,kh,kw
+    y = np.einsum("nhwcij,ijco->nhwo", windows, filt.astype(np.float64)) + bias
+    return np.maximum(y, 0).astype(np.float32)
+
+
 def main():
     out = sys.argv[1]
     for sub in ("onnx", "tfjs", "inputs", "expected", "npy"):
@@ -114,6 +177,10 @@ def main():
     idx = np.array([7, -3, 12, 0, 5], np.int64)
     make_onnx(os.path.join(out, "onnx", "model.onnx"), w, b)
     make_tfjs(os.path.join(out, "tfjs"), w, b)
+    image = rng.standard_normal((2, 3, 6, 7)).astype(np.float32)
+    np.save(os.path.join(out, "inputs", "image.npy"), image)
+    np.save(os.path.join(out, "expected", "conv_relu.npy"),
+            make_tfjs_conv(os.path.join(out, "tfjs_conv"), image))
     np.save(os.path.join(out, "inputs", "x.npy"), x)
     np.save(os.path.join(out, "inputs", "idx.npy"), idx)
     # float64 accumulation, then rounded: the oracles run float32 and must agree to ~1e-6.

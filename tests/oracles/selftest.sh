@@ -82,6 +82,9 @@ EOF
     node "$here/run_tfjs.js" "$tmp/tfjs" "$tmp/out" \
          "features=$tmp/inputs/x.npy" "idx=$tmp/inputs/idx.npy"
     compare "$tmp/out" scores:y idx_sum:idx_sum_int32
+    # No signature: fed by Placeholder name, output named after its node.
+    node "$here/run_tfjs.js" "$tmp/tfjs_conv" "$tmp/out_conv" "image=$tmp/inputs/image.npy"
+    compare "$tmp/out_conv" relu:conv_relu
     ;;
   bench)
     json="$(node "$here/bench_ort.js" "$tmp/onnx/model.onnx" --threads 1 --iters 20 --warmup 2 \
@@ -123,6 +126,9 @@ print('bench_ort.js OK')" "$json"
     expect_fail "no such file" node "$here/run_tfjs.js" "$tmp/absent" "$tmp/out"
     expect_fail "missing inputs idx" node "$here/run_tfjs.js" "$tmp/tfjs" "$tmp/out" \
       "features=$tmp/inputs/x.npy"
+    "$py" -c "import numpy as np; np.save('$tmp/big.npy', np.array([2**40, 0, 0, 0, 0]))"
+    expect_fail "does not fit TF.js's int32" node "$here/run_tfjs.js" "$tmp/tfjs" "$tmp/out" \
+      "features=$tmp/inputs/x.npy" "idx=$tmp/big.npy"
     expect_fail "--iters needs a positive integer" node "$here/bench_ort.js" \
       "$tmp/onnx/model.onnx" --iters 0
     ;;
