@@ -1,0 +1,80 @@
+#include "kernels/reduce.h"
+
+#include <algorithm>
+
+#include "kernels/batch_norm.h"
+#include "kernels/reference/reduce.h"
+#include "kernels/softmax.h"
+#include "test_util.h"
+
+namespace ferry::kernels {
+namespace {
+
+using testing::AllClose;
+using testing::RandInt;
+using testing::RandomFloats;
+using testing::Sentinel;
+using testing::ShapeStr;
+
+TEST(ReduceTest, MatchesReferenceOverRandomAxes) {
+  std::mt19937 rng(testing::TestSeed());
+  for (int iter = 0; iter < 200; ++iter) {
+    std::vector<int64_t> shape(RandInt(rng, 1, 5));
+    for (auto& d : shape) d = RandInt(rng, 1, 5);
+    std::vector<int> axes;
+    for (int d = 0; d < static_cast<int>(shape.size()); ++d)
+      if (RandInt(rng, 0, 1)) axes.push_back(d);
+    const ReduceOp op = std::vector<ReduceOp>{ReduceOp::kSum, ReduceOp::kMean, ReduceOp::kMax,
+                                              ReduceOp::kMin}[RandInt(rng, 0, 3)];
+    auto x = RandomFloats(rng, reference::NumElements(shape));
+    std::vector<int64_t> out = shape;
+    for (int a : axes) out[a] = 1;
+    const int64_t n = reference::NumElements(out);
+    auto want = Sentinel(n), got = Sentinel(n);
+    reference::Reduce(op, x.data(), shape, axes, want.data());
+    Reduce<float>(op, x.data(), shape, axes, got.data());
+    std::string ax;
+    for (int a : axes) ax += std::to_string(a) + " ";
+    EXPECT_TRUE(AllClose(got, want, 1e-5f, 1e-5f))
+        << "op=" << static_cast<int>(op) << " shape=" << ShapeStr(shape) << " axes=" << ax;
+  }
+}
+
+TEST(SoftmaxTest, MatchesReferenceOnEveryView) {
+  std::mt19937 rng(testing::TestSeed() + 1);
+  for (int iter = 0; iter < 100; ++iter) {
+    const int64_t outer = RandInt(rng, 1, 4), n = RandInt(rng, 1, 9), inner = RandInt(rng, 1, 5);
+    const bool log = RandInt(rng, 0, 1);
+    auto x = RandomFloats(rng, outer * n * inner, -5.0f, 5.0f);
+    auto want = Sentinel(x.size()), got = Sentinel(x.size());
+    reference::Softmax(x.data(), outer, n, inner, log, want.data());
+    Softmax<float>(x.data(), outer, n, inner, log, got.data());
+    EXPECT_TRUE(AllClose(got, want, 1e-5f, 1e-5f))
+        << "outer=" << outer << " n=" << n << " inner=" << inner << " log=" << log;
+  }
+  // Rows sum to one.
+  std::vector<float> x = {1, 2, 3, 4, 5, 6};
+  auto y = Sentinel(6);
+  Softmax<float>(x.data(), 2, 3, 1, false, y.data());
+  EXPECT_NEAR(y[0] + y[1] + y[2], 1.0f, 1e-6f);
+  EXPECT_NEAR(y[2], std::exp(3.0f) / (std::exp(1.0f) + std::exp(2.0f) + std::exp(3.0f)), 1e-6f);
+}
+
+TEST(BatchNormTest, MatchesReferenceInBothLayouts) {
+  std::mt19937 rng(testing::TestSeed() + 2);
+  for (Layout layout : {Layout::kNCHW, Layout::kNHWC}) {
+    const int64_t n = 2, c = 6, s = 10;
+    auto x = RandomFloats(rng, n * c * s);
+    auto scale = RandomFloats(rng, c), bias = RandomFloats(rng, c), mean = RandomFloats(rng, c);
+    auto var = RandomFloats(rng, c, 0.1f, 2.0f);
+    auto want = Sentinel(x.size()), got = Sentinel(x.size());
+    reference::BatchNormInference(layout, n, c, s, x.data(), scale.data(), bias.data(),
+                                  mean.data(), var.data(), 1e-5f, want.data());
+    BatchNormInference<float>(layout, n, c, s, x.data(), scale.data(), bias.data(), mean.data(),
+                              var.data(), 1e-5f, got.data());
+    EXPECT_TRUE(AllClose(got, want, 1e-5f, 1e-5f)) << "layout=" << static_cast<int>(layout);
+  }
+}
+
+}  // namespace
+}  // namespace ferry::kernels
