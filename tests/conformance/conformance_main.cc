@@ -1,0 +1,434 @@
+// ferry_conformance: runs ONNX's backend test corpus (Debian's libonnx-testdata) through
+// LoadModel and runtime::Session with the ONNX op set, and compares every output with the
+// reference outputs as onnx's own backend test runner does (see allclose.h).
+//
+// Each test runs in a child process (fork), so an op that crashes or hangs fails that test
+// with a reason instead of taking the runner down.
+//
+//   ferry_conformance [--data-dir DIR] [--expected FILE] [--filter SUBSTR] [--jobs N]
+//                     [--timeout SECONDS] [--write-expected-failures FILE] [--verbose]
+//
+// Exit status: 0 when every failure is listed in the expected-failures file; 1 when a test
+// not listed there fails; 2 on bad usage; 77 when the corpus is not installed. A listed test
+// that now passes is printed as a warning so that the list can be shrunk.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "allclose.h"
+#include "onnx/model_io.h"
+#include "onnx/ops/registry.h"
+#include "onnx/tensor_proto.h"
+#include "runtime/session.h"
+
+namespace ferry::conformance {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kCategories[] = {"node", "pytorch-converted", "pytorch-operator", "simple"};
+constexpr size_t kMaxReason = 400;
+
+struct Options {
+  std::string data_dir = "/usr/share/libonnx-testdata/data";
+  std::string expected_file;
+  std::string filter;
+  std::string write_expected;
+  int jobs = 2;
+  int timeout_s = 120;
+  bool verbose = false;
+};
+
+struct TestCase {
+  std::string category;
+  std::string name;
+  fs::path dir;
+  std::string id() const { return category + "/" + name; }
+};
+
+struct Result {
+  bool passed = false;
+  std::string reason;  // one line, for failures
+};
+
+std::string OneLine(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  if (s.size() > kMaxReason) s = s.substr(0, kMaxReason - 3) + "...";
+  return s;
+}
+
+// "unsupported ops: Foo (node 'a'), Bar (node 'b')" -> "unsupported op Foo, Bar".
+std::string UnsupportedReason(const std::string& msg) {
+  size_t colon = msg.find(": ");
+  if (colon == std::string::npos) return msg;
+  std::string ops;
+  std::istringstream in(msg.substr(colon + 2));
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    std::string op = item.substr(0, item.find(" ("));
+    if (op.empty()) continue;
+    ops += (ops.empty() ? "" : ", ") + op;
+  }
+  return "unsupported op " + ops;
+}
+
+// The kind of a non-tensor type, or "" for a tensor type.
+std::string NonTensorKind(const ::onnx::TypeProto& t) {
+  if (t.has_sequence_type()) return "sequence";
+  if (t.has_optional_type()) return "optional";
+  if (t.has_map_type()) return "map";
+  if (!t.has_tensor_type()) return "untyped";
+  return "";
+}
+
+std::vector<fs::path> SortedFiles(const fs::path& dir, const std::string& prefix) {
+  std::vector<std::pair<int, fs::path>> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || e.path().extension() != ".pb") continue;
+    files.emplace_back(std::atoi(name.c_str() + prefix.size()), e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<fs::path> out;
+  for (auto& f : files) out.push_back(f.second);
+  return out;
+}
+
+// numpy has no bfloat16, so the corpus stores bfloat16 values as UINT16 tensors of the same
+// bits (onnx 1.12, backend/test/case/node/cast.py); read them back as bfloat16 where the model
+// uses bfloat16.
+Tensor AsBFloat16IfExpected(const Tensor& t, DataType wanted) {
+  if (wanted != DataType::kBFloat16 || t.dtype() != DataType::kUInt16) return t;
+  Tensor b(DataType::kBFloat16, t.shape());
+  std::memcpy(b.raw_data(), t.raw_data(), t.NumBytes());
+  return b;
+}
+
+Result Fail(const std::string& why) { return {false, OneLine(why)}; }
+
+// Runs one test in the current process.
+Result RunTest(const TestCase& test) {
+  const fs::path model_path = test.dir / "model.onnx";
+  // The raw proto tells which inputs and outputs are sequences or optionals, which the IR
+  // does not type.
+  ::onnx::ModelProto proto;
+  {
+    std::ifstream in(model_path, std::ios::binary);
+    if (!in || !proto.ParseFromIstream(&in)) return Fail("cannot parse model.onnx");
+  }
+  std::set<std::string> initializers;
+  for (const auto& t : proto.graph().initializer()) initializers.insert(t.name());
+  for (const auto& vi : proto.graph().input()) {
+    const std::string kind = NonTensorKind(vi.type());
+    if (!kind.empty() && !initializers.count(vi.name()))
+      return Fail(kind + " input '" + vi.name() + "': only tensors are supported");
+  }
+  for (const auto& vi : proto.graph().output()) {
+    const std::string kind = NonTensorKind(vi.type());
+    if (!kind.empty()) return Fail(kind + " output '" + vi.name() + "': only tensors are supported");
+  }
+
+  auto graph = onnx::LoadModel(model_path.string());
+  if (!graph.ok()) return Fail("load: " + graph.status().message());
+  runtime::SessionOptions so;
+  so.num_threads = 1;
+  auto session = runtime::Session::Create(*graph, onnx::OnnxOpSet(), so);
+  if (!session.ok()) {
+    if (session.status().code() == StatusCode::kUnimplemented &&
+        session.status().message().rfind("unsupported op", 0) == 0)
+      return Fail(UnsupportedReason(session.status().message()));
+    return Fail("session: " + session.status().message());
+  }
+  const auto& graph_inputs = (*session)->inputs();
+  const auto& graph_outputs = (*session)->outputs();
+
+  std::vector<fs::path> sets;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(test.dir, ec))
+    if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0)
+      sets.push_back(e.path());
+  std::sort(sets.begin(), sets.end());
+  if (sets.empty()) return Fail("no test_data_set_N folder");
+
+  for (const fs::path& set : sets) {
+    const std::string where = set.filename().string() + ": ";
+    std::vector<Tensor> inputs;
+    std::vector<std::string> names;
+    for (const fs::path& f : SortedFiles(set, "input_")) {
+      ::onnx::TensorProto tp;
+      std::ifstream in(f, std::ios::binary);
+      if (!in || !tp.ParseFromIstream(&in)) return Fail(where + "cannot parse " + f.filename().string());
+      auto t = onnx::TensorFromProto(tp);
+      if (!t.ok()) return Fail(where + f.filename().string() + ": " + t.status().message());
+      inputs.push_back(std::move(t).value());
+      names.push_back(tp.name());
+    }
+    // Inputs bind by name when every file names a graph input, else by position (as onnx's
+    // runner does for the graph inputs that are not initializers).
+    bool by_name = !names.empty();
+    std::map<std::string, const ir::Value*> input_by_name;
+    for (const ir::Value* v : graph_inputs) input_by_name[v->name()] = v;
+    for (const std::string& n : names) by_name &= input_by_name.count(n) != 0;
+    std::map<std::string, Tensor> named;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const ir::Value* target = by_name ? input_by_name[names[i]]
+                                : i < graph_inputs.size() ? graph_inputs[i] : nullptr;
+      if (target) inputs[i] = AsBFloat16IfExpected(inputs[i], target->dtype());
+      named[names[i]] = inputs[i];
+    }
+    by_name &= named.size() == graph_inputs.size();
+    auto outputs = by_name ? (*session)->Run(named) : (*session)->Run(inputs);
+    if (!outputs.ok()) return Fail(where + "run: " + outputs.status().message());
+
+    std::vector<fs::path> expected_files = SortedFiles(set, "output_");
+    if (expected_files.size() != outputs->size())
+      return Fail(where + "model produced " + std::to_string(outputs->size()) + " outputs, " +
+                  std::to_string(expected_files.size()) + " expected");
+    for (size_t i = 0; i < expected_files.size(); ++i) {
+      auto expected = onnx::ReadTensorProtoFile(expected_files[i].string());
+      if (!expected.ok()) return Fail(where + expected.status().message());
+      *expected = AsBFloat16IfExpected(*expected, (*outputs)[i].dtype());
+      const std::string mismatch = AllCloseMismatch((*outputs)[i], *expected, Tolerance{});
+      if (!mismatch.empty())
+        return Fail(where + "output " + std::to_string(i) + " '" + graph_outputs[i]->name() +
+                    "': " + mismatch);
+    }
+  }
+  return {true, ""};
+}
+
+std::string SignalReason(int sig, int timeout_s) {
+  if (sig == SIGALRM) return "timed out after " + std::to_string(timeout_s) + " s";
+  return std::string("crashed with signal ") + std::to_string(sig) + " (" + strsignal(sig) + ")";
+}
+
+struct Running {
+  size_t index;
+  int fd;
+};
+
+// Runs every test, `jobs` children at a time; each child reports "P" or "F<reason>" on a pipe.
+std::vector<Result> RunAll(const std::vector<TestCase>& tests, const Options& opt) {
+  std::vector<Result> results(tests.size());
+  std::map<pid_t, Running> running;
+  size_t next = 0;
+  auto reap = [&](pid_t pid, int status) {
+    Running r = running.at(pid);
+    running.erase(pid);
+    std::string msg;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(r.fd, buf, sizeof(buf))) > 0) msg.append(buf, n);
+    close(r.fd);
+    if (WIFSIGNALED(status)) {
+      results[r.index] = Fail(SignalReason(WTERMSIG(status), opt.timeout_s));
+    } else if (msg.empty() || (msg[0] != 'P' && msg[0] != 'F')) {
+      results[r.index] = Fail("test process exited with status " +
+                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                              " without a result");
+    } else {
+      results[r.index] = {msg[0] == 'P', msg.substr(1)};
+    }
+    if (opt.verbose) {
+      std::cout << (results[r.index].passed ? "PASS " : "FAIL ") << tests[r.index].id()
+                << (results[r.index].passed ? "" : "  " + results[r.index].reason) << "\n";
+    }
+  };
+  while (next < tests.size() || !running.empty()) {
+    while (next < tests.size() && static_cast<int>(running.size()) < opt.jobs) {
+      int fds[2];
+      if (pipe(fds) != 0) {
+        results[next] = Fail(std::string("pipe: ") + std::strerror(errno));
+        ++next;
+        continue;
+      }
+      std::cout.flush();
+      pid_t pid = fork();
+      if (pid == 0) {
+        close(fds[0]);
+        alarm(static_cast<unsigned>(opt.timeout_s));
+        Result r;
+        try {
+          r = RunTest(tests[next]);
+        } catch (const std::exception& e) {
+          r = Fail(std::string("exception: ") + e.what());
+        }
+        std::string msg = (r.passed ? "P" : "F") + r.reason;
+        ssize_t off = 0;
+        while (off < static_cast<ssize_t>(msg.size())) {
+          ssize_t w = write(fds[1], msg.data() + off, msg.size() - off);
+          if (w <= 0) break;
+          off += w;
+        }
+        _exit(0);
+      }
+      close(fds[1]);
+      if (pid < 0) {
+        close(fds[0]);
+        results[next] = Fail(std::string("fork: ") + std::strerror(errno));
+        ++next;
+        continue;
+      }
+      running[pid] = {next, fds[0]};
+      ++next;
+    }
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid > 0 && running.count(pid)) reap(pid, status);
+  }
+  return results;
+}
+
+// "category/test  reason" lines; '#' starts a comment.
+std::map<std::string, std::string> ReadExpected(const std::string& path, bool* ok) {
+  std::map<std::string, std::string> out;
+  *ok = true;
+  if (path.empty()) return out;
+  std::ifstream in(path);
+  if (!in) {
+    *ok = false;
+    return out;
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t sp = line.find_first_of(" \t");
+    std::string id = line.substr(0, sp);
+    std::string reason = sp == std::string::npos ? "" : line.substr(sp);
+    reason.erase(0, reason.find_first_not_of(" \t"));
+    if (!id.empty()) out[id] = reason;
+  }
+  return out;
+}
+
+int Usage(const char* argv0) {
+  std::cerr << "usage: " << argv0
+            << " [--data-dir DIR] [--expected FILE] [--filter SUBSTR] [--jobs N]"
+               " [--timeout SECONDS] [--write-expected-failures FILE] [--verbose]\n";
+  return 2;
+}
+
+int Main(int argc, char** argv) {
+  Options opt;
+#ifdef FERRY_EXPECTED_FAILURES
+  opt.expected_file = FERRY_EXPECTED_FAILURES;
+#endif
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    const char* v = nullptr;
+    if (a == "--verbose" || a == "-v") {
+      opt.verbose = true;
+    } else if (a == "--data-dir" && (v = value())) {
+      opt.data_dir = v;
+    } else if (a == "--expected" && (v = value())) {
+      opt.expected_file = v;
+    } else if (a == "--filter" && (v = value())) {
+      opt.filter = v;
+    } else if (a == "--write-expected-failures" && (v = value())) {
+      opt.write_expected = v;
+    } else if (a == "--jobs" && (v = value())) {
+      opt.jobs = std::max(1, std::atoi(v));
+    } else if (a == "--timeout" && (v = value())) {
+      opt.timeout_s = std::max(1, std::atoi(v));
+    } else {
+      return Usage(argv[0]);
+    }
+  }
+
+  std::error_code ec;
+  if (!fs::is_directory(opt.data_dir, ec)) {
+    std::cout << "conformance corpus not found at " << opt.data_dir
+              << " (install libonnx-testdata); skipped\n";
+    return 77;
+  }
+  std::vector<TestCase> tests;
+  for (const char* cat : kCategories) {
+    const fs::path root = fs::path(opt.data_dir) / cat;
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::directory_iterator(root, ec))
+      if (e.is_directory() && fs::exists(e.path() / "model.onnx")) dirs.push_back(e.path());
+    std::sort(dirs.begin(), dirs.end());
+    for (const auto& d : dirs) {
+      TestCase t{cat, d.filename().string(), d};
+      if (opt.filter.empty() || t.id().find(opt.filter) != std::string::npos) tests.push_back(t);
+    }
+  }
+  bool expected_ok = true;
+  const auto expected = ReadExpected(opt.expected_file, &expected_ok);
+  if (!expected_ok) {
+    std::cerr << "cannot read expected failures '" << opt.expected_file << "'\n";
+    return 2;
+  }
+
+  const std::vector<Result> results = RunAll(tests, opt);
+
+  std::map<std::string, std::pair<int, int>> per_category;  // passed, failed
+  int passed = 0, failed = 0;
+  std::vector<std::string> unexpected, now_passing;
+  for (size_t i = 0; i < tests.size(); ++i) {
+    auto& counts = per_category[tests[i].category];
+    if (results[i].passed) {
+      ++passed;
+      ++counts.first;
+      if (expected.count(tests[i].id())) now_passing.push_back(tests[i].id());
+    } else {
+      ++failed;
+      ++counts.second;
+      if (!expected.count(tests[i].id()))
+        unexpected.push_back(tests[i].id() + "  " + results[i].reason);
+    }
+  }
+
+  if (!opt.write_expected.empty()) {
+    const std::string tmp = opt.write_expected + ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << "# ONNX backend tests ferry's runtime fails today, one per line with the first line\n"
+             "# of the failure. Regenerate: ferry_conformance --write-expected-failures FILE\n";
+      for (size_t i = 0; i < tests.size(); ++i)
+        if (!results[i].passed) out << tests[i].id() << "  " << results[i].reason << "\n";
+      if (!out) {
+        std::cerr << "cannot write '" << tmp << "'\n";
+        return 2;
+      }
+    }
+    fs::rename(tmp, opt.write_expected, ec);
+    if (ec) {
+      std::cerr << "cannot write '" << opt.write_expected << "': " << ec.message() << "\n";
+      return 2;
+    }
+    std::cout << "wrote " << failed << " failures to " << opt.write_expected << "\n";
+  }
+
+  for (const auto& [cat, c] : per_category)
+    std::cout << cat << ": " << c.first << " passed, " << c.second << " failed\n";
+  for (const auto& id : now_passing)
+    std::cout << "warning: " << id << " passes now; remove it from the expected failures\n";
+  for (const auto& line : unexpected) std::cout << "UNEXPECTED FAILURE " << line << "\n";
+  std::cout << passed << " passed, " << failed << " failed\n";
+  // Without an expected-failures list (or while rewriting it) only crashes of the runner
+  // itself would count; with one, every unlisted failure is an error.
+  if (!opt.write_expected.empty()) return 0;
+  return unexpected.empty() ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace ferry::conformance
+
+int main(int argc, char** argv) { return ferry::conformance::Main(argc, argv); }
