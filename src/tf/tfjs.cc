@@ -159,20 +159,20 @@ Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions&
   json paths = json::array();
   for (size_t i = 0; i < num_shards; ++i) paths.push_back(ShardName(i, num_shards));
 
-  json model;
+  std::string text;
   try {
     FERRY_ASSIGN_OR_RETURN(json topology, ProtoToJson(exported->graph_def));
     FERRY_ASSIGN_OR_RETURN(json signature, ProtoToJson(*sig));
-    model = {{"format", "graph-model"},
-             {"generatedBy", std::string("ferry ") + kFerryVersion},
-             {"convertedBy", std::string("ferry ") + kFerryVersion},
-             {"modelTopology", std::move(topology)},
-             {"weightsManifest", json::array({{{"paths", paths}, {"weights", specs}}})},
-             {"signature", std::move(signature)}};
+    json model = {{"format", "graph-model"},
+                  {"generatedBy", std::string("ferry ") + kFerryVersion},
+                  {"convertedBy", std::string("ferry ") + kFerryVersion},
+                  {"modelTopology", std::move(topology)},
+                  {"weightsManifest", json::array({{{"paths", paths}, {"weights", specs}}})},
+                  {"signature", std::move(signature)}};
+    text = model.dump();  // throws on names that are not UTF-8
   } catch (const std::exception& e) {
     return Internal(dir + ": building model.json: " + e.what());
   }
-  const std::string text = model.dump();
 
   return WriteDirAtomically(dir, options.force, [&](const std::string& tmp) -> Status {
     FERRY_RETURN_IF_ERROR(WriteFile((fs::path(tmp) / "model.json").string(), text));

@@ -125,10 +125,11 @@ TEST(TfSavedModelTest, ExistingNonEmptyFolderNeedsForce) {
     EXPECT_EQ(e.path().filename().string().find("." + fs::path(dir).filename().string()),
               std::string::npos)
         << e.path();
-  // An existing empty folder is fine without force.
+  // An existing empty folder is fine without force, also spelled with a trailing slash.
   const std::string empty = FreshPath("sm_empty");
   fs::create_directories(empty);
-  EXPECT_TRUE(WriteSavedModel(*g, empty, {}).ok());
+  EXPECT_TRUE(WriteSavedModel(*g, empty + "/", {}).ok());
+  EXPECT_TRUE(fs::exists(empty + "/saved_model.pb"));
   fs::remove_all(dir);
   fs::remove_all(empty);
 }
