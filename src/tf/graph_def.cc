@@ -392,11 +392,15 @@ StatusOr<std::pair<std::string, int>> ParseTensorName(const std::string& t) {
   if (colon == std::string::npos) return std::make_pair(t, 0);
   std::string idx = t.substr(colon + 1);
   std::string node = t.substr(0, colon);
-  if (idx.empty() || idx.size() > 6 || node.empty() ||
+  // TF ops have at most a few hundred outputs; the cap keeps a corrupt index from making
+  // the reader create millions of values.
+  if (idx.empty() || idx.size() > 5 || node.empty() ||
       !std::all_of(idx.begin(), idx.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
       node.find(':') != std::string::npos)
     return InvalidArgument("'" + t + "' is not a tensor name (expected \"node\" or \"node:k\")");
-  return std::make_pair(node, std::stoi(idx));
+  const int k = std::stoi(idx);
+  if (k > 65535) return InvalidArgument("'" + t + "': output index above 65535");
+  return std::make_pair(node, k);
 }
 
 StatusOr<tfproto::SignatureDef> MakeSignature(const ExportedGraph& e) {
@@ -492,6 +496,7 @@ StatusOr<std::shared_ptr<ir::Graph>> ReadFrozenGraph(const std::string& path,
   FERRY_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
   tfproto::GraphDef gd;
   FERRY_RETURN_IF_ERROR(ParseProto(bytes, &gd, path));
+  if (gd.node_size() == 0) return InvalidArgument(path + ": GraphDef has no nodes");
   ImportOptions io;
   io.source = path;
   io.output_tensors = options.outputs;

@@ -57,6 +57,7 @@ StatusOr<std::shared_ptr<ir::Graph>> ReadSavedModel(const std::string& dir) {
   if (!mg)
     return InvalidArgument(file + ": no meta graph is tagged \"serve\" (tags:" + all_tags + ")");
 
+  if (mg->graph_def().node_size() == 0) return InvalidArgument(file + ": GraphDef has no nodes");
   ImportOptions io;
   io.source = file;
   const auto& sigs = mg->signature_def();

@@ -194,6 +194,7 @@ TEST(TfGraphDefTest, ParseTensorName) {
   EXPECT_FALSE(ParseTensorName("^a").ok());
   EXPECT_FALSE(ParseTensorName("a:x").ok());
   EXPECT_FALSE(ParseTensorName("a:out:0").ok());
+  EXPECT_FALSE(ParseTensorName("a:99999").ok());
 }
 
 TEST(TfGraphDefTest, ControlInputsAreIgnoredOnRead) {
@@ -250,6 +251,10 @@ TEST(TfGraphDefTest, TruncatedAndGarbageFilesAreOneLineErrors) {
   }
   WriteAll(path, "\xff\xff\xff\xff garbage, not a protobuf \x07\x07");
   EXPECT_FALSE(ReadFrozenGraph(path).ok());
+  WriteAll(path, "");
+  auto empty = ReadFrozenGraph(path);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("no nodes"), std::string::npos);
   std::filesystem::remove(path);
   auto missing = ReadFrozenGraph(path);
   ASSERT_FALSE(missing.ok());
