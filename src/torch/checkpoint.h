@@ -1,0 +1,30 @@
+// ferry's SimpleCNN checkpoint (model.pt).
+//
+// Format: the bytes of torch::pickle_save of a dict, i.e. the zip archive torch.save writes,
+// so Python reads it with `torch.load(path)`:
+//   {"format": "ferry.checkpoint", "version": 1, "arch": "simplecnn",
+//    "input": "float32[N,1,28,28], pixels / 255",
+//    "state_dict": {"conv1.weight": Tensor, ..., "fc.3.bias": Tensor}}
+// In Python: `model.load_state_dict(torch.load(path)["state_dict"])` on the guide's class.
+// The input is the already-scaled tensor: ToTensor's pixel / 255, no mean/std normalisation.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+#include "torch/simple_cnn_weights.h"
+
+namespace ferry::torch {
+
+inline constexpr const char* kCheckpointFormat = "ferry.checkpoint";
+inline constexpr int kCheckpointVersion = 1;
+inline constexpr const char* kInputDescription = "float32[N,1,28,28], pixels / 255";
+
+// Validates the weights and writes them to `path` atomically (temporary sibling + rename).
+Status SaveCheckpoint(const SimpleCnnWeights& weights, const std::string& path);
+
+// Reads and validates a checkpoint written by SaveCheckpoint (or by Python's torch.save of a
+// dict of the same shape). Errors name the file and what is wrong with it.
+StatusOr<SimpleCnnWeights> LoadCheckpoint(const std::string& path);
+
+}  // namespace ferry::torch
