@@ -1,0 +1,39 @@
+// ONNX Relu, Sigmoid, Tanh (6, 13, 14) -> TF ops of the same meaning; layout-agnostic.
+#include "convert/onnx_to_tf/ops/common.h"
+
+namespace ferry::convert::onnx_to_tf::ops {
+namespace {
+
+class UnaryToTf final : public OpConverter {
+ public:
+  UnaryToTf(const std::string& onnx, std::string tf)
+      : OpConverter(onnx, 6), tf_op_(std::move(tf)) {}
+  Layout layout() const override { return Layout::kAgnostic; }
+
+  Status Infer(const ir::Node& n, InferContext& ctx) const override {
+    ctx.out(0).dtype = ctx.in(0).dtype;
+    ctx.out(0).dims = ctx.in(0).dims;
+    return Status::Ok();
+  }
+
+  Status Convert(const ir::Node& n, TfBuilder& b) const override {
+    const DataType t = b.in_facts(0).dtype;
+    if (t != DataType::kFloat32) return b.Error("only float32 converts to TF");
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    b.SetOutput(0, b.Emit(tf_op_, {x}, {{"T", TypeAttr(t)}}, t, b.OutName(0))->output(0));
+    return Status::Ok();
+  }
+
+ private:
+  std::string tf_op_;
+};
+
+}  // namespace
+
+void RegisterElementwiseUnary(ConverterTable& t) {
+  t.Add(std::make_unique<UnaryToTf>("Relu", "Relu"));
+  t.Add(std::make_unique<UnaryToTf>("Sigmoid", "Sigmoid"));
+  t.Add(std::make_unique<UnaryToTf>("Tanh", "Tanh"));
+}
+
+}  // namespace ferry::convert::onnx_to_tf::ops

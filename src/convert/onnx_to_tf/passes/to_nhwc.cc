@@ -1,0 +1,109 @@
+#include "convert/onnx_to_tf/passes/to_nhwc.h"
+
+namespace ferry::convert::onnx_to_tf {
+namespace {
+
+const ValueFacts& FactsOf(const FactsMap& facts, const ir::Value* v) {
+  static const ValueFacts kEmpty;
+  auto it = facts.find(v);
+  return it == facts.end() ? kEmpty : it->second;
+}
+
+bool IsConstant(const FactsMap& facts, const ir::Value* v) {
+  return FactsOf(facts, v).constant.has_value();
+}
+
+// A consumer that can take a kFlatNhwc value as its first input: its weight rows can be
+// permuted at convert time (Gemm without transA, 2-D MatMul, constant B).
+bool AcceptsFlat(const ir::Node& user, const ir::Value* v, const FactsMap& facts) {
+  if (user.input(0) != v || user.input(1) == v || !user.input(1)) return false;
+  if (!IsConstant(facts, user.input(1)) || FactsOf(facts, user.input(1)).rank() != 2) return false;
+  if (user.op_type() == "Gemm") return user.GetInt("transA", 0) == 0;
+  return user.op_type() == "MatMul";
+}
+
+// Flatten/Reshape of NHWC x into [N, C*H*W]: returns {C, H, W} or empty.
+std::vector<int64_t> FlattenLike(const ir::Node& n, const FactsMap& facts) {
+  const ValueFacts& in = FactsOf(facts, n.input(0));
+  const ValueFacts& out = FactsOf(facts, n.output(0));
+  if (in.rank() != 4 || out.rank() != 2) return {};
+  if (n.op_type() == "Flatten" && n.GetInt("axis", 1) != 1) return {};
+  const auto& id = *in.dims;
+  const auto& od = *out.dims;
+  if (!(id[0] == od[0])) return {};
+  for (int i = 1; i < 4; ++i)
+    if (!id[i].known()) return {};
+  if (!od[1].known() || od[1].value != id[1].value * id[2].value * id[3].value) return {};
+  return {id[1].value, id[2].value, id[3].value};
+}
+
+}  // namespace
+
+LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
+                       const ConverterOf& converters, const FactsMap& facts) {
+  LayoutPlan plan;
+  for (const ir::Node* n : order) {
+    // Folded nodes are emitted as constants: nothing to lay out.
+    bool folded = n->num_outputs() > 0;
+    for (const ir::Value* o : n->outputs()) folded &= !o || IsConstant(facts, o);
+    if (folded) continue;
+
+    bool any_nhwc = false, all_4d = true, consts_ok = true;
+    for (const ir::Value* v : n->inputs()) {
+      if (!v) continue;
+      if (IsConstant(facts, v)) {
+        consts_ok &= FactsOf(facts, v).rank() <= 4;
+        continue;
+      }
+      any_nhwc |= plan.Of(v) == ValueLayout::kNhwc;
+      all_4d &= FactsOf(facts, v).rank() == 4;
+    }
+    const std::string& op = n->op_type();
+    bool nhwc = false;
+    ValueLayout out_layout = ValueLayout::kNhwc;
+    if ((op == "Flatten" || op == "Reshape") && any_nhwc) {
+      std::vector<int64_t> chw = FlattenLike(*n, facts);
+      const ir::Value* out = n->output(0);
+      if (!chw.empty() && chw[1] * chw[2] == 1) {
+        nhwc = true;
+        out_layout = ValueLayout::kPlain;
+      } else if (!chw.empty() && !g.IsGraphOutput(out) && !out->users().empty()) {
+        bool all_accept = true;
+        for (const ir::Node* u : out->users()) all_accept &= AcceptsFlat(*u, out, facts);
+        if (all_accept) {
+          nhwc = true;
+          out_layout = ValueLayout::kFlatNhwc;
+          plan.flat_chw[out] = chw;
+        }
+      }
+      if (nhwc) {
+        plan.nhwc_nodes.insert(n);
+        plan.layout[out] = out_layout;
+      }
+      continue;
+    }
+    if ((op == "Transpose" || op == "Shape") && any_nhwc) {
+      plan.nhwc_nodes.insert(n);  // outputs stay plain: the layout folds into perm / gather
+      continue;
+    }
+    switch (converters.at(n)->layout()) {
+      case Layout::kNhwcNative:
+        nhwc = FactsOf(facts, n->input(0)).rank() == 4;
+        break;
+      case Layout::kAgnostic:
+      case Layout::kChannelAxis:
+        nhwc = any_nhwc && all_4d && consts_ok;
+        break;
+      case Layout::kNchwOnly:
+        nhwc = false;
+        break;
+    }
+    if (!nhwc) continue;
+    plan.nhwc_nodes.insert(n);
+    for (const ir::Value* o : n->outputs())
+      if (o && FactsOf(facts, o).rank() == 4) plan.layout[o] = ValueLayout::kNhwc;
+  }
+  return plan;
+}
+
+}  // namespace ferry::convert::onnx_to_tf

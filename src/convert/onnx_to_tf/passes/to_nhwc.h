@@ -1,0 +1,20 @@
+// Pass 2: decides where each 4-D activation lives (NHWC inside, ONNX's NCHW at the graph
+// boundary) before any node is lowered. Rules, in topological order:
+//   kNhwcNative ops take NHWC and produce NHWC; kAgnostic and kChannelAxis ops follow their
+//   non-constant inputs when one is NHWC and all are 4-D; NCHW-only ops get NCHW back.
+//   Flatten / Reshape to [N, C*H*W] of an NHWC value stay NHWC when H*W == 1 (the element
+//   order is the same) or when every user is a Gemm/MatMul with constant weights, whose
+//   rows the converter permutes (the value is then kFlatNhwc); otherwise they get NCHW.
+//   Transpose and Shape of an NHWC value fold the layout into their own perm / gather.
+// Transposes are then materialised by TfBuilder only at 4-D graph inputs, at NHWC graph
+// outputs, and where an NCHW-only op meets an NHWC value (none for the CNNs we target).
+#pragma once
+
+#include "convert/onnx_to_tf/passes/infer_facts.h"
+
+namespace ferry::convert::onnx_to_tf {
+
+LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
+                       const ConverterOf& converters, const FactsMap& facts);
+
+}  // namespace ferry::convert::onnx_to_tf
