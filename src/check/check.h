@@ -22,12 +22,20 @@ struct CheckOptions {
   std::map<std::string, Tensor> inputs;
 };
 
+// One intermediate value compared between the two models (a per-node check).
+struct NodeComparison {
+  std::string node;  // the producing node's name
+  std::string op;
+  Comparison value;  // value.name: the compared tensor
+};
+
 struct CheckReport {
   std::string a_kind, b_kind;
   std::vector<std::string> input_shapes;  // "input float32[1,1,28,28]"
   std::vector<Comparison> outputs;        // accumulated over trials
   int trials = 0;
   double a_ms = 0, b_ms = 0;  // median run time per trial
+  std::vector<NodeComparison> nodes;  // in graph order; empty unless intermediates were compared
   bool pass() const;
   std::string ToText(const Tolerance& tol) const;
   std::string ToJson(const Tolerance& tol) const;

@@ -5,6 +5,24 @@
 
 namespace ferry::check {
 
+// Upper edges of bins 1..10, written as literals so that 1e-3 itself lands in its bin.
+constexpr double kErrorEdges[] = {1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0};
+
+int ErrorBin(double abs_error) {
+  if (abs_error <= 0) return 0;
+  for (int i = 0; i < kErrorBins - 2; ++i)
+    if (abs_error <= kErrorEdges[i]) return i + 1;
+  return kErrorBins - 1;
+}
+
+std::string ErrorBinLabel(int bin) {
+  if (bin <= 0) return "0";
+  if (bin == 1) return "<=1e-9";
+  if (bin >= kErrorBins - 1) return ">1";
+  auto exp10 = [](int e) { return e == 0 ? std::string("1") : "1e" + std::to_string(e); };
+  return exp10(bin - 11) + ".." + exp10(bin - 10);
+}
+
 Comparison Compare(const std::string& name, const Tensor& desired, const Tensor& actual,
                    const Tolerance& tol) {
   Comparison c;
@@ -40,6 +58,8 @@ Comparison Compare(const std::string& name, const Tensor& desired, const Tensor&
       continue;
     }
     double err = std::fabs(b - a);
+    if (c.error_histogram.empty()) c.error_histogram.assign(kErrorBins, 0);
+    c.error_histogram[ErrorBin(err)]++;
     c.sum_diff += a - b;
     c.max_abs_error = std::max(c.max_abs_error, err);
     if (a != 0) c.max_rel_error = std::max(c.max_rel_error, err / std::fabs(a));
@@ -60,6 +80,9 @@ void Accumulate(const Comparison& trial, Comparison* total) {
   total->max_abs_error = std::max(total->max_abs_error, trial.max_abs_error);
   total->max_rel_error = std::max(total->max_rel_error, trial.max_rel_error);
   total->sum_diff += trial.sum_diff;
+  if (total->error_histogram.empty()) total->error_histogram.assign(kErrorBins, 0);
+  for (size_t i = 0; i < trial.error_histogram.size() && i < total->error_histogram.size(); ++i)
+    total->error_histogram[i] += trial.error_histogram[i];
 }
 
 }  // namespace ferry::check

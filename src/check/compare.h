@@ -28,8 +28,17 @@ struct Comparison {
   double max_abs_error = 0;    // max |actual - desired|
   double max_rel_error = 0;    // max |actual - desired| / |desired| over desired != 0
   double sum_diff = 0;         // sum(desired - actual): the guide's own printed number
+  // Counts of |actual - desired| by decade over the finite pairs (see ErrorBinLabel); empty
+  // when no element was compared numerically (shape mismatch, strings).
+  std::vector<int64_t> error_histogram;
   bool pass() const { return shape_match && num_mismatched == 0; }
 };
+
+// The error histogram's bins: 0 holds exact matches, 1 holds (0, 1e-9], bin k holds
+// (1e-(11-k), 1e-(10-k)] up to bin 10's (0.1, 1], and bin 11 holds errors above 1.
+inline constexpr int kErrorBins = 12;
+int ErrorBin(double abs_error);
+std::string ErrorBinLabel(int bin);  // "0", "<=1e-9", "1e-9..1e-8", ..., ">1"
 
 // Compares actual (B) against desired (A). dtypes may differ (TF.js maps float64 to
 // float32); values are compared as double then.

@@ -6,12 +6,13 @@
 #include "cli/io_flags.h"
 #include "cli/models.h"
 #include "core/atomic_file.h"
+#include "report/check_html.h"
 
 namespace ferry::cli {
 
 void AddCheckCommand(CLI::App& app, Action* action) {
   struct Flags {
-    std::string a, b, json;
+    std::string a, b, json, html;
     std::vector<std::string> inputs;
     check::CheckOptions opt;
     int threads = 0;
@@ -31,6 +32,7 @@ void AddCheckCommand(CLI::App& app, Action* action) {
   c->add_option("--seed", f->opt.seed, "seed of the generated inputs")->capture_default_str();
   c->add_option("--input", f->inputs, "NAME=FILE.npy: use this input instead of noise");
   c->add_option("--json", f->json, "also write the report as JSON");
+  c->add_option("--html", f->html, "also write the report as a page with error histograms");
   c->add_option("--threads", f->threads, "threads (default: FERRY_NUM_THREADS or all cores)");
   c->callback([f, action] {
     *action = [f]() -> int {
@@ -48,6 +50,11 @@ void AddCheckCommand(CLI::App& app, Action* action) {
       std::fputs(report->ToText(f->opt.tol).c_str(), stdout);
       if (!f->json.empty()) {
         Status s = WriteFileAtomically(f->json, report->ToJson(f->opt.tol) + "\n");
+        if (!s.ok()) return Fail(s);
+      }
+      if (!f->html.empty()) {
+        Status s = WriteFileAtomically(
+            f->html, report::CheckReportHtml(*report, f->opt.tol, {f->a, f->b}));
         if (!s.ok()) return Fail(s);
       }
       return report->pass() ? kExitOk : kExitMismatch;

@@ -29,5 +29,6 @@ void AddConvertCommand(CLI::App& app, Action* action);
 void AddCheckCommand(CLI::App& app, Action* action);
 void AddInspectCommand(CLI::App& app, Action* action);
 void AddDemoCommand(CLI::App& app, Action* action);
+void AddReportCommand(CLI::App& app, Action* action);
 
 }  // namespace ferry::cli

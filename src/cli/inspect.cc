@@ -1,33 +1,113 @@
-// ferry inspect MODEL: signature, op histogram, parameters, opsets and producer.
+// ferry inspect MODEL: signature, op histogram, parameters, FLOPs, opsets and producer as
+// text or JSON; the graph as DOT, SVG (graphviz) or an interactive HTML page.
 #include <cstdio>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "cli/models.h"
+#include "core/atomic_file.h"
 #include "ir/summary.h"
+#include "onnx/model_io.h"
+#include "report/graph_dot.h"
+#include "report/graph_html.h"
+#include "report/html.h"
+#include "report/tensor_stats.h"
+#include "torch/checkpoint.h"
 
 namespace ferry::cli {
+namespace {
+
+// A ferry checkpoint has weights but no graph: list each tensor with its statistics.
+StatusOr<std::string> DescribeCheckpoint(const std::string& path, const std::string& format) {
+  FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights w, torch::LoadCheckpoint(path));
+  int64_t count = 0, bytes = 0;
+  for (const auto& [name, t] : w.params) {
+    count += t.NumElements();
+    bytes += static_cast<int64_t>(t.NumBytes());
+  }
+  if (format == "json") {
+    nlohmann::json j;
+    j["format"] = "torch";
+    j["arch"] = w.arch;
+    j["parameters"] = count;
+    j["parameter_bytes"] = bytes;
+    j["tensors"] = nlohmann::json::array();
+    for (const auto& [name, t] : w.params) {
+      report::TensorStats s = report::ComputeStats(t);
+      j["tensors"].push_back({{"name", name},
+                              {"dtype", DataTypeName(t.dtype())},
+                              {"shape", t.shape().dims()},
+                              {"min", s.min},
+                              {"max", s.max},
+                              {"mean", s.mean},
+                              {"std", s.std}});
+    }
+    return j.dump(2) + "\n";
+  }
+  std::string r = path + " (torch checkpoint, arch " + w.arch + ")\n";
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "  parameters: %lld (%.2f MB) in %zu tensors\n",
+                static_cast<long long>(count), bytes / 1e6, w.params.size());
+  r += buf;
+  for (const auto& [name, t] : w.params) {
+    std::snprintf(buf, sizeof buf, "    %-14s %-22s %s\n", name.c_str(),
+                  t.DebugString().c_str(),
+                  report::StatsToString(report::ComputeStats(t)).c_str());
+    r += buf;
+  }
+  return r;
+}
+
+StatusOr<std::string> Describe(const std::string& model, const std::string& format) {
+  ModelFormat kind;
+  auto detected = DetectFormat(model);
+  if (detected.ok() && *detected == ModelFormat::kTorch) {
+    if (format == "text" || format == "json") return DescribeCheckpoint(model, format);
+    return InvalidArgument(model + ": a checkpoint has no graph to draw; `ferry export` it and "
+                           "inspect the .onnx with --format " + format);
+  }
+  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g, LoadGraph(model, &kind));
+  // ONNX files often type only their inputs and outputs: shape inference gives the
+  // intermediate shapes the FLOPs estimate and the drawing show. A model it cannot type is
+  // still shown, with unknown shapes.
+  if (kind == ModelFormat::kOnnx) (void)onnx::InferShapes(*g);
+  const std::string title = model + " (" + ModelFormatName(kind) + ")";
+  if (format == "text") return ir::SummaryToText(ir::Summarize(*g), title);
+  if (format == "json") return ir::SummaryToJson(ir::Summarize(*g), ModelFormatName(kind)) + "\n";
+  if (format == "dot") return report::GraphToDot(*g);
+  if (format == "svg") return report::RenderDotToSvg(report::GraphToDot(*g));
+  report::GraphHtmlOptions options;
+  options.title = title;
+  return report::GraphToHtml(*g, options);
+}
+
+}  // namespace
 
 void AddInspectCommand(CLI::App& app, Action* action) {
   struct Flags {
-    std::string model, format = "text";
+    std::string model, format = "text", output;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* c = app.add_subcommand("inspect", "Show a model's inputs, outputs, ops and size");
-  c->add_option("MODEL", f->model, ".onnx, SavedModel folder, .pb or TF.js folder")->required();
-  c->add_option("--format", f->format, "text or json")
-      ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  c->add_option("MODEL", f->model,
+                ".onnx, SavedModel folder, .pb, TF.js folder or ferry checkpoint (.pt)")
+      ->required();
+  c->add_option("--format", f->format,
+                "text, json, dot (Graphviz), svg (needs graphviz) or html (interactive page)")
+      ->check(CLI::IsMember({"text", "json", "dot", "svg", "html"}))->capture_default_str();
+  c->add_option("-o,--output", f->output, "write to this file instead of standard output");
   c->callback([f, action] {
     *action = [f]() -> int {
-      ModelFormat format;
-      auto g = LoadGraph(f->model, &format);
-      if (!g.ok()) return Fail(g.status());
-      ir::GraphSummary s = ir::Summarize(**g);
-      if (f->format == "json") {
-        std::printf("%s\n", ir::SummaryToJson(s, ModelFormatName(format)).c_str());
-      } else {
-        std::fputs(ir::SummaryToText(s, f->model + " (" + ModelFormatName(format) + ")").c_str(),
-                   stdout);
+      auto out = Describe(f->model, f->format);
+      if (!out.ok()) return Fail(out.status());
+      if (f->output.empty()) {
+        std::fwrite(out->data(), 1, out->size(), stdout);
+        return kExitOk;
       }
+      Status s = WriteFileAtomically(f->output, *out);
+      if (!s.ok()) return Fail(s);
+      std::printf("wrote %s (%zu bytes)\n", f->output.c_str(), out->size());
       return kExitOk;
     };
   });

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   AddConvertCommand(app, &action);
   AddRunCommand(app, &action);
   AddInspectCommand(app, &action);
+  AddReportCommand(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
