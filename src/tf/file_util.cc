@@ -93,8 +93,7 @@ Status WriteDirAtomically(const std::string& dir, bool force,
   if (!tmp.parent_path().empty()) {
     fs::create_directories(tmp.parent_path(), ec);
     if (ec)
-      return InvalidArgument("cannot create '" + tmp.parent_path().string() + "': " +
-                             ec.message());
+      return InvalidArgument("cannot create '" + tmp.parent_path().string() + "': " + ec.message());
   }
   fs::create_directory(tmp, ec);
   if (ec) return InvalidArgument("cannot create '" + tmp.string() + "': " + ec.message());
@@ -127,8 +126,8 @@ Status WriteDirAtomically(const std::string& dir, bool force,
     std::error_code ignored;
     if (replace) fs::rename(old, target, ignored);
     cleanup();
-    return InvalidArgument("cannot rename '" + tmp.string() + "' to '" + dir + "': " +
-                           ec.message());
+    return InvalidArgument("cannot rename '" + tmp.string() + "' to '" + dir +
+                           "': " + ec.message());
   }
   if (replace) fs::remove_all(old, ec);  // best effort: the new folder is in place
   return Status::Ok();

@@ -74,8 +74,8 @@ class Exporter {
         tensor_of_[n->output(0)] = out_names[it->second];
         continue;  // emitted with the outputs, in output order
       }
-      FERRY_RETURN_IF_ERROR(AddOpNode(*n, names_.Take(n->name().empty() ? n->op_type()
-                                                                        : n->name())));
+      FERRY_RETURN_IF_ERROR(
+          AddOpNode(*n, names_.Take(n->name().empty() ? n->op_type() : n->name())));
     }
 
     for (size_t i = 0; i < g_.outputs().size(); ++i) {
@@ -307,8 +307,8 @@ class Importer {
         ins.push_back(ValueOf(g.get(), r));
       }
       for (int k = 0; k < num_outputs_[i]; ++k) outs.push_back(ValueOf(g.get(), {i, k}));
-      ir::Node* n = g->AddNodeWithOutputs(nd.op(), "tf", nd.name(), std::move(ins),
-                                          std::move(outs));
+      ir::Node* n =
+          g->AddNodeWithOutputs(nd.op(), "tf", nd.name(), std::move(ins), std::move(outs));
       for (const auto& [key, av] : nd.attr()) {
         if (!key.empty() && key[0] == '_') continue;  // TF-internal (_output_shapes, _class)
         auto a = AttrFromProto(av, n->Describe() + " attribute '" + key + "'");
@@ -330,9 +330,7 @@ class Importer {
  private:
   using Ref = std::pair<int, int>;  // (node index, output index)
 
-  Status Err(const Status& s) const {
-    return o_.source.empty() ? s : s.WithContext(o_.source);
-  }
+  Status Err(const Status& s) const { return o_.source.empty() ? s : s.WithContext(o_.source); }
 
   Status IndexNodes() {
     for (int i = 0; i < gd_.node_size(); ++i) {
@@ -366,8 +364,7 @@ class Importer {
   }
 
   void SortByPosition(std::vector<std::pair<Ref, std::string>>* v) const {
-    std::stable_sort(v->begin(), v->end(),
-                     [](const auto& a, const auto& b) { return a < b; });
+    std::stable_sort(v->begin(), v->end(), [](const auto& a, const auto& b) { return a < b; });
   }
 
   ir::Value* ValueOf(ir::Graph* g, Ref r) {
@@ -426,8 +423,8 @@ StatusOr<tfproto::SignatureDef> MakeSignature(const ExportedGraph& e) {
 }
 
 Status SignatureToImport(const tfproto::SignatureDef& s, ImportOptions* options) {
-  auto take = [](const google::protobuf::Map<std::string, tfproto::TensorInfo>& m,
-                 const char* what, std::vector<TensorBinding>* out) -> Status {
+  auto take = [](const google::protobuf::Map<std::string, tfproto::TensorInfo>& m, const char* what,
+                 std::vector<TensorBinding>* out) -> Status {
     // Sorted by key so that the result does not depend on the map's iteration order.
     std::map<std::string, const tfproto::TensorInfo*> sorted;
     for (const auto& [k, ti] : m) sorted[k] = &ti;
@@ -460,7 +457,7 @@ Status SignatureToImport(const tfproto::SignatureDef& s, ImportOptions* options)
 StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g) { return Exporter(g).Run(); }
 
 StatusOr<std::shared_ptr<ir::Graph>> ImportGraphDef(const tfproto::GraphDef& gd,
-                                                   const ImportOptions& options) {
+                                                    const ImportOptions& options) {
   try {
     return Importer(gd, options).Run();
   } catch (const std::exception& e) {
@@ -468,8 +465,7 @@ StatusOr<std::shared_ptr<ir::Graph>> ImportGraphDef(const tfproto::GraphDef& gd,
   }
 }
 
-Status ParseProto(const std::string& bytes, google::protobuf::Message* m,
-                  const std::string& file) {
+Status ParseProto(const std::string& bytes, google::protobuf::Message* m, const std::string& file) {
   bool ok = false;
   try {
     ok = m->ParseFromString(bytes);
@@ -492,7 +488,7 @@ Status WriteFrozenGraph(const ir::Graph& g, const std::string& path) {
 }
 
 StatusOr<std::shared_ptr<ir::Graph>> ReadFrozenGraph(const std::string& path,
-                                                    const LoadOptions& options) {
+                                                     const LoadOptions& options) {
   FERRY_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
   tfproto::GraphDef gd;
   FERRY_RETURN_IF_ERROR(ParseProto(bytes, &gd, path));

@@ -56,7 +56,7 @@ struct ImportOptions {
 };
 
 StatusOr<std::shared_ptr<ir::Graph>> ImportGraphDef(const tfproto::GraphDef& gd,
-                                                   const ImportOptions& options);
+                                                    const ImportOptions& options);
 
 // The SignatureDef of an exported graph (method "tensorflow/serving/predict"); error when two
 // inputs or two outputs share a key (the same value listed twice).
@@ -68,12 +68,11 @@ Status SignatureToImport(const tfproto::SignatureDef& s, ImportOptions* options)
 StatusOr<std::pair<std::string, int>> ParseTensorName(const std::string& t);
 
 // Parses a serialized protobuf message, catching protobuf's exceptions; error names `file`.
-Status ParseProto(const std::string& bytes, google::protobuf::Message* m,
-                  const std::string& file);
+Status ParseProto(const std::string& bytes, google::protobuf::Message* m, const std::string& file);
 
 // Frozen graph: a GraphDef with Consts, no variables, written atomically.
 Status WriteFrozenGraph(const ir::Graph& g, const std::string& path);
 StatusOr<std::shared_ptr<ir::Graph>> ReadFrozenGraph(const std::string& path,
-                                                    const LoadOptions& options = {});
+                                                     const LoadOptions& options = {});
 
 }  // namespace ferry::tf

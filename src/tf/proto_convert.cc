@@ -49,8 +49,7 @@ Status TensorToProto(const Tensor& t, tfproto::TensorProto* p) {
 StatusOr<Tensor> TensorFromProto(const tfproto::TensorProto& p, const std::string& what) {
   auto dtype = DataTypeFromTf(p.dtype());
   if (!dtype.ok()) return dtype.status().WithContext(what);
-  if (p.tensor_shape().unknown_rank())
-    return InvalidArgument(what + ": tensor has unknown rank");
+  if (p.tensor_shape().unknown_rank()) return InvalidArgument(what + ": tensor has unknown rank");
   std::vector<int64_t> dims;
   for (const auto& d : p.tensor_shape().dim()) {
     if (d.size() < 0) return InvalidArgument(what + ": tensor has an unknown dimension");
@@ -65,8 +64,8 @@ StatusOr<Tensor> TensorFromProto(const tfproto::TensorProto& p, const std::strin
     if (!p.tensor_content().empty())
       return Unimplemented(what + ": string tensor in tensor_content form");
     if (p.string_val_size() > n)
-      return InvalidArgument(what + ": " + std::to_string(p.string_val_size()) +
-                             " strings for " + std::to_string(n) + " elements");
+      return InvalidArgument(what + ": " + std::to_string(p.string_val_size()) + " strings for " +
+                             std::to_string(n) + " elements");
     for (int64_t i = 0; i < n && p.string_val_size() > 0; ++i)
       t.strings()[i] = p.string_val(std::min<int64_t>(i, p.string_val_size() - 1));
     return t;
@@ -116,9 +115,12 @@ std::optional<std::vector<ir::Dim>> ShapeFromProto(const tfproto::TensorShapePro
   if (p.unknown_rank()) return std::nullopt;
   std::vector<ir::Dim> dims;
   for (const auto& d : p.dim()) {
-    if (d.size() >= 0) dims.push_back(ir::Dim::Known(d.size()));
-    else if (!d.name().empty()) dims.push_back(ir::Dim::Named(d.name()));
-    else dims.push_back(ir::Dim::Unknown());
+    if (d.size() >= 0)
+      dims.push_back(ir::Dim::Known(d.size()));
+    else if (!d.name().empty())
+      dims.push_back(ir::Dim::Named(d.name()));
+    else
+      dims.push_back(ir::Dim::Unknown());
   }
   return dims;
 }
@@ -138,7 +140,8 @@ Status AttrToProto(const ir::Attribute& a, tfproto::AttrValue* p, const std::str
     case ir::AttrKind::kShape: {
       const ir::ShapeAttr& s = a.shape();
       tfproto::TensorShapeProto* sp = p->mutable_shape();
-      if (s.unknown_rank) sp->set_unknown_rank(true);
+      if (s.unknown_rank)
+        sp->set_unknown_rank(true);
       else
         for (int64_t d : s.dims) sp->add_dim()->set_size(d);
       break;
@@ -225,7 +228,8 @@ StatusOr<ir::Attribute> AttrFromProto(const tfproto::AttrValue& p, const std::st
         return ir::Attribute::Tensors(std::move(ts));
       }
       if (l.b_size() || l.shape_size() || l.func_size())
-        return Unimplemented(what + ": list(bool), list(shape) and list(func) attributes are "
+        return Unimplemented(what +
+                             ": list(bool), list(shape) and list(func) attributes are "
                              "not supported");
       return ir::Attribute::Ints({l.i().begin(), l.i().end()});  // also the empty list
     }

@@ -63,8 +63,10 @@ StatusOr<std::shared_ptr<ir::Graph>> ReadSavedModel(const std::string& dir) {
   const auto& sigs = mg->signature_def();
   const tfproto::SignatureDef* sig = nullptr;
   auto it = sigs.find(kServingSignature);
-  if (it != sigs.end()) sig = &it->second;
-  else if (sigs.size() == 1) sig = &sigs.begin()->second;
+  if (it != sigs.end())
+    sig = &it->second;
+  else if (sigs.size() == 1)
+    sig = &sigs.begin()->second;
   else if (sigs.size() > 1) {
     std::string keys;
     for (const auto& [k, v] : sigs) keys += " '" + k + "'";
@@ -78,7 +80,7 @@ StatusOr<std::shared_ptr<ir::Graph>> ReadSavedModel(const std::string& dir) {
 }
 
 StatusOr<std::shared_ptr<ir::Graph>> LoadTfModel(const std::string& path,
-                                                const LoadOptions& options) {
+                                                 const LoadOptions& options) {
   std::error_code ec;
   const fs::path p(path);
   if (!fs::exists(p, ec)) return NotFound("'" + path + "' does not exist");

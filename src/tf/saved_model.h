@@ -32,6 +32,6 @@ StatusOr<std::shared_ptr<ir::Graph>> ReadSavedModel(const std::string& dir);
 // model.json (TF.js), a model.json file, a saved_model.pb file, or any other file as a frozen
 // GraphDef.
 StatusOr<std::shared_ptr<ir::Graph>> LoadTfModel(const std::string& path,
-                                                const LoadOptions& options = {});
+                                                 const LoadOptions& options = {});
 
 }  // namespace ferry::tf

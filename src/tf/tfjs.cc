@@ -72,12 +72,12 @@ StatusOr<Tensor> ToTfjsTensor(const Tensor& t, DataType to, const std::string& n
   // to == kInt32. uint64 values above int64's range read back negative: check them apart.
   for (int64_t i = 0; i < n; ++i) {
     int64_t v = t.GetAsInt64(i);
-    bool big_unsigned = t.dtype() == DataType::kUInt64 &&
-                        t.data<uint64_t>()[i] > static_cast<uint64_t>(INT32_MAX);
+    bool big_unsigned =
+        t.dtype() == DataType::kUInt64 && t.data<uint64_t>()[i] > static_cast<uint64_t>(INT32_MAX);
     if (big_unsigned || v < std::numeric_limits<int32_t>::min() ||
         v > std::numeric_limits<int32_t>::max()) {
       std::string shown = t.dtype() == DataType::kUInt64 ? std::to_string(t.data<uint64_t>()[i])
-                                                          : std::to_string(v);
+                                                         : std::to_string(v);
       return OutOfRange("Const '" + name + "': " + DataTypeName(t.dtype()) + " value " + shown +
                         " at index " + std::to_string(i) +
                         " does not fit int32, the widest integer TF.js has");
@@ -130,8 +130,8 @@ Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions&
     if (!t.ok()) return t.status().WithContext(dir);
     DataType to = TfjsStorageType(t->dtype());
     if (to == DataType::kUndefined)
-      return Unimplemented(dir + ": Const '" + nd.name() + "' of type " +
-                           DataTypeName(t->dtype()) + " has no TF.js type");
+      return Unimplemented(dir + ": Const '" + nd.name() + "' of type " + DataTypeName(t->dtype()) +
+                           " has no TF.js type");
     auto stored = ToTfjsTensor(*t, to, nd.name());
     if (!stored.ok()) return stored.status().WithContext(dir);
     if (to != t->dtype()) converted[{t->dtype(), to}].push_back(nd.name());
@@ -149,13 +149,13 @@ Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions&
       for (size_t i = 0; i < names.size() && i < 5; ++i) list += (i ? ", " : "") + names[i];
       if (names.size() > 5) list += ", ...";
       notes->push_back(std::to_string(names.size()) + " " + DataTypeName(types.first) +
-                       " constant(s) stored as " + DataTypeName(types.second) +
-                       " (TF.js has no " + DataTypeName(types.first) + "): " + list);
+                       " constant(s) stored as " + DataTypeName(types.second) + " (TF.js has no " +
+                       DataTypeName(types.first) + "): " + list);
     }
   }
 
-  const size_t num_shards = std::max<size_t>(1, (weights.size() + kTfjsShardBytes - 1) /
-                                                    kTfjsShardBytes);
+  const size_t num_shards =
+      std::max<size_t>(1, (weights.size() + kTfjsShardBytes - 1) / kTfjsShardBytes);
   json paths = json::array();
   for (size_t i = 0; i < num_shards; ++i) paths.push_back(ShardName(i, num_shards));
 
@@ -209,9 +209,8 @@ Status LoadWeightGroup(const json& group, const fs::path& base, const std::strin
   }
   size_t offset = 0;
   for (const json& w : group["weights"]) {
-    if (!w.is_object() || !w.contains("name") || !w["name"].is_string() ||
-        !w.contains("dtype") || !w["dtype"].is_string() || !w.contains("shape") ||
-        !w["shape"].is_array())
+    if (!w.is_object() || !w.contains("name") || !w["name"].is_string() || !w.contains("dtype") ||
+        !w["dtype"].is_string() || !w.contains("shape") || !w["shape"].is_array())
       return InvalidArgument(file + ": weight entry needs 'name', 'shape' and 'dtype'");
     const std::string name = w["name"].get<std::string>();
     const std::string dtype_name = w["dtype"].get<std::string>();
@@ -282,8 +281,9 @@ StatusOr<std::shared_ptr<ir::Graph>> ReadTfjs(const std::string& path) {
     jo.ignore_unknown_fields = true;  // tfjs-converter writes 'library' and friends
     tfproto::GraphDef gd;
     auto st = google::protobuf::util::JsonStringToMessage(model["modelTopology"].dump(), &gd, jo);
-    if (!st.ok()) return InvalidArgument(fname + ": modelTopology is not a GraphDef: " +
-                                         std::string(st.message()));
+    if (!st.ok())
+      return InvalidArgument(fname +
+                             ": modelTopology is not a GraphDef: " + std::string(st.message()));
 
     std::unordered_map<std::string, int> const_index;
     for (int i = 0; i < gd.node_size(); ++i)
@@ -297,8 +297,10 @@ StatusOr<std::shared_ptr<ir::Graph>> ReadTfjs(const std::string& path) {
             LoadWeightGroup(group, file.parent_path(), fname, &gd, const_index, &filled));
     }
     for (const auto& [name, i] : const_index)
-      if (!filled[i]) return InvalidArgument(fname + ": Const '" + name + "' has no weight in "
-                                             "the weightsManifest");
+      if (!filled[i])
+        return InvalidArgument(fname + ": Const '" + name +
+                               "' has no weight in "
+                               "the weightsManifest");
 
     ImportOptions io;
     io.source = fname;
@@ -306,8 +308,9 @@ StatusOr<std::shared_ptr<ir::Graph>> ReadTfjs(const std::string& path) {
         (model["signature"].contains("inputs") || model["signature"].contains("outputs"))) {
       tfproto::SignatureDef sig;
       auto ss = google::protobuf::util::JsonStringToMessage(model["signature"].dump(), &sig, jo);
-      if (!ss.ok()) return InvalidArgument(fname + ": signature is not a SignatureDef: " +
-                                           std::string(ss.message()));
+      if (!ss.ok())
+        return InvalidArgument(fname +
+                               ": signature is not a SignatureDef: " + std::string(ss.message()));
       Status s = SignatureToImport(sig, &io);
       if (!s.ok()) return s.WithContext(fname);
     }

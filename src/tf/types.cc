@@ -13,13 +13,13 @@ struct Pair {
 
 // tensorflow/core/framework/types.proto: the codes ferry reads and writes.
 constexpr Pair kPairs[] = {
-    {tfproto::DT_FLOAT, DataType::kFloat32},   {tfproto::DT_DOUBLE, DataType::kFloat64},
-    {tfproto::DT_HALF, DataType::kFloat16},    {tfproto::DT_BFLOAT16, DataType::kBFloat16},
-    {tfproto::DT_INT8, DataType::kInt8},       {tfproto::DT_INT16, DataType::kInt16},
-    {tfproto::DT_INT32, DataType::kInt32},     {tfproto::DT_INT64, DataType::kInt64},
-    {tfproto::DT_UINT8, DataType::kUInt8},     {tfproto::DT_UINT16, DataType::kUInt16},
-    {tfproto::DT_UINT32, DataType::kUInt32},   {tfproto::DT_UINT64, DataType::kUInt64},
-    {tfproto::DT_BOOL, DataType::kBool},       {tfproto::DT_STRING, DataType::kString},
+    {tfproto::DT_FLOAT, DataType::kFloat32}, {tfproto::DT_DOUBLE, DataType::kFloat64},
+    {tfproto::DT_HALF, DataType::kFloat16},  {tfproto::DT_BFLOAT16, DataType::kBFloat16},
+    {tfproto::DT_INT8, DataType::kInt8},     {tfproto::DT_INT16, DataType::kInt16},
+    {tfproto::DT_INT32, DataType::kInt32},   {tfproto::DT_INT64, DataType::kInt64},
+    {tfproto::DT_UINT8, DataType::kUInt8},   {tfproto::DT_UINT16, DataType::kUInt16},
+    {tfproto::DT_UINT32, DataType::kUInt32}, {tfproto::DT_UINT64, DataType::kUInt64},
+    {tfproto::DT_BOOL, DataType::kBool},     {tfproto::DT_STRING, DataType::kString},
 };
 
 }  // namespace

@@ -170,9 +170,8 @@ TEST(TfSavedModelTest, InjectedFailureInsideTheFolderRemovesIt) {
   // With force over an existing folder, a failure keeps the old contents.
   fs::create_directories(dir);
   WriteAll(dir + "/old.txt", "old");
-  Status s2 = WriteDirAtomically(dir, true, [](const std::string&) -> Status {
-    return Internal("injected failure");
-  });
+  Status s2 = WriteDirAtomically(
+      dir, true, [](const std::string&) -> Status { return Internal("injected failure"); });
   ASSERT_FALSE(s2.ok());
   EXPECT_EQ(ReadAll(dir + "/old.txt"), "old");
   fs::remove_all(dir);

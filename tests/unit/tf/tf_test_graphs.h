@@ -49,12 +49,13 @@ inline std::shared_ptr<ir::Graph> MakeConvGraph(int64_t cout = 8) {
   g->opset_imports()["tf"] = 1;
   ir::ValueInfo xi;
   xi.dtype = DataType::kFloat32;
-  xi.shape = std::vector<ir::Dim>{ir::Dim::Named("batch"), ir::Dim::Known(1),
-                                  ir::Dim::Known(28), ir::Dim::Known(28)};
+  xi.shape = std::vector<ir::Dim>{ir::Dim::Named("batch"), ir::Dim::Known(1), ir::Dim::Known(28),
+                                  ir::Dim::Known(28)};
   ir::Value* x = g->AddValue("x", xi);
   g->inputs().push_back(x);
   ir::Value* perm = g->AddConstant("perm", Tensor::FromVector<int32_t>({0, 2, 3, 1}, Shape{4}));
-  ir::Value* w = g->AddConstant("conv/kernel", Iota(DataType::kFloat32, Shape{3, 3, 1, cout}, 0.01f));
+  ir::Value* w =
+      g->AddConstant("conv/kernel", Iota(DataType::kFloat32, Shape{3, 3, 1, cout}, 0.01f));
   ir::Value* b = g->AddConstant("conv/bias", Iota(DataType::kFloat32, Shape{cout}, 0.1f));
   const auto f32 = ir::Attribute::Type(DataType::kFloat32);
 

@@ -114,8 +114,8 @@ TEST(TfjsTest, WeightsOverFourMiBAreShardedAndReadBack) {
   EXPECT_EQ(m["weightsManifest"][0]["paths"],
             json({"group1-shard1of2.bin", "group1-shard2of2.bin"}));
   EXPECT_EQ(fs::file_size(dir + "/group1-shard1of2.bin"), kTfjsShardBytes);
-  const size_t total = fs::file_size(dir + "/group1-shard1of2.bin") +
-                       fs::file_size(dir + "/group1-shard2of2.bin");
+  const size_t total =
+      fs::file_size(dir + "/group1-shard1of2.bin") + fs::file_size(dir + "/group1-shard2of2.bin");
   EXPECT_EQ(total, big.NumBytes() + (4 + 72 + 8) * 4);
   auto r = ReadTfjs(dir);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -143,8 +143,8 @@ TEST(TfjsTest, WeightsOverFourMiBAreShardedAndReadBack) {
 
 TEST(TfjsTest, Int64ConstantsBecomeInt32WithANote) {
   auto g = MakeConvGraph();
-  ir::Value* shape = g->AddConstant("shape", Tensor::FromVector<int64_t>({-1, 28 * 28 * 8},
-                                                                           Shape{2}));
+  ir::Value* shape =
+      g->AddConstant("shape", Tensor::FromVector<int64_t>({-1, 28 * 28 * 8}, Shape{2}));
   ir::Value* d = g->AddConstant("scale", Tensor::FromVector<double>({0.5}, Shape{1}));
   ir::Node* r = g->AddNode("Reshape", "tf", "flat", {g->outputs()[0], shape}, {"flat"});
   r->set_attr("T", ir::Attribute::Type(DataType::kFloat32));
@@ -177,8 +177,8 @@ TEST(TfjsTest, Int64ConstantsBecomeInt32WithANote) {
 
   // A value outside int32 is an error, and nothing is written.
   ir::Graph& gg = *g;
-  ir::Value* huge = gg.AddConstant("huge", Tensor::FromVector<int64_t>({1, int64_t{1} << 40},
-                                                                          Shape{2}));
+  ir::Value* huge =
+      gg.AddConstant("huge", Tensor::FromVector<int64_t>({1, int64_t{1} << 40}, Shape{2}));
   ir::Node* r2 = gg.AddNode("Reshape", "tf", "flat2", {g->outputs()[0], huge}, {"flat2"});
   r2->output(0)->info().dtype = DataType::kFloat32;
   gg.outputs().push_back(r2->output(0));
@@ -228,9 +228,9 @@ TEST(TfjsTest, ManifestPathsLeavingTheFolderAreRefused) {
   // A real file outside the folder, so only the path check can refuse it.
   fs::copy_file(dir + "/group1-shard1of1.bin", dir + "/../outside.bin",
                 fs::copy_options::overwrite_existing);
-  for (const std::string& bad : {std::string("../outside.bin"),
-                                 fs::absolute(dir + "/group1-shard1of1.bin").string(),
-                                 std::string("sub/../../outside.bin")}) {
+  for (const std::string& bad :
+       {std::string("../outside.bin"), fs::absolute(dir + "/group1-shard1of1.bin").string(),
+        std::string("sub/../../outside.bin")}) {
     m["weightsManifest"][0]["paths"] = json({bad});
     WriteAll(dir + "/model.json", m.dump());
     auto r = ReadTfjs(dir);
