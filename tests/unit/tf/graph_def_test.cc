@@ -188,6 +188,24 @@ TEST(TfGraphDefTest, UnconsumedNodesAreOutputsAndExplicitOutputsWin) {
   EXPECT_NE(bad.status().message().find("nope"), std::string::npos);
 }
 
+TEST(TfGraphDefTest, NodeOrderInTheGraphDefDoesNotMatter) {
+  auto g = MakeConvGraph();
+  auto e = ExportGraphDef(*g);
+  ASSERT_TRUE(e.ok());
+  tfproto::GraphDef reversed;
+  for (int i = e->graph_def.node_size() - 1; i >= 0; --i)
+    *reversed.add_node() = e->graph_def.node(i);
+  auto h = ImportGraphDef(reversed, {});
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  EXPECT_EQ((*h)->num_nodes(), 5);
+  ASSERT_EQ((*h)->outputs().size(), 1u);
+  EXPECT_EQ((*h)->outputs()[0]->name(), "probs");
+  auto order = (*h)->TopologicalOrder();
+  ASSERT_TRUE(order.ok());
+  EXPECT_EQ(order->front()->op_type(), "Transpose");
+  EXPECT_EQ(order->back()->op_type(), "Identity");
+}
+
 TEST(TfGraphDefTest, ParseTensorName) {
   EXPECT_EQ(*ParseTensorName("a/b:2"), std::make_pair(std::string("a/b"), 2));
   EXPECT_EQ(*ParseTensorName("a"), std::make_pair(std::string("a"), 0));
