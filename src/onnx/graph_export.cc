@@ -116,9 +116,7 @@ Status Exporter::ExportGraph(const ir::Graph& g, GraphProto* gp) {
     np->set_op_type(n->op_type());
     if (!n->domain().empty()) np->set_domain(n->domain());
     if (!n->name().empty()) np->set_name(n->name());
-    int last = n->num_inputs();
-    while (last > 0 && !n->input(last - 1)) --last;  // trailing omitted inputs need no slot
-    for (int i = 0; i < last; ++i) np->add_input(n->input(i) ? n->input(i)->name() : "");
+    for (const ir::Value* in : n->inputs()) np->add_input(in ? in->name() : "");
     for (const ir::Value* o : n->outputs()) np->add_output(o ? o->name() : "");
     for (const auto& [k, a] : n->attrs()) {
       FERRY_RETURN_IF_ERROR(
@@ -144,6 +142,18 @@ Status Exporter::ExportGraph(const ir::Graph& g, GraphProto* gp) {
   return Status::Ok();
 }
 
+void CollectDomains(const ir::Graph& g, std::set<std::string>* domains) {
+  for (const auto& n : g.nodes()) {
+    domains->insert(n->domain());
+    for (const auto& [k, a] : n->attrs()) {
+      if (a.kind() == ir::AttrKind::kGraph && a.g()) CollectDomains(*a.g(), domains);
+      if (a.kind() == ir::AttrKind::kGraphs)
+        for (const auto& sg : a.graphs())
+          if (sg) CollectDomains(*sg, domains);
+    }
+  }
+}
+
 }  // namespace
 
 int64_t IrVersionForOpset(int64_t opset) {
@@ -155,17 +165,21 @@ int64_t IrVersionForOpset(int64_t opset) {
 Status GraphToModelProto(const ir::Graph& graph, const SaveOptions& options,
                          ::onnx::ModelProto* model) {
   model->Clear();
+  // Every domain a node uses needs an import (onnx.proto, ModelProto.opset_import).
   std::map<std::string, int64_t> opsets = graph.opset_imports();
-  if (!opsets.count("")) opsets[""] = kDefaultOpset;
-  for (const auto& n : graph.nodes())
-    if (!opsets.count(n->domain())) opsets[n->domain()] = 1;
+  std::set<std::string> used;
+  CollectDomains(graph, &used);
+  if (opsets.empty()) used.insert("");
+  for (const std::string& d : used)
+    if (!opsets.count(d)) opsets[d] = d.empty() ? kDefaultOpset : 1;
   for (const auto& [domain, version] : opsets) {
     auto* op = model->add_opset_import();
     op->set_domain(domain);
     op->set_version(version);
   }
+  const int64_t default_opset = opsets.count("") ? opsets.at("") : kDefaultOpset;
   model->set_ir_version(options.ir_version > 0 ? options.ir_version
-                                               : IrVersionForOpset(opsets.at("")));
+                                               : IrVersionForOpset(default_opset));
 
   const auto& meta = graph.metadata();
   auto get = [&](const char* key) -> const std::string* {

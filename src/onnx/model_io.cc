@@ -117,6 +117,16 @@ Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOpti
       }
     }
     if (options.check) {
+      // The IR keeps only tensor types; name an untyped input or output before the checker
+      // reports it as an "unrecognized type value case".
+      for (const auto* list : {&model.graph().input(), &model.graph().output()}) {
+        for (const auto& vi : *list) {
+          if (vi.type().value_case() == ::onnx::TypeProto::VALUE_NOT_SET)
+            return InvalidArgument(label + ": graph " +
+                                   (list == &model.graph().input() ? "input" : "output") + " '" +
+                                   vi.name() + "' has no type (the IR keeps only tensor types)");
+        }
+      }
       try {
         ::onnx::checker::check_model(model);
       } catch (const std::exception& e) {
