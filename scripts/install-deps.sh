@@ -9,6 +9,8 @@ pkgs=(
   libdnnl-dev libcli11-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
   dataset-fashion-mnist libonnx-testdata
   python3 python3-torch python3-torchvision python3-onnx python3-numpy
+  graphviz librsvg2-bin  # inspect --format svg|html (dot), report -o .png (rsvg-convert)
+  chromium  # tests/report: the inspect page in headless Chromium (~100 MB)
 )
 # Node.js and npm: the machine may already carry its own (newer) build; Debian's npm conflicts with it.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)

@@ -53,7 +53,24 @@ std::string Row(const std::string& text, const std::string& font) {
          "</FONT></TD></TR>";
 }
 
+// Drawn as part of its consumers rather than as a box.
+bool IsFolded(const ir::Graph& g, const ir::Node& n) {
+  if (n.op_type() != "Identity" || n.num_outputs() != 1 || g.IsGraphOutput(n.output(0)))
+    return false;
+  const ir::Value* in = n.input(0);
+  return in && in->is_constant();
+}
+
 }  // namespace
+
+const ir::Value* FoldedConstant(const ir::Value* v) {
+  if (!v) return nullptr;
+  if (v->is_constant()) return v;
+  const ir::Node* p = v->producer();
+  if (p && p->op_type() == "Identity" && p->input(0) && p->input(0)->is_constant())
+    return p->input(0);
+  return nullptr;
+}
 
 std::string NodeElementId(int index) { return "node" + std::to_string(index); }
 std::string InputElementId(int index) { return "input" + std::to_string(index); }
@@ -87,8 +104,8 @@ std::string GraphToDot(const ir::Graph& g, const DotOptions& options) {
     node_id[n.get()] = id;
     for (int k = 0; k < n->num_outputs(); ++k) source[n->output(k)] = id;
   }
-  index = 0;
   for (const auto& n : g.nodes()) {
+    if (IsFolded(g, *n)) continue;
     const std::string& id = node_id[n.get()];
     std::string label = "<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD><B>" +
                         EscapeXml(n->domain().empty() || n->domain() == "tf"
@@ -100,8 +117,8 @@ std::string GraphToDot(const ir::Graph& g, const DotOptions& options) {
                "</FONT></TD></TR>";
     // Folded initializers: input position and shape.
     for (int k = 0; k < n->num_inputs(); ++k) {
-      const ir::Value* v = n->input(k);
-      if (!v || !v->is_constant()) continue;
+      const ir::Value* v = FoldedConstant(n->input(k));
+      if (!v) continue;
       const Tensor& t = v->constant();
       if (t.NumElements() == 1 && t.dtype() != DataType::kString) {
         label += Row("in" + std::to_string(k) + " = " + FormatNumber(t.GetAsDouble(0)), tiny);
@@ -117,7 +134,7 @@ std::string GraphToDot(const ir::Graph& g, const DotOptions& options) {
     // One edge per distinct non-constant source; several inputs from one producer share it.
     std::set<std::string> drawn;
     for (const ir::Value* v : n->inputs()) {
-      if (!v || v->is_constant()) continue;
+      if (!v || FoldedConstant(v)) continue;
       auto it = source.find(v);
       if (it == source.end() || !drawn.insert(it->second).second) continue;
       d += "  " + it->second + " -> " + id + ";\n";

@@ -3,7 +3,8 @@
 //
 // Drawing, after Netron: one box per node showing its op, its name and the shapes of its
 // outputs; constant inputs (initializers, weights) are folded into the box as one line each
-// ("W float32[64,3,7,7]") instead of being drawn as nodes of their own; graph inputs and
+// ("in1 float32[64,3,7,7]") instead of being drawn as nodes of their own, and so is an
+// Identity of a constant (PyTorch's exporter writes those for shared weights); graph inputs and
 // outputs are rounded boxes. Every element carries a stable DOT id that graphviz copies into
 // the SVG: "node<i>" for the i-th node in graph order, "input<i>" and "output<i>".
 #pragma once
@@ -24,6 +25,10 @@ struct DotOptions {
 };
 
 std::string GraphToDot(const ir::Graph& g, const DotOptions& options = {});
+
+// The constant a value shows as when folded: itself when constant, the constant behind an
+// Identity of a constant, else nullptr.
+const ir::Value* FoldedConstant(const ir::Value* v);
 
 // Runs `dot -Tsvg` on the text; `dot_program` may be a path. Errors say when graphviz is
 // not installed.

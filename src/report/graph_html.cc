@@ -34,8 +34,8 @@ html, body { height: 100%; overflow: hidden; }
 #matches li { padding: 2px 4px; cursor: pointer; border-radius: 4px; }
 #matches li:hover { background: var(--panel); }
 g.node { cursor: pointer; }
-g.node.selected > path, g.node.selected > polygon { stroke: #0969da; stroke-width: 3px; }
-g.node.match > path, g.node.match > polygon { stroke: #bf8700; stroke-width: 3px; }
+g.node.match path, g.node.match polygon { stroke: #bf8700; stroke-width: 3px; }
+g.node.selected path, g.node.selected polygon { stroke: #0969da; stroke-width: 3.5px; }
 g.edge.related > path { stroke: #0969da; stroke-width: 2px; }
 )css";
 
@@ -226,10 +226,10 @@ nlohmann::json ValueJson(const ir::Value* v) {
   nlohmann::json j;
   if (!v) return {{"name", ""}, {"type", "(omitted)"}};
   j["name"] = v->name();
-  if (v->is_constant()) {
-    j["type"] = v->constant().DebugString();
+  if (const ir::Value* c = FoldedConstant(v)) {
+    j["type"] = c->constant().DebugString();
     j["constant"] = true;
-    TensorStats s = ComputeStats(v->constant());
+    TensorStats s = ComputeStats(c->constant());
     if (s.count > 0 || s.nonfinite > 0)
       j["stats"] = {{"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"std", s.std},
                     {"count", s.count}, {"nonfinite", s.nonfinite}};

@@ -33,6 +33,25 @@ TEST(GraphDotTest, NodesShowOpNameAndShapesWithInitializersFolded) {
   EXPECT_EQ(Count(dot, " -> "), 5) << dot;
 }
 
+// PyTorch's exporter feeds some weights through Identity nodes: they fold like initializers.
+TEST(GraphDotTest, IdentityOfAConstantFoldsIntoItsConsumer) {
+  ir::Graph g;
+  ir::Value* x = g.AddValue("x", testing::Info({2, 3}));
+  g.inputs().push_back(x);
+  ir::Value* c = g.AddConstant("c", Tensor::FromVector<float>({1, 2, 3}, Shape({3})));
+  ir::Node* id = g.AddNode("Identity", "", "Identity_7", {c}, {"c2"});
+  ir::Node* add = g.AddNode("Add", "", "add", {x, id->output(0)}, {"y"});
+  g.outputs().push_back(add->output(0));
+  EXPECT_EQ(FoldedConstant(id->output(0)), c);
+  EXPECT_EQ(FoldedConstant(x), nullptr);
+  const std::string dot = GraphToDot(g);
+  EXPECT_EQ(dot.find("Identity_7"), std::string::npos) << dot;
+  EXPECT_EQ(dot.find("node0 ["), std::string::npos);
+  EXPECT_NE(dot.find("in1 float32[3]"), std::string::npos);
+  EXPECT_NE(dot.find("input0 -> node1;"), std::string::npos);
+  EXPECT_EQ(Count(dot, " -> "), 2) << dot;
+}
+
 TEST(GraphDotTest, EscapesNamesForHtmlLabels) {
   ir::Graph g;
   ir::Value* x = g.AddValue("a<b>&\"c\"", testing::Info({2}));
