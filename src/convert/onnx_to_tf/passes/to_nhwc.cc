@@ -13,9 +13,36 @@ bool IsConstant(const FactsMap& facts, const ir::Value* v) {
   return FactsOf(facts, v).constant.has_value();
 }
 
-// A consumer that can take a kFlatNhwc value as its first input: its weight rows can be
-// permuted at convert time (Gemm without transA, 2-D MatMul, constant B).
-bool AcceptsFlat(const ir::Node& user, const ir::Value* v, const FactsMap& facts) {
+// A layout-agnostic node with v as its only non-scalar input (SimpleCNN's Relu between
+// Flatten and Linear): it passes the kFlatNhwc feature order through unchanged.
+bool PassesFlat(const ir::Node& user, const ir::Value* v, const FactsMap& facts,
+                const ConverterOf& converters) {
+  if (converters.at(&user)->layout() != Layout::kAgnostic || user.num_outputs() < 1) return false;
+  int uses = 0;
+  for (const ir::Value* in : user.inputs()) {
+    if (!in) continue;
+    if (in == v) {
+      ++uses;
+      continue;
+    }
+    const ValueFacts& f = FactsOf(facts, in);
+    if (!f.constant || f.constant->NumElements() != 1) return false;
+  }
+  return uses == 1;
+}
+
+// A consumer that can take a kFlatNhwc value: a Gemm without transA or a 2-D MatMul with
+// constant B as input 0 (its rows are permuted at convert time), or an agnostic node that
+// passes the order on to such consumers.
+bool AcceptsFlat(const ir::Graph& g, const ir::Node& user, const ir::Value* v,
+                 const FactsMap& facts, const ConverterOf& converters) {
+  if (PassesFlat(user, v, facts, converters)) {
+    const ir::Value* out = user.output(0);
+    if (g.IsGraphOutput(out) || out->users().empty()) return false;
+    for (const ir::Node* u : out->users())
+      if (!AcceptsFlat(g, *u, out, facts, converters)) return false;
+    return true;
+  }
   if (user.input(0) != v || user.input(1) == v || !user.input(1)) return false;
   if (!IsConstant(facts, user.input(1)) || FactsOf(facts, user.input(1)).rank() != 2) return false;
   if (user.op_type() == "Gemm") return user.GetInt("transA", 0) == 0;
@@ -49,6 +76,15 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
     if (folded) continue;
 
     bool any_nhwc = false, all_4d = true, consts_ok = true;
+    // A flat NHWC feature order flows through agnostic nodes (checked by AcceptsFlat).
+    const ir::Value* flat_in = nullptr;
+    for (const ir::Value* v : n->inputs())
+      if (v && plan.Of(v) == ValueLayout::kFlatNhwc) flat_in = v;
+    if (flat_in && PassesFlat(*n, flat_in, facts, converters)) {
+      plan.layout[n->output(0)] = ValueLayout::kFlatNhwc;
+      plan.flat_chw[n->output(0)] = plan.flat_chw.at(flat_in);
+      continue;
+    }
     for (const ir::Value* v : n->inputs()) {
       if (!v) continue;
       if (IsConstant(facts, v)) {
@@ -69,7 +105,8 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
         out_layout = ValueLayout::kPlain;
       } else if (!chw.empty() && !g.IsGraphOutput(out) && !out->users().empty()) {
         bool all_accept = true;
-        for (const ir::Node* u : out->users()) all_accept &= AcceptsFlat(*u, out, facts);
+        for (const ir::Node* u : out->users())
+          all_accept &= AcceptsFlat(g, *u, out, facts, converters);
         if (all_accept) {
           nhwc = true;
           out_layout = ValueLayout::kFlatNhwc;

@@ -4,7 +4,8 @@
 //   non-constant inputs when one is NHWC and all are 4-D; NCHW-only ops get NCHW back.
 //   Flatten / Reshape to [N, C*H*W] of an NHWC value stay NHWC when H*W == 1 (the element
 //   order is the same) or when every user is a Gemm/MatMul with constant weights, whose
-//   rows the converter permutes (the value is then kFlatNhwc); otherwise they get NCHW.
+//   rows the converter permutes (the value is then kFlatNhwc; agnostic one-input nodes such
+//   as SimpleCNN's Relu after Flatten pass it through); otherwise they get NCHW.
 //   Transpose and Shape of an NHWC value fold the layout into their own perm / gather.
 // Transposes are then materialised by TfBuilder only at 4-D graph inputs, at NHWC graph
 // outputs, and where an NCHW-only op meets an NHWC value (none for the CNNs we target).

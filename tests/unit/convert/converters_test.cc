@@ -1,0 +1,366 @@
+// One test (or more) per ONNX op converter: a tiny ONNX graph, converted, run through both
+// op sets on the same seeded input; plus the TF attributes the converter must emit.
+#include "convert_test_util.h"
+
+namespace ferry::convert::testing {
+namespace {
+
+std::pair<std::string, Attr> Ints(const std::string& k, std::vector<int64_t> v) {
+  return {k, Attr::Ints(std::move(v))};
+}
+
+TEST(ConvToTfTest, SymmetricPadsBecomeSameAndTransposesOnlyAtBoundary) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 3, 8, 8});
+  ir::Value* y = g.Op("Conv", "conv", {x, g.Random("w", {4, 3, 3, 3}), g.Random("b", {4})},
+                      {Ints("pads", {1, 1, 1, 1}), Ints("kernel_shape", {3, 3})});
+  g.Output(g.Op("Relu", "relu", {y}));
+  Converted c = ConvertAndCompare(g.graph(), {RandomInput({2, 3, 8, 8}, 1)});
+  ASSERT_TRUE(c.tf);
+  const ir::Node* conv = FindOp(*c.tf, "Conv2D");
+  ASSERT_NE(conv, nullptr);
+  EXPECT_EQ(conv->attr("padding")->s(), "SAME");
+  EXPECT_EQ(conv->attr("data_format")->s(), "NHWC");
+  EXPECT_EQ(conv->attr("strides")->ints(), (std::vector<int64_t>{1, 1, 1, 1}));
+  EXPECT_EQ(conv->attr("T")->type(), DataType::kFloat32);
+  EXPECT_EQ(CountOps(*c.tf, "BiasAdd"), 1);
+  // One at the 4-D input, one back to NCHW at the 4-D output.
+  EXPECT_EQ(CountOps(*c.tf, "Transpose"), 2);
+  EXPECT_EQ(c.tf->outputs()[0]->name(), "relu_out0");
+  EXPECT_EQ(c.tf->inputs()[0]->name(), "input");
+  EXPECT_EQ(c.tf->opset("tf"), 1);
+}
+
+TEST(ConvToTfTest, AsymmetricStridedPadsBecomeExplicit) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {1, 3, 9, 10});
+  g.Output(g.Op("Conv", "conv", {x, g.Random("w", {5, 3, 3, 3})},
+                {Ints("pads", {1, 0, 2, 1}), Ints("strides", {2, 2})}));
+  Converted c = ConvertAndCompare(g.graph(), {RandomInput({1, 3, 9, 10}, 2)});
+  ASSERT_TRUE(c.tf);
+  const ir::Node* conv = FindOp(*c.tf, "Conv2D");
+  ASSERT_NE(conv, nullptr);
+  EXPECT_EQ(conv->attr("padding")->s(), "EXPLICIT");
+  EXPECT_EQ(conv->attr("explicit_paddings")->ints(),
+            (std::vector<int64_t>{0, 0, 1, 2, 0, 1, 0, 0}));
+  EXPECT_EQ(CountOps(*c.tf, "BiasAdd"), 0);
+}
+
+TEST(ConvToTfTest, DilatedValid) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 2, 11, 11});
+  g.Output(g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 3, 3}), g.Random("b", {3})},
+                {Ints("dilations", {2, 2})}));
+  Converted c = ConvertAndCompare(g.graph(), {RandomInput({2, 2, 11, 11}, 3)});
+  ASSERT_TRUE(c.tf);
+  EXPECT_EQ(FindOp(*c.tf, "Conv2D")->attr("padding")->s(), "VALID");
+  EXPECT_EQ(FindOp(*c.tf, "Conv2D")->attr("dilations")->ints(),
+            (std::vector<int64_t>{1, 2, 2, 1}));
+}
+
+TEST(ConvToTfTest, DepthwiseWithMultiplier) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {1, 4, 7, 7});
+  g.Output(g.Op("Conv", "dw", {x, g.Random("w", {8, 1, 3, 3}), g.Random("b", {8})},
+                {Ints("pads", {1, 1, 1, 1}), Ints("strides", {2, 2}),
+                 {"group", Attr::Int(4)}}));
+  Converted c = ConvertAndCompare(g.graph(), {RandomInput({1, 4, 7, 7}, 4)});
+  ASSERT_TRUE(c.tf);
+  const ir::Node* dw = FindOp(*c.tf, "DepthwiseConv2dNative");
+  ASSERT_NE(dw, nullptr);
+  EXPECT_EQ(dw->input(1)->constant().shape(), (Shape{3, 3, 4, 2}));
+}
+
+TEST(ConvToTfTest, GroupedConvIsAnErrorNamingTheAttribute) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {1, 4, 5, 5});
+  g.Output(g.Op("Conv", "gconv", {x, g.Random("w", {4, 2, 3, 3})}, {{"group", Attr::Int(2)}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("Conv 'gconv'"), std::string::npos) << tf.status().ToString();
+  EXPECT_NE(tf.status().message().find("'group'"), std::string::npos) << tf.status().ToString();
+}
+
+TEST(MaxPoolToTfTest, ResNetStemPadsBecomePadV2WithMinusInfinity) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {1, 3, 12, 12});
+  g.Output(g.Op("MaxPool", "pool", {x},
+                {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}), Ints("pads", {1, 1, 1, 1})}));
+  // Negative inputs: a zero pad would win the max at the border.
+  Tensor in = RandomInput({1, 3, 12, 12}, 5);
+  for (int64_t i = 0; i < in.NumElements(); ++i) in.data<float>()[i] -= 2.f;
+  Converted c = ConvertAndCompare(g.graph(), {in});
+  ASSERT_TRUE(c.tf);
+  const ir::Node* pad = FindOp(*c.tf, "PadV2");
+  ASSERT_NE(pad, nullptr);
+  EXPECT_TRUE(std::isinf(pad->input(2)->constant().data<float>()[0]));
+  EXPECT_EQ(FindOp(*c.tf, "MaxPool")->attr("padding")->s(), "VALID");
+}
+
+TEST(MaxPoolToTfTest, SameShapedPadsUseSame) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 2, 6, 6});
+  g.Output(g.Op("MaxPool", "pool", {x}, {Ints("kernel_shape", {3, 3}), Ints("pads", {1, 1, 1, 1})}));
+  Converted c = ConvertAndCompare(g.graph(), {RandomInput({2, 2, 6, 6}, 6)});
+  ASSERT_TRUE(c.tf);
+  EXPECT_EQ(FindOp(*c.tf, "MaxPool")->attr("padding")->s(), "SAME");
+  EXPECT_EQ(FindOp(*c.tf, "MaxPool")->attr("ksize")->ints(), (std::vector<int64_t>{1, 3, 3, 1}));
+}
+
+TEST(MaxPoolToTfTest, CeilModeThatChangesTheSizeIsAnError) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("input", {1, 1, 6, 6});
+  g.Output(g.Op("MaxPool", "pool", {x},
+                {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}),
+                 {"ceil_mode", Attr::Int(1)}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("'ceil_mode'"), std::string::npos) << tf.status().ToString();
+}
+
+TEST(AveragePoolToTfTest, ExcludedPaddingUsesSameIncludedUsesPad) {
+  for (int include : {0, 1}) {
+    OnnxGraph g;
+    ir::Value* x = g.Input("input", {1, 2, 6, 6});
+    g.Output(g.Op("AveragePool", "pool", {x},
+                  {Ints("kernel_shape", {3, 3}), Ints("pads", {1, 1, 1, 1}),
+                   {"count_include_pad", Attr::Int(include)}}));
+    Converted c = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 6, 6}, 7)});
+    ASSERT_TRUE(c.tf) << "count_include_pad " << include;
+    EXPECT_EQ(CountOps(*c.tf, "Pad"), include) << "count_include_pad " << include;
+    EXPECT_EQ(FindOp(*c.tf, "AvgPool")->attr("padding")->s(), include ? "VALID" : "SAME");
+  }
+}
+
+TEST(GemmToTfTest, GlobalPoolFlattenGemmNeedsNoInteriorTranspose) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 3, 6, 6});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {8, 3, 3, 3})});
+  ir::Value* p = g.Op("GlobalAveragePool", "gap", {c});
+  ir::Value* f = g.Op("Flatten", "flat", {p});
+  g.Output(g.Op("Gemm", "fc", {f, g.Random("fw", {5, 8}), g.Random("fb", {5})},
+                {{"transB", Attr::Int(1)}}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({3, 3, 6, 6}, 8)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 1);
+  EXPECT_EQ(CountOps(*r.tf, "Mean"), 1);
+  const ir::Node* mm = FindOp(*r.tf, "MatMul");
+  ASSERT_NE(mm, nullptr);
+  EXPECT_TRUE(mm->attr("transpose_b")->b());
+}
+
+TEST(GemmToTfTest, SpatialFlattenThroughReluPermutesWeightRows) {
+  // SimpleCNN's tail: Conv -> Flatten (4x4 spatial) -> Relu -> Gemm.
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 2, 6, 6});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 3, 3}), g.Random("b", {3})});
+  ir::Value* f = g.Op("Relu", "relu", {g.Op("Flatten", "flat", {c})});
+  ir::Value* h = g.Op("Gemm", "fc1", {f, g.Random("w1", {7, 48}), g.Random("b1", {7})},
+                      {{"transB", Attr::Int(1)}});
+  g.Output(g.Op("Gemm", "fc2", {h, g.Random("w2", {7, 4})}, {{"alpha", Attr::Float(0.5f)}}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 2, 6, 6}, 9)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 1);
+}
+
+TEST(ReshapeToTfTest, TorchViewOfDynamicBatchFoldsToConstantTarget) {
+  // x.view(x.size(0), -1): Shape -> Gather(0) -> Unsqueeze -> Concat([N], [-1]) -> Reshape.
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 2, 4, 4});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 3, 3})});
+  ir::Value* s = g.Op("Shape", "shape", {c});
+  ir::Value* n = g.Op("Gather", "gather", {s, g.Const("zero", Tensor::Scalar<int64_t>(0))});
+  ir::Value* u = g.Op("Unsqueeze", "unsq", {n, g.Const("ax", Tensor::FromVector<int64_t>({0}, Shape{1}))});
+  ir::Value* t = g.Op("Concat", "cat", {u, g.Const("m1", Tensor::FromVector<int64_t>({-1}, Shape{1}))},
+                      {{"axis", Attr::Int(0)}});
+  ir::Value* r = g.Op("Reshape", "view", {c, t});
+  g.Output(g.Op("MatMul", "mm", {r, g.Random("w2", {12, 5})}));
+  for (int64_t batch : {1, 3}) {
+    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 2, 4, 4}, 10)});
+    ASSERT_TRUE(cv.tf) << "batch " << batch;
+    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 1) << "batch " << batch;
+    EXPECT_EQ(CountOps(*cv.tf, "Shape"), 0) << "the shape math must fold";
+    const ir::Node* re = FindOp(*cv.tf, "Reshape");
+    ASSERT_NE(re, nullptr);
+    EXPECT_EQ(re->input(1)->constant().ToInt64Vector(), (std::vector<int64_t>{-1, 12}));
+  }
+}
+
+TEST(ReshapeToTfTest, ReshapeToFourDimsGoesBackToNchw) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {1, 2, 4, 4});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 2, 1, 1})});
+  ir::Value* r = g.Op("Reshape", "rs", {c, g.Const("s", Tensor::FromVector<int64_t>({1, 2, 2, 16}, Shape{4}))});
+  g.Output(g.Op("Relu", "relu", {r}));
+  Converted cv = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 4, 4}, 11)});
+  ASSERT_TRUE(cv.tf);
+  // Input, one interior (Reshape needs NCHW): the result stays correct.
+  EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2);
+}
+
+TEST(ElementwiseToTfTest, ChannelBroadcastConstantsArePermutedForNhwc) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 3, 4, 5});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 3, 1, 1})});
+  ir::Value* a = g.Op("Add", "add", {c, g.Random("cb", {3, 1, 1})});
+  ir::Value* m = g.Op("Mul", "mul", {a, g.Random("row", {5})});
+  ir::Value* s = g.Op("Sub", "sub", {m, g.Const("k", Tensor::Scalar<float>(0.5f))});
+  ir::Value* d = g.Op("Div", "div", {s, g.Random("full", {1, 3, 4, 5}, 0.1f, 2.f)});
+  ir::Value* sg = g.Op("Sigmoid", "sig", {d});
+  g.Output(g.Op("Tanh", "tanh", {g.Op("Add", "add2", {sg, c})}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3, 4, 5}, 12)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);
+  EXPECT_EQ(CountOps(*r.tf, "RealDiv"), 1);
+}
+
+TEST(ClipToTfTest, ZeroSixIsRelu6OtherBoundsClip) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {1, 2, 3, 3});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {2, 2, 1, 1}, 6.f)});
+  ir::Value* r6 = g.Op("Clip", "relu6", {c, g.Const("lo", Tensor::Scalar<float>(0.f)),
+                                         g.Const("hi", Tensor::Scalar<float>(6.f))});
+  ir::Value* cl = g.Op("Clip", "clip", {c, g.Const("lo2", Tensor::Scalar<float>(-1.f)),
+                                        g.Const("hi2", Tensor::Scalar<float>(2.f))});
+  ir::Value* mx = g.Op("Clip", "floor_only", {c, g.Const("lo3", Tensor::Scalar<float>(-0.5f))});
+  g.Output(r6);
+  g.Output(cl);
+  g.Output(mx);
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 3, 3}, 13)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Relu6"), 1);
+  EXPECT_EQ(CountOps(*r.tf, "ClipByValue"), 1);
+  EXPECT_EQ(CountOps(*r.tf, "Maximum"), 1);
+}
+
+TEST(BatchNormalizationToTfTest, FoldsIntoMulAddInNhwcAndNc) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 3, 4, 4});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 3, 1, 1})});
+  ir::Value* bn = g.Op("BatchNormalization", "bn",
+                       {c, g.Random("s", {3}, 0.2f, 1.f), g.Random("b", {3}),
+                        g.Random("m", {3}), g.Random("v", {3}, 0.1f, 1.f)},
+                       {{"epsilon", Attr::Float(1e-3f)}});
+  g.Output(bn);
+  ir::Value* x2 = g.Input("vec", {2, 3});
+  g.Output(g.Op("BatchNormalization", "bn2",
+                {x2, g.Random("s2", {3}, 0.2f, 1.f), g.Random("b2", {3}), g.Random("m2", {3}),
+                 g.Random("v2", {3}, 0.1f, 1.f)}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3, 4, 4}, 14), RandomInput({2, 3}, 15)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);
+}
+
+TEST(ConcatToTfTest, ChannelConcatAxisIsRemapped) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {1, 2, 3, 3});
+  ir::Value* a = g.Op("Conv", "c1", {x, g.Random("w1", {2, 2, 1, 1})});
+  ir::Value* b = g.Op("Conv", "c2", {x, g.Random("w2", {3, 2, 1, 1})});
+  ir::Value* cat = g.Op("Concat", "cat", {a, b}, {{"axis", Attr::Int(1)}});
+  g.Output(g.Op("Relu", "relu", {cat}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 3, 3}, 16)});
+  ASSERT_TRUE(r.tf);
+  const ir::Node* cn = FindOp(*r.tf, "ConcatV2");
+  ASSERT_NE(cn, nullptr);
+  EXPECT_EQ(cn->input(2)->constant().GetAsInt64(0), 3);
+  EXPECT_EQ(cn->attr("N")->i(), 2);
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);
+}
+
+TEST(SoftmaxToTfTest, LastAxisSoftmaxAndLogSoftmax) {
+  for (int opset : {11, 13}) {
+    OnnxGraph g(opset);
+    ir::Value* x = g.Input("input", {2, 5});
+    ir::Value* h = g.Op("MatMul", "mm", {x, g.Random("w", {5, 6})});
+    g.Output(g.Op("Softmax", "sm", {h}, {{"axis", Attr::Int(1)}}));
+    g.Output(g.Op("LogSoftmax", "lsm", {h}, {{"axis", Attr::Int(-1)}}));
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 5}, 17)});
+    ASSERT_TRUE(r.tf) << "opset " << opset;
+    EXPECT_EQ(CountOps(*r.tf, "Softmax"), 1);
+    EXPECT_EQ(CountOps(*r.tf, "LogSoftmax"), 1);
+  }
+}
+
+TEST(SoftmaxToTfTest, ChannelSoftmaxOfNhwcIsLastAxisInTf) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("input", {1, 4, 2, 3});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 4, 1, 1})});
+  g.Output(g.Op("Softmax", "sm", {c}, {{"axis", Attr::Int(1)}}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 4, 2, 3}, 18)});
+  ASSERT_TRUE(r.tf);
+}
+
+TEST(SoftmaxToTfTest, NonLastAxisIsAnErrorNamingTheAttribute) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("input", {2, 5, 3});
+  g.Output(g.Op("Softmax", "sm", {x}, {{"axis", Attr::Int(1)}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("Softmax 'sm': attribute 'axis'"), std::string::npos)
+      << tf.status().ToString();
+}
+
+TEST(TransposeToTfTest, OnnxTransposeOfNhwcValueComposesIntoOne) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {1, 2, 3, 4});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {5, 2, 1, 1})});
+  g.Output(g.Op("Transpose", "t", {c}, {Ints("perm", {0, 2, 3, 1})}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 3, 4}, 19)});
+  ASSERT_TRUE(r.tf);
+  // NCHW->NHWC of the conv output is exactly the NHWC value: the model's Transpose vanishes.
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 1);
+}
+
+TEST(GatherToTfTest, GatherAndUnsqueezeOfActivations) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 6});
+  ir::Value* ga = g.Op("Gather", "gather", {x, g.Const("idx", Tensor::FromVector<int64_t>({-1, 0, 2}, Shape{3}))},
+                       {{"axis", Attr::Int(1)}});
+  g.Output(g.Op("Unsqueeze", "unsq", {ga, g.Const("ax", Tensor::FromVector<int64_t>({1}, Shape{1}))}));
+  for (int64_t batch : {1, 4}) {
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({batch, 6}, 20)});
+    ASSERT_TRUE(r.tf);
+    EXPECT_EQ(CountOps(*r.tf, "ExpandDims"), 1);
+    EXPECT_EQ(CountOps(*r.tf, "GatherV2"), 1);
+  }
+}
+
+TEST(IdentityToTfTest, IdentityAndDropoutOutputsKeepOnnxNames) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 3});
+  ir::Value* r = g.Op("Relu", "relu", {x});
+  ir::Value* d = g.Op("Dropout", "drop", {r});
+  g.Output(g.Op("Identity", "id", {d}));
+  Converted c = ConvertAndCompare(g.graph(), {RandomInput({2, 3}, 21)});
+  ASSERT_TRUE(c.tf);
+  EXPECT_EQ(c.tf->outputs()[0]->name(), "id_out0");
+}
+
+TEST(ConvertTest, UnsupportedOpsAreListedTogether) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 3});
+  ir::Value* a = g.Op("Relu", "relu", {x});
+  ir::Value* b = g.Op("NonMaxSuppression", "nms_1", {a, a});
+  ir::Value* c = g.Op("Erf", "erf_1", {b});
+  ir::Value* d = g.Op("Erf", "erf_2", {c});
+  g.Output(d);
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_EQ(tf.status().code(), StatusCode::kUnimplemented);
+  const std::string& m = tf.status().message();
+  EXPECT_NE(m.find("NonMaxSuppression (node 'nms_1')"), std::string::npos) << m;
+  EXPECT_NE(m.find("Erf (nodes 'erf_1', 'erf_2')"), std::string::npos) << m;
+}
+
+TEST(ConvertTest, UnknownAttributeIsAnErrorNotDropped) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 3});
+  g.Output(g.Op("Relu", "relu_9", {x}, {{"mystery", Attr::Int(1)}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("Relu 'relu_9': attribute 'mystery'"), std::string::npos)
+      << tf.status().ToString();
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing
