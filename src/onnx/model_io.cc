@@ -75,6 +75,32 @@ StatusOr<std::shared_ptr<ir::Graph>> LoadFromBytes(const std::string& bytes,
   }
 }
 
+// Bytes of tensor data the model will hold: constants and tensor attributes, subgraphs
+// included. Lets SaveModel refuse an oversized model before copying gigabytes into a proto.
+uint64_t TensorBytes(const ir::Graph& g) {
+  uint64_t total = 0;
+  for (const ir::Value* v : g.values())
+    if (v->is_constant()) total += v->constant().NumBytes();
+  for (const auto& n : g.nodes()) {
+    for (const auto& [k, a] : n->attrs()) {
+      if (a.kind() == ir::AttrKind::kTensor) total += a.t().NumBytes();
+      if (a.kind() == ir::AttrKind::kTensors)
+        for (const Tensor& t : a.tensors()) total += t.NumBytes();
+      if (a.kind() == ir::AttrKind::kGraph && a.g()) total += TensorBytes(*a.g());
+      if (a.kind() == ir::AttrKind::kGraphs)
+        for (const auto& sg : a.graphs())
+          if (sg) total += TensorBytes(*sg);
+    }
+  }
+  return total;
+}
+
+Status TooLarge(const std::string& label, uint64_t bytes) {
+  return InvalidArgument(label + ": model is " + std::to_string(bytes) +
+                         " bytes, over protobuf's 2 GiB (2147483647-byte) message limit; "
+                         "writing external data is not supported");
+}
+
 }  // namespace
 
 StatusOr<std::shared_ptr<ir::Graph>> LoadModel(const std::string& path,
@@ -98,17 +124,16 @@ StatusOr<std::shared_ptr<ir::Graph>> LoadModelFromBytes(const std::string& bytes
 
 Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOptions& options) {
   const std::string label = "'" + path + "'";
+  // protobuf serializes at most INT_MAX bytes per message; bigger models need external
+  // data, which ferry does not write.
+  const uint64_t tensor_bytes = TensorBytes(graph);
+  if (tensor_bytes > static_cast<uint64_t>(INT_MAX)) return TooLarge(label, tensor_bytes);
   ::onnx::ModelProto model;
   try {
     Status s = GraphToModelProto(graph, options, &model);
     if (!s.ok()) return s.WithContext(label);
-    // protobuf serializes at most INT_MAX bytes per message; bigger models need external
-    // data, which ferry does not write.
     const size_t size = model.ByteSizeLong();
-    if (size > static_cast<size_t>(INT_MAX))
-      return InvalidArgument(label + ": model is " + std::to_string(size) +
-                             " bytes, over protobuf's 2 GiB (2147483647-byte) message limit; "
-                             "writing external data is not supported");
+    if (size > static_cast<size_t>(INT_MAX)) return TooLarge(label, size);
     if (options.infer_shapes) {
       try {
         ::onnx::shape_inference::InferShapes(model);

@@ -410,6 +410,19 @@ TEST(ModelIoTest, SaveRunsTheChecker) {
   EXPECT_TRUE(SaveModel(*g, dir.file("m.onnx"), opts).ok());
 }
 
+TEST(ModelIoTest, ModelsOverTwoGigabytesAreRefusedBeforeCopying) {
+  auto g = BuildGraph();
+  // 2.4 GB, never written to: the refusal must come before the data is touched, so the pages
+  // are never committed.
+  g->AddConstant("big", Tensor(DataType::kFloat32, Shape{600'000'000}));
+  TempDir dir;
+  Status s = SaveModel(*g, dir.file("m.onnx"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("2 GiB"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find(dir.file("m.onnx")), std::string::npos) << s.message();
+  EXPECT_FALSE(fs::exists(dir.file("m.onnx")));
+}
+
 TEST(ModelIoTest, UntypedGraphOutputIsNamed) {
   auto g = BuildGraph();
   TempDir dir;
