@@ -6,7 +6,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   libtorch-dev libonnx-dev libprotobuf-dev protobuf-compiler
-  libdnnl-dev libcli11-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
+  libdnnl-dev libcli11-dev nlohmann-json3-dev libgtest-dev zlib1g-dev libcpp-httplib-dev
   dataset-fashion-mnist libonnx-testdata
   python3 python3-torch python3-torchvision python3-onnx python3-numpy
   graphviz librsvg2-bin  # inspect --format svg|html (dot), report -o .png (rsvg-convert)
