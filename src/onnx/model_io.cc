@@ -7,7 +7,6 @@
 #include <climits>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
@@ -40,22 +39,20 @@ bool UsesExternalData(const ::onnx::GraphProto& g) {
   return false;
 }
 
-// Parses, converts, then checks. The conversion comes first so that ferry's own validation
-// (external data confined to the model folder) runs before the checker touches any file.
-StatusOr<std::shared_ptr<ir::Graph>> LoadFromBytes(const std::string& bytes,
-                                                   const std::string& path,
-                                                   const std::string& model_dir,
-                                                   const LoadOptions& options) {
+// Parses with `parse` (which fills the proto and returns false on malformed input), converts,
+// then checks. The conversion comes first so that ferry's own validation (external data
+// confined to the model folder) runs before the checker touches any file.
+template <typename Parse>
+StatusOr<std::shared_ptr<ir::Graph>> Load(Parse parse, const std::string& path,
+                                          const std::string& model_dir,
+                                          const LoadOptions& options) {
   const std::string label = path.empty() ? "ONNX model" : "'" + path + "'";
   try {
     ::onnx::ModelProto model;
-    if (bytes.size() > static_cast<size_t>(INT_MAX))
-      return InvalidArgument(label + ": " + std::to_string(bytes.size()) +
-                             " bytes is over protobuf's 2 GiB message limit");
-    if (!model.ParseFromString(bytes))
+    if (!parse(&model))
       return InvalidArgument(label +
                              ": not a valid ONNX model (protobuf parse failed: the file is "
-                             "truncated or not an ONNX ModelProto)");
+                             "truncated, over 2 GiB, or not an ONNX ModelProto)");
     auto graph = GraphFromModelProto(model, model_dir);
     if (!graph.ok()) return graph.status().WithContext(label);
     if (options.check) {
@@ -109,17 +106,16 @@ StatusOr<std::shared_ptr<ir::Graph>> LoadModel(const std::string& path,
   if (!fs::is_regular_file(path, ec)) return NotFound("'" + path + "': no such model file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("'" + path + "': cannot open");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return InvalidArgument("'" + path + "': read error");
   std::string dir = fs::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
-  return LoadFromBytes(buf.str(), path, dir, options);
+  // Streamed: no second copy of the file in memory.
+  return Load([&](::onnx::ModelProto* m) { return m->ParseFromIstream(&in); }, path, dir,
+              options);
 }
 
 StatusOr<std::shared_ptr<ir::Graph>> LoadModelFromBytes(const std::string& bytes,
                                                         const LoadOptions& options) {
-  return LoadFromBytes(bytes, "", "", options);
+  return Load([&](::onnx::ModelProto* m) { return m->ParseFromString(bytes); }, "", "", options);
 }
 
 Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOptions& options) {
