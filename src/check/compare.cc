@@ -58,13 +58,19 @@ Comparison Compare(const std::string& name, const Tensor& desired, const Tensor&
       continue;
     }
     double err = std::fabs(b - a);
-    if (c.error_histogram.empty()) c.error_histogram.assign(kErrorBins, 0);
+    if (c.error_histogram.empty()) {
+      c.error_histogram.assign(kErrorBins, 0);
+      c.mismatch_histogram.assign(kErrorBins, 0);
+    }
     c.error_histogram[ErrorBin(err)]++;
     c.sum_diff += a - b;
     c.max_abs_error = std::max(c.max_abs_error, err);
     if (a != 0) c.max_rel_error = std::max(c.max_rel_error, err / std::fabs(a));
     bool ok = exact ? err == 0 : err <= tol.atol + tol.rtol * std::fabs(a);
-    if (!ok) ++c.num_mismatched;
+    if (!ok) {
+      ++c.num_mismatched;
+      c.mismatch_histogram[ErrorBin(err)]++;
+    }
   }
   return c;
 }
@@ -80,9 +86,11 @@ void Accumulate(const Comparison& trial, Comparison* total) {
   total->max_abs_error = std::max(total->max_abs_error, trial.max_abs_error);
   total->max_rel_error = std::max(total->max_rel_error, trial.max_rel_error);
   total->sum_diff += trial.sum_diff;
-  if (total->error_histogram.empty()) total->error_histogram.assign(kErrorBins, 0);
-  for (size_t i = 0; i < trial.error_histogram.size() && i < total->error_histogram.size(); ++i)
-    total->error_histogram[i] += trial.error_histogram[i];
+  for (auto [mine, theirs] : {std::pair{&total->error_histogram, &trial.error_histogram},
+                              std::pair{&total->mismatch_histogram, &trial.mismatch_histogram}}) {
+    if (mine->empty()) mine->assign(kErrorBins, 0);
+    for (size_t i = 0; i < theirs->size() && i < mine->size(); ++i) (*mine)[i] += (*theirs)[i];
+  }
 }
 
 }  // namespace ferry::check

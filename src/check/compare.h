@@ -31,6 +31,7 @@ struct Comparison {
   // Counts of |actual - desired| by decade over the finite pairs (see ErrorBinLabel); empty
   // when no element was compared numerically (shape mismatch, strings).
   std::vector<int64_t> error_histogram;
+  std::vector<int64_t> mismatch_histogram;  // the part of each bin outside the tolerance
   bool pass() const { return shape_match && num_mismatched == 0; }
 };
 

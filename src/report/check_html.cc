@@ -31,24 +31,23 @@ std::string ComparisonCells(const check::Comparison& c) {
          std::to_string(c.num_elements) + "</td><td>" + Verdict(c.pass()) + "</td>";
 }
 
-// Bars whose whole bin lies above atol (the error no element of that bin could pass with
-// |a| near 0) are drawn red; the rest blue.
-std::string Histogram(const check::Comparison& c, const check::Tolerance& tol) {
+// Elements per decade of |b - a|, with the part outside the tolerance drawn red over it.
+std::string Histogram(const check::Comparison& c) {
   BarChart chart;
   chart.title = "|b - a| of '" + c.name + "'";
   chart.x_label = "absolute error";
   chart.y_label = "elements (log scale)";
   chart.log_y = true;
   chart.width = 620;
+  chart.values_name = "elements";
+  chart.overlay_name = "outside tolerance";
   for (int i = 0; i < check::kErrorBins; ++i) {
+    auto at = [i](const std::vector<int64_t>& v) {
+      return i < static_cast<int>(v.size()) ? static_cast<double>(v[i]) : 0.0;
+    };
     chart.labels.push_back(check::ErrorBinLabel(i));
-    chart.values.push_back(i < static_cast<int>(c.error_histogram.size())
-                               ? static_cast<double>(c.error_histogram[i])
-                               : 0.0);
-    // The lower edge of bin i (i >= 2) is 1e-(11 - i); bin 11's is 1.
-    const double lower =
-        i <= 1 ? 0 : (i == check::kErrorBins - 1 ? 1.0 : std::pow(10.0, i - 11));
-    chart.colors.push_back(lower >= tol.atol ? "#cf222e" : "#0969da");
+    chart.values.push_back(at(c.error_histogram));
+    chart.overlay.push_back(at(c.mismatch_histogram));
   }
   return BarChartSvg(chart);
 }
@@ -68,8 +67,9 @@ std::string CheckReportHtml(const check::CheckReport& r, const check::Tolerance&
        FormatNumber(tol.rtol) + " &middot; |a| (numpy's assert_allclose). Times are medians per "
        "run.</p>\n";
   if (!r.input_shapes.empty()) {
-    b += "<p class=\"mono\">";
-    for (const auto& in : r.input_shapes) b += "input " + EscapeXml(in) + "<br>";
+    b += "<p class=\"mono\">inputs: ";
+    for (size_t i = 0; i < r.input_shapes.size(); ++i)
+      b += (i ? ", " : "") + EscapeXml(r.input_shapes[i]);
     b += "</p>\n";
   }
   b += "<h2>Outputs</h2>\n<table id=\"outputs\"><tr><th>output</th><th>shape</th><th>max "
@@ -83,7 +83,7 @@ std::string CheckReportHtml(const check::CheckReport& r, const check::Tolerance&
            "compare</p></div>\n";
       continue;
     }
-    b += "<div class=\"chart\">" + Histogram(c, tol) + "</div>\n";
+    b += "<div class=\"chart\">" + Histogram(c) + "</div>\n";
   }
   b += "</div>\n";
   if (!r.nodes.empty()) {

@@ -37,7 +37,7 @@ std::string Titles(const std::string& title, const std::string& x_label,
                    const std::string& y_label, int w, int h) {
   std::string s = Text(w / 2.0, 20, title, "text-anchor=\"middle\" font-size=\"14\" "
                                            "font-weight=\"bold\" fill=\"#1f2328\"");
-  s += Text(kLeft + (w - kLeft - kRight) / 2.0, h - 8, x_label,
+  s += Text(kLeft + (w - kLeft - kRight) / 2.0, h - 6, x_label,
             "text-anchor=\"middle\" fill=\"#59636e\"");
   s += "<text transform=\"translate(14," + Num(kTop + (h - kTop - kBottom) / 2.0) +
        ") rotate(-90)\" text-anchor=\"middle\" fill=\"#59636e\">" + EscapeXml(y_label) +
@@ -125,9 +125,11 @@ std::string LineChartSvg(const LineChart& c) {
 }
 
 std::string BarChartSvg(const BarChart& c) {
+  // Rotated bar labels need more room below the plot than numeric ticks.
+  constexpr int kBarBottom = 78;
   const int w = c.width, h = c.height;
   std::string s = Open(w, h) + Titles(c.title, c.x_label, c.y_label, w, h);
-  const double pw = w - kLeft - kRight, ph = h - kTop - kBottom;
+  const double pw = w - kLeft - kRight, ph = h - kTop - kBarBottom;
   s += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(kTop) + "\" width=\"" +
        Num(pw) + "\" height=\"" + Num(ph) + "\" fill=\"none\" stroke=\"#d1d9e0\"/>\n";
   const size_t n = c.values.size();
@@ -165,10 +167,26 @@ std::string BarChartSvg(const BarChart& c) {
            EscapeXml((i < c.labels.size() ? c.labels[i] : "") + ": " +
                      FormatNumber(c.values[i], 10)) +
            "</title></rect>\n";
+    if (i < c.overlay.size() && c.overlay[i] > 0)
+      s += "<rect class=\"overlay\" x=\"" + Num(x + bw * 0.12) + "\" y=\"" + Num(py(c.overlay[i])) +
+           "\" width=\"" + Num(bw * 0.76) + "\" height=\"" + Num(kTop + ph - py(c.overlay[i])) +
+           "\" fill=\"" + c.overlay_color + "\"><title>" +
+           EscapeXml((i < c.labels.size() ? c.labels[i] : "") + ": " +
+                     FormatNumber(c.overlay[i], 10) + " " + c.overlay_name) +
+           "</title></rect>\n";
     if (i < c.labels.size())
       s += "<text transform=\"translate(" + Num(x + bw / 2 + 4) + "," + Num(kTop + ph + 8) +
            ") rotate(-35)\" text-anchor=\"end\" font-size=\"10\" fill=\"#59636e\">" +
            EscapeXml(c.labels[i]) + "</text>\n";
+  }
+  if (!c.overlay_name.empty()) {
+    const double lx = kLeft + pw - 150;
+    const std::string base = c.colors.empty() ? kPalette[0] : c.colors[0];
+    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 8) + "\" width=\"10\" height=\"10\" "
+         "fill=\"" + base + "\"/>\n" + Text(lx + 15, kTop + 17, c.values_name, "fill=\"#1f2328\"");
+    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 24) + "\" width=\"10\" height=\"10\" "
+         "fill=\"" + c.overlay_color + "\"/>\n" +
+         Text(lx + 15, kTop + 33, c.overlay_name, "fill=\"#1f2328\"");
   }
   return s + "</svg>\n";
 }

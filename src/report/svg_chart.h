@@ -27,7 +27,11 @@ struct BarChart {
   std::vector<std::string> labels;  // one per bar
   std::vector<double> values;
   std::vector<std::string> colors;  // per bar; empty: one colour
-  int width = 560, height = 300;
+  // Optional second count per bar drawn over it from the baseline (e.g. the part of a bin
+  // outside a tolerance), with a legend naming both.
+  std::vector<double> overlay;
+  std::string overlay_color = "#cf222e", values_name, overlay_name;
+  int width = 560, height = 320;
   bool log_y = false;  // log10(1 + value) scale, for counts spanning decades
 };
 

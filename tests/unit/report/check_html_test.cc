@@ -33,10 +33,15 @@ TEST(CompareHistogramTest, CountsEveryFiniteElementOverTrials) {
   // float32(3.0001) - 3 is 9.99e-5: the (1e-5, 1e-4] bin.
   EXPECT_EQ(c.error_histogram[check::ErrorBin(9.99e-5)], 1);
   EXPECT_EQ(check::ErrorBin(9.99e-5), 6);
+  // Only the 0.5 error is outside atol + rtol * |a| (1e-5 + 1e-3 * 2).
+  EXPECT_EQ(c.mismatch_histogram[check::ErrorBin(0.5)], 1);
+  EXPECT_EQ(c.mismatch_histogram[check::ErrorBin(9.99e-5)], 0);
+  EXPECT_EQ(c.num_mismatched, 1);
   check::Comparison total;
   check::Accumulate(c, &total);
   check::Accumulate(c, &total);
   EXPECT_EQ(total.error_histogram[0], 4);
+  EXPECT_EQ(total.mismatch_histogram[check::ErrorBin(0.5)], 2);
   int64_t sum = 0;
   for (int64_t n : total.error_histogram) sum += n;
   EXPECT_EQ(sum, total.num_elements);
@@ -72,8 +77,15 @@ TEST(CheckHtmlTest, SummaryAndOneHistogramPerOutput) {
   for (size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1))
     ++charts;
   EXPECT_EQ(charts, 2u);
-  // logits: 3 exact elements and one error of 0.5, above atol: one red bar.
-  EXPECT_NE(html.find("fill=\"#cf222e\"><title>1e-1..1: 1</title>"), std::string::npos);
+  // logits: 3 exact elements and one error of 0.5, outside the tolerance: drawn red over its bin.
+  EXPECT_NE(html.find("fill=\"#cf222e\"><title>1e-1..1: 1 outside tolerance</title>"),
+            std::string::npos) << html;
+  EXPECT_EQ(std::count(html.begin(), html.end(), '\0'), 0);
+  size_t overlays = 0;
+  for (size_t p = html.find("class=\"overlay\""); p != std::string::npos;
+       p = html.find("class=\"overlay\"", p + 1))
+    ++overlays;
+  EXPECT_EQ(overlays, 1u);
   EXPECT_NE(html.find("<title>0: 3</title>"), std::string::npos);
   EXPECT_EQ(html.find("Per-node errors"), std::string::npos);
 }
