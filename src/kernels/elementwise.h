@@ -1,6 +1,6 @@
 // Elementwise kernels: numpy-broadcasting binary ops, comparisons, Where and unary maths.
-// Instantiated for float, double, int32 and int64 (comparisons and Where also for bool and
-// uint8). Oracle: reference/elementwise.h.
+// Instantiated for float, double and every 8- to 64-bit integer type (comparisons and Where
+// also for bool). Oracle: reference/elementwise.h.
 #pragma once
 
 #include <cstdint>

@@ -38,6 +38,12 @@ struct PoolParams {
 
 Status Pool2D(const PoolParams& p, const float* x, float* y, int num_threads);
 
+// Max pooling (NCHW only) that also writes, per output, the flat index into x of the first
+// maximum: ((n * C + c) * H + h) * W + w, or ((n * C + c) * W + w) * H + h when column_major
+// (ONNX MaxPool-8 Indices with storage_order). Padding is never selected.
+Status MaxPool2DWithIndices(const PoolParams& p, const float* x, float* y, int64_t* indices,
+                            bool column_major);
+
 // Mean over the spatial dims: x [N, C, spatial] (kNCHW) or [N, spatial, C] (kNHWC) ->
 // y [N, C]. spatial is the product of all spatial dims.
 void GlobalAveragePool(Layout layout, int64_t batch, int64_t channels, int64_t spatial,

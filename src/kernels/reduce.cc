@@ -133,14 +133,19 @@ void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t 
   }
 }
 
-template void Reduce<float>(ReduceOp, const float*, const std::vector<int64_t>&,
-                            const std::vector<int>&, float*);
-template void Reduce<double>(ReduceOp, const double*, const std::vector<int64_t>&,
-                             const std::vector<int>&, double*);
-template void Reduce<int32_t>(ReduceOp, const int32_t*, const std::vector<int64_t>&,
-                              const std::vector<int>&, int32_t*);
-template void Reduce<int64_t>(ReduceOp, const int64_t*, const std::vector<int64_t>&,
-                              const std::vector<int>&, int64_t*);
+#define FERRY_INSTANTIATE_REDUCE(T)                                                     \
+  template void Reduce<T>(ReduceOp, const T*, const std::vector<int64_t>&,               \
+                          const std::vector<int>&, T*);
+FERRY_INSTANTIATE_REDUCE(float)
+FERRY_INSTANTIATE_REDUCE(double)
+FERRY_INSTANTIATE_REDUCE(int8_t)
+FERRY_INSTANTIATE_REDUCE(int16_t)
+FERRY_INSTANTIATE_REDUCE(int32_t)
+FERRY_INSTANTIATE_REDUCE(int64_t)
+FERRY_INSTANTIATE_REDUCE(uint8_t)
+FERRY_INSTANTIATE_REDUCE(uint16_t)
+FERRY_INSTANTIATE_REDUCE(uint32_t)
+FERRY_INSTANTIATE_REDUCE(uint64_t)
 template void Softmax<float>(const float*, int64_t, int64_t, int64_t, bool, float*);
 template void Softmax<double>(const double*, int64_t, int64_t, int64_t, bool, double*);
 template void BatchNormInference<float>(Layout, int64_t, int64_t, int64_t, const float*,

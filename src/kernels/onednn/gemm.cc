@@ -121,13 +121,18 @@ Status MatMul(const T* a, const std::vector<int64_t>& a_shape, const T* b,
   }
 }
 
-template Status MatMul<float>(const float*, const std::vector<int64_t>&, const float*,
-                              const std::vector<int64_t>&, float*, int);
-template Status MatMul<double>(const double*, const std::vector<int64_t>&, const double*,
-                               const std::vector<int64_t>&, double*, int);
-template Status MatMul<int32_t>(const int32_t*, const std::vector<int64_t>&, const int32_t*,
-                                const std::vector<int64_t>&, int32_t*, int);
-template Status MatMul<int64_t>(const int64_t*, const std::vector<int64_t>&, const int64_t*,
-                                const std::vector<int64_t>&, int64_t*, int);
+#define FERRY_INSTANTIATE_MATMUL(T)                                                      \
+  template Status MatMul<T>(const T*, const std::vector<int64_t>&, const T*,              \
+                            const std::vector<int64_t>&, T*, int);
+FERRY_INSTANTIATE_MATMUL(float)
+FERRY_INSTANTIATE_MATMUL(double)
+FERRY_INSTANTIATE_MATMUL(int8_t)
+FERRY_INSTANTIATE_MATMUL(int16_t)
+FERRY_INSTANTIATE_MATMUL(int32_t)
+FERRY_INSTANTIATE_MATMUL(int64_t)
+FERRY_INSTANTIATE_MATMUL(uint8_t)
+FERRY_INSTANTIATE_MATMUL(uint16_t)
+FERRY_INSTANTIATE_MATMUL(uint32_t)
+FERRY_INSTANTIATE_MATMUL(uint64_t)
 
 }  // namespace ferry::kernels

@@ -1,5 +1,7 @@
 // ONNX Cast (6, 9, 13): converts between numeric types, bool and float16/bfloat16
 // (C++ conversion semantics: float to int truncates, non-zero to bool is true).
+#include <cstring>
+
 #include "onnx/ops/op_util.h"
 #include "onnx/tensor_proto.h"
 
@@ -7,6 +9,14 @@ namespace ferry::onnx::ops {
 namespace {
 
 bool IsHalf(DataType t) { return t == DataType::kFloat16 || t == DataType::kBFloat16; }
+
+// ONNX Cast-13 to bfloat16 keeps the upper 16 bits (the reference implementation and the
+// backend test data of onnx 1.12 truncate rather than round).
+uint16_t TruncateToBFloat16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof(bits));
+  return static_cast<uint16_t>(bits >> 16);
+}
 
 class Cast final : public Op {
  public:
@@ -44,7 +54,7 @@ class Cast final : public Op {
       if (IsHalf(to_)) {
         auto* out = static_cast<uint16_t*>(y->raw_data());
         for (int64_t i = 0; i < n; ++i)
-          out[i] = to_ == DataType::kFloat16 ? FloatToHalf(tmp[i]) : FloatToBFloat16(tmp[i]);
+          out[i] = to_ == DataType::kFloat16 ? FloatToHalf(tmp[i]) : TruncateToBFloat16(tmp[i]);
         return Status::Ok();
       }
       return Dispatch(ctx, to_, Types::kAll, [&](auto dtag) -> Status {

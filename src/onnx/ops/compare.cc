@@ -24,9 +24,7 @@ class Compare final : public Op {
                           y->data<bool>());
       return Status::Ok();
     };
-    if (a->dtype() == DataType::kBool) return run(bool{});
-    if (a->dtype() == DataType::kUInt8) return run(uint8_t{});
-    return Dispatch(ctx, a->dtype(), Types::kNumeric, run);
+    return Dispatch(ctx, a->dtype(), Types::kAll, run);
   }
 };
 

@@ -1,5 +1,6 @@
 // ONNX Conv (1, 11): 2-D convolution of NCHW data with OIHW weights, any group count
-// (depthwise included), dilations, explicit or auto_pad padding, optional bias.
+// (depthwise included), dilations, explicit or auto_pad padding, optional bias. 1-D data
+// ([N, C, W]) runs as 2-D with a height of 1.
 #include <memory>
 
 #include "kernels/conv.h"
@@ -26,23 +27,30 @@ class Conv final : public Op {
   }
 
   Status Run(OpContext& ctx) const override {
-    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 0, 4));
-    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, 4));
+    FERRY_ASSIGN_OR_RETURN(const Tensor* xp, RequiredInput(ctx, 0));
+    const int rank = xp->rank();
+    if (rank != 3 && rank != 4)
+      return ctx.Error("input 0 has rank " + std::to_string(rank) + " (shape " +
+                       xp->shape().ToString() + "), expected 4 (or 3 for 1-D)");
+    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, rank));
     FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
     FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 1));
-    const Tensor& x = *ctx.input(0);
+    auto attrs = attrs_.To2D(rank - 2);
+    if (!attrs.ok()) return ctx.Error(attrs.status().message());
+    const Tensor& x = *xp;
     const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.input(2);
+    const bool is_1d = rank == 3;
     kernels::ConvParams p;
     p.batch = x.dim(0);
     p.in_channels = x.dim(1);
-    p.in_h = x.dim(2);
-    p.in_w = x.dim(3);
+    p.in_h = is_1d ? 1 : x.dim(2);
+    p.in_w = x.dim(rank - 1);
     p.out_channels = w.dim(0);
-    p.kernel_h = w.dim(2);
-    p.kernel_w = w.dim(3);
+    p.kernel_h = is_1d ? 1 : w.dim(2);
+    p.kernel_w = w.dim(rank - 1);
     p.groups = group_;
-    if (!attrs_.kernel.empty() && (attrs_.kernel[0] != p.kernel_h || attrs_.kernel[1] != p.kernel_w))
+    if (!attrs->kernel.empty() && (attrs->kernel[0] != p.kernel_h || attrs->kernel[1] != p.kernel_w))
       return ctx.Error("kernel_shape does not match weights of shape " + w.shape().ToString());
     if (w.dim(1) * group_ != p.in_channels)
       return ctx.Error("weights " + w.shape().ToString() + " with group " +
@@ -57,16 +65,17 @@ class Conv final : public Op {
         return ctx.Error("bias (input 2) has shape " + b->shape().ToString() + ", expected [" +
                          std::to_string(p.out_channels) + "]");
     }
-    p.stride_h = attrs_.strides[0];
-    p.stride_w = attrs_.strides[1];
-    p.dilation_h = attrs_.dilations[0];
-    p.dilation_w = attrs_.dilations[1];
-    std::tie(p.pad_top, p.pad_bottom) = attrs_.Pads(0, p.in_h, p.kernel_h);
-    std::tie(p.pad_left, p.pad_right) = attrs_.Pads(1, p.in_w, p.kernel_w);
+    p.stride_h = attrs->strides[0];
+    p.stride_w = attrs->strides[1];
+    p.dilation_h = attrs->dilations[0];
+    p.dilation_w = attrs->dilations[1];
+    std::tie(p.pad_top, p.pad_bottom) = attrs->Pads(0, p.in_h, p.kernel_h);
+    std::tie(p.pad_left, p.pad_right) = attrs->Pads(1, p.in_w, p.kernel_w);
     Status valid = p.Validate();
     if (!valid.ok()) return ctx.Error(valid.message());
-    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32,
-                                                  Shape{p.batch, p.out_channels, p.out_h(), p.out_w()}));
+    Shape y_shape = is_1d ? Shape{p.batch, p.out_channels, p.out_w()}
+                          : Shape{p.batch, p.out_channels, p.out_h(), p.out_w()};
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
     const float* bias = b ? b->data<float>() : nullptr;
     Status s = cached_ ? cached_->Run(p, x.data<float>(), w.data<float>(), bias, y->data<float>(),
                                       ctx.num_threads())

@@ -46,18 +46,30 @@ StatusOr<SpatialAttrs> SpatialAttrs::Read(const NodeInfo& info, bool kernel_requ
   const ir::Node& n = info.node();
   SpatialAttrs a;
   a.kernel = n.GetInts("kernel_shape");
-  if (kernel_required && a.kernel.empty()) return info.Error("attribute kernel_shape is required");
-  if (!a.kernel.empty() && a.kernel.size() != 2)
-    return info.Error("only 2-D is supported, kernel_shape has " +
-                      std::to_string(a.kernel.size()) + " dims");
-  a.strides = n.GetInts("strides", {1, 1});
-  a.dilations = n.GetInts("dilations", {1, 1});
-  a.pads = n.GetInts("pads", {0, 0, 0, 0});
+  a.strides = n.GetInts("strides");
+  a.dilations = n.GetInts("dilations");
+  a.pads = n.GetInts("pads");
   a.auto_pad = n.GetString("auto_pad", "NOTSET");
   a.ceil_mode = n.GetInt("ceil_mode", 0) != 0;
-  if (a.strides.size() != 2) return info.Error("attribute strides must have 2 values");
-  if (a.dilations.size() != 2) return info.Error("attribute dilations must have 2 values");
-  if (a.pads.size() != 4) return info.Error("attribute pads must have 4 values");
+  if (kernel_required && a.kernel.empty()) return info.Error("attribute kernel_shape is required");
+  // The number of spatial dims, from whichever attribute gives it.
+  size_t spatial = a.kernel.size();
+  if (!spatial) spatial = a.strides.size();
+  if (!spatial) spatial = a.dilations.size();
+  if (!spatial) spatial = a.pads.size() / 2;
+  if (spatial > 2)
+    return Unimplemented(info.Describe() + ": only 1-D and 2-D are supported, got " +
+                         std::to_string(spatial) + " spatial dims");
+  auto check_len = [&](const std::vector<int64_t>& v, size_t want, const char* name) -> Status {
+    if (!v.empty() && spatial && v.size() != want)
+      return info.Error("attribute " + std::string(name) + " has " + std::to_string(v.size()) +
+                        " values, expected " + std::to_string(want));
+    return Status::Ok();
+  };
+  FERRY_RETURN_IF_ERROR(check_len(a.kernel, spatial, "kernel_shape"));
+  FERRY_RETURN_IF_ERROR(check_len(a.strides, spatial, "strides"));
+  FERRY_RETURN_IF_ERROR(check_len(a.dilations, spatial, "dilations"));
+  FERRY_RETURN_IF_ERROR(check_len(a.pads, 2 * spatial, "pads"));
   for (int64_t v : a.strides)
     if (v <= 0) return info.Error("attribute strides must be positive");
   for (int64_t v : a.dilations)
@@ -70,6 +82,35 @@ StatusOr<SpatialAttrs> SpatialAttrs::Read(const NodeInfo& info, bool kernel_requ
       a.auto_pad != "VALID")
     return info.Error("attribute auto_pad has unknown value '" + a.auto_pad + "'");
   return a;
+}
+
+StatusOr<SpatialAttrs> SpatialAttrs::To2D(int spatial) const {
+  if (spatial != 1 && spatial != 2)
+    return Unimplemented("only 1-D and 2-D data are supported, got " + std::to_string(spatial) +
+                         " spatial dims");
+  auto fill = [&](std::vector<int64_t> v, size_t want, int64_t def, const char* name)
+      -> StatusOr<std::vector<int64_t>> {
+    if (v.empty()) v.assign(want, def);
+    if (v.size() != want)
+      return InvalidArgument("attribute " + std::string(name) + " has " +
+                             std::to_string(v.size()) + " values for " +
+                             std::to_string(spatial) + "-D data");
+    return v;
+  };
+  SpatialAttrs out = *this;
+  FERRY_ASSIGN_OR_RETURN(out.strides, fill(strides, spatial, 1, "strides"));
+  FERRY_ASSIGN_OR_RETURN(out.dilations, fill(dilations, spatial, 1, "dilations"));
+  FERRY_ASSIGN_OR_RETURN(out.pads, fill(pads, 2 * spatial, 0, "pads"));
+  if (!kernel.empty()) {
+    FERRY_ASSIGN_OR_RETURN(out.kernel, fill(kernel, spatial, 1, "kernel_shape"));
+  }
+  if (spatial == 1) {
+    if (!out.kernel.empty()) out.kernel.insert(out.kernel.begin(), 1);
+    out.strides.insert(out.strides.begin(), 1);
+    out.dilations.insert(out.dilations.begin(), 1);
+    out.pads = {0, out.pads[0], 0, out.pads[1]};
+  }
+  return out;
 }
 
 std::pair<int64_t, int64_t> SpatialAttrs::Pads(int d, int64_t in, int64_t kernel) const {

@@ -32,6 +32,7 @@ StatusOr<std::vector<int64_t>> IntValues(const OpContext& ctx, int i);
 
 // Calls f(T{}) with T the C++ type of dtype, for the listed families; an error naming the
 // op otherwise. f returns Status.
+// kFloat: float32/64; kNumeric: also every integer type; kAll: also bool.
 enum class Types { kFloat, kNumeric, kAll };
 template <typename F>
 Status Dispatch(const OpContext& ctx, DataType dt, Types types, F&& f) {
@@ -44,39 +45,38 @@ Status Dispatch(const OpContext& ctx, DataType dt, Types types, F&& f) {
     switch (dt) {
       case DataType::kInt32: return f(int32_t{});
       case DataType::kInt64: return f(int64_t{});
-      default: break;
-    }
-  }
-  if (types == Types::kAll) {
-    switch (dt) {
-      case DataType::kBool: return f(bool{});
-      case DataType::kUInt8: return f(uint8_t{});
       case DataType::kInt8: return f(int8_t{});
       case DataType::kInt16: return f(int16_t{});
+      case DataType::kUInt8: return f(uint8_t{});
       case DataType::kUInt16: return f(uint16_t{});
       case DataType::kUInt32: return f(uint32_t{});
       case DataType::kUInt64: return f(uint64_t{});
       default: break;
     }
   }
+  if (types == Types::kAll && dt == DataType::kBool) return f(bool{});
   return Unimplemented(ctx.node().Describe() + ": dtype " + DataTypeName(dt) +
                        " is not supported");
 }
 
-// Conv/pool spatial attributes (ONNX Conv-11 / MaxPool-12 / AveragePool-11) for 2-D,
-// validated in the constructor. auto_pad is resolved against the input size at run time.
+// Conv/pool spatial attributes (ONNX Conv-11 / MaxPool-12 / AveragePool-11) for 1-D or 2-D
+// data, validated in the constructor. 1-D runs as 2-D with a height of 1 (To2D); auto_pad is
+// resolved against the input size at run time.
 struct SpatialAttrs {
   std::vector<int64_t> kernel;     // kernel_shape (may be empty for Conv: from weights)
-  std::vector<int64_t> strides;    // default 1
-  std::vector<int64_t> dilations;  // default 1
-  std::vector<int64_t> pads;       // [top, left, bottom, right], default 0
+  std::vector<int64_t> strides;    // empty: 1
+  std::vector<int64_t> dilations;  // empty: 1
+  std::vector<int64_t> pads;       // [begin..., end...]; empty: 0
   std::string auto_pad = "NOTSET";
   bool ceil_mode = false;
 
-  // Reads the attributes; `spatial` is 2. Errors name the node and attribute.
+  // Reads and checks the attributes; errors name the node and attribute.
   static StatusOr<SpatialAttrs> Read(const NodeInfo& info, bool kernel_required);
-  // Fills pads from auto_pad (SAME_UPPER/SAME_LOWER/VALID) for input size `in` along dim d
-  // (0 = H, 1 = W); returns [pad_begin, pad_end].
+  // The same attributes for `spatial` (1 or 2) spatial dims as 2-D ones: every list filled
+  // to 2 values (pads to [top, left, bottom, right]), 1-D placed in the W dim.
+  StatusOr<SpatialAttrs> To2D(int spatial) const;
+  // [pad_begin, pad_end] along dim d (0 = H, 1 = W) of a 2-D SpatialAttrs, from auto_pad
+  // (SAME_UPPER/SAME_LOWER/VALID) or the explicit pads.
   std::pair<int64_t, int64_t> Pads(int d, int64_t in, int64_t kernel) const;
 };
 

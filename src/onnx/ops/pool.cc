@@ -1,21 +1,29 @@
 // ONNX MaxPool (1, 8, 10, 11, 12) and AveragePool (7, 10, 11): 2-D NCHW pooling with
-// explicit or auto_pad padding, dilations (MaxPool-10+) and ceil_mode (10+).
+// explicit or auto_pad padding, dilations (MaxPool-10+) and ceil_mode (10+). 1-D data
+// ([N, C, W]) runs as 2-D with a height of 1.
 #include "onnx/ops/pool.h"
 
 namespace ferry::onnx::ops {
 
-StatusOr<kernels::PoolParams> MakePoolParams(const OpContext& ctx, const SpatialAttrs& attrs,
+StatusOr<kernels::PoolParams> MakePoolParams(const OpContext& ctx, const SpatialAttrs& attrs_nd,
                                              kernels::PoolKind kind, bool count_include_pad) {
-  FERRY_RETURN_IF_ERROR(CheckRank(ctx, 0, 4));
+  FERRY_ASSIGN_OR_RETURN(const Tensor* xp, RequiredInput(ctx, 0));
+  const int rank = xp->rank();
+  if (rank != 3 && rank != 4)
+    return ctx.Error("input 0 has rank " + std::to_string(rank) + " (shape " +
+                     xp->shape().ToString() + "), expected 4 (or 3 for 1-D)");
   FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
-  const Tensor& x = *ctx.input(0);
+  auto converted = attrs_nd.To2D(rank - 2);
+  if (!converted.ok()) return ctx.Error(converted.status().message());
+  const SpatialAttrs& attrs = *converted;
+  const Tensor& x = *xp;
   kernels::PoolParams p;
   p.kind = kind;
   p.layout = kernels::Layout::kNCHW;
   p.batch = x.dim(0);
   p.channels = x.dim(1);
-  p.in_h = x.dim(2);
-  p.in_w = x.dim(3);
+  p.in_h = rank == 3 ? 1 : x.dim(2);
+  p.in_w = x.dim(rank - 1);
   p.kernel_h = attrs.kernel[0];
   p.kernel_w = attrs.kernel[1];
   p.stride_h = attrs.strides[0];
@@ -43,8 +51,9 @@ Status RunPool(OpContext& ctx, const SpatialAttrs& attrs, kernels::PoolKind kind
                bool count_include_pad) {
   FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
                          MakePoolParams(ctx, attrs, kind, count_include_pad));
-  FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32,
-                                                Shape{p.batch, p.channels, p.out_h, p.out_w}));
+  Shape y_shape = ctx.input(0)->rank() == 3 ? Shape{p.batch, p.channels, p.out_w}
+                                             : Shape{p.batch, p.channels, p.out_h, p.out_w};
+  FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
   Status s = kernels::Pool2D(p, ctx.input(0)->data<float>(), y->data<float>(), ctx.num_threads());
   return s.ok() ? s : ctx.Error(s.message());
 }
@@ -60,16 +69,27 @@ class MaxPool final : public Op {
       return;
     }
     attrs_ = *attrs;
-    if (info.num_outputs() > 1 && info.node().output(1) && !info.node().output(1)->users().empty())
-      init_status_ = Unimplemented(info.Describe() + ": the Indices output is not supported");
+    with_indices_ = info.num_outputs() > 1 && info.node().output(1) != nullptr;
+    column_major_ = info.node().GetInt("storage_order", 0) != 0;
   }
 
   Status Run(OpContext& ctx) const override {
-    return RunPool(ctx, attrs_, kernels::PoolKind::kMax, false);
+    if (!with_indices_) return RunPool(ctx, attrs_, kernels::PoolKind::kMax, false);
+    FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
+                           MakePoolParams(ctx, attrs_, kernels::PoolKind::kMax, false));
+    Shape y_shape = ctx.input(0)->rank() == 3 ? Shape{p.batch, p.channels, p.out_w}
+                                               : Shape{p.batch, p.channels, p.out_h, p.out_w};
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, y_shape));
+    FERRY_ASSIGN_OR_RETURN(Tensor * idx, ctx.Output(1, DataType::kInt64, y_shape));
+    Status s = kernels::MaxPool2DWithIndices(p, ctx.input(0)->data<float>(), y->data<float>(),
+                                             idx->data<int64_t>(), column_major_);
+    return s.ok() ? s : ctx.Error(s.message());
   }
 
  private:
   SpatialAttrs attrs_;
+  bool with_indices_ = false;
+  bool column_major_ = false;
 };
 
 class AveragePool final : public Op {
@@ -81,7 +101,9 @@ class AveragePool final : public Op {
       return;
     }
     attrs_ = *attrs;
-    if (attrs_.dilations != std::vector<int64_t>{1, 1} && info.opset() < 19)
+    bool dilated = false;
+    for (int64_t d : attrs_.dilations) dilated |= d != 1;
+    if (dilated && info.opset() < 19)
       init_status_ = info.Error("attribute dilations is not part of AveragePool before opset 19");
     count_include_pad_ = info.node().GetInt("count_include_pad", 0) != 0;
   }

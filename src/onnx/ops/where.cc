@@ -26,9 +26,7 @@ class Where final : public Op {
                         b->data<T>(), b->shape().dims(), *shape, y->data<T>());
       return Status::Ok();
     };
-    if (a->dtype() == DataType::kBool) return run(bool{});
-    if (a->dtype() == DataType::kUInt8) return run(uint8_t{});
-    return Dispatch(ctx, a->dtype(), Types::kNumeric, run);
+    return Dispatch(ctx, a->dtype(), Types::kAll, run);
   }
 };
 
