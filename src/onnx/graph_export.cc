@@ -72,7 +72,8 @@ Status Exporter::ExportAttribute(const std::string& name, const ir::Attribute& a
       break;
     case ir::AttrKind::kTensors:
       ap->set_type(AttributeProto::TENSORS);
-      for (const Tensor& t : a.tensors()) FERRY_RETURN_IF_ERROR(TensorToProto(t, "", ap->add_tensors()));
+      for (const Tensor& t : a.tensors())
+        FERRY_RETURN_IF_ERROR(TensorToProto(t, "", ap->add_tensors()));
       break;
     case ir::AttrKind::kGraphs:
       ap->set_type(AttributeProto::GRAPHS);

@@ -17,6 +17,21 @@ using ::onnx::NodeProto;
 // ONNX spells its default domain either "" or "ai.onnx" (onnx.proto, OperatorSetIdProto).
 std::string NormalizeDomain(const std::string& d) { return d == "ai.onnx" ? "" : d; }
 
+// IR version 1 attributes carry no type: it is the kind of the field that is set.
+AttributeProto::AttributeType TypeFromSetField(const AttributeProto& a) {
+  if (a.has_f()) return AttributeProto::FLOAT;
+  if (a.has_i()) return AttributeProto::INT;
+  if (a.has_s()) return AttributeProto::STRING;
+  if (a.has_t()) return AttributeProto::TENSOR;
+  if (a.has_g()) return AttributeProto::GRAPH;
+  if (a.floats_size()) return AttributeProto::FLOATS;
+  if (a.ints_size()) return AttributeProto::INTS;
+  if (a.strings_size()) return AttributeProto::STRINGS;
+  if (a.tensors_size()) return AttributeProto::TENSORS;
+  if (a.graphs_size()) return AttributeProto::GRAPHS;
+  return AttributeProto::UNDEFINED;
+}
+
 class Importer {
  public:
   explicit Importer(std::string model_dir) { options_.model_dir = std::move(model_dir); }
@@ -70,9 +85,9 @@ StatusOr<Tensor> Importer::DenseFromSparse(const ::onnx::SparseTensorProto& sp,
   const int64_t nnz = values.NumElements();
   const int rank = static_cast<int>(dims.size());
   const bool linear = indices.rank() == 1;
-  if (values.rank() != 1 || (linear ? indices.dim(0) != nnz
-                                    : indices.rank() != 2 || indices.dim(0) != nnz ||
-                                          indices.dim(1) != rank))
+  if (values.rank() != 1 ||
+      (linear ? indices.dim(0) != nnz
+              : indices.rank() != 2 || indices.dim(0) != nnz || indices.dim(1) != rank))
     return InvalidArgument(where + ": sparse tensor values " + values.shape().ToString() +
                            " and indices " + indices.shape().ToString() + " do not match dims " +
                            Shape(dims).ToString());
@@ -120,20 +135,9 @@ StatusOr<std::shared_ptr<ir::Graph>> Importer::ImportSubgraph(const GraphProto& 
 StatusOr<ir::Attribute> Importer::ImportAttribute(const AttributeProto& a, ir::Graph* g,
                                                   const std::string& where) {
   AttributeProto::AttributeType type = a.type();
-  if (type == AttributeProto::UNDEFINED) {
-    // IR version 1 attributes carry no type: infer it from the field that is set.
-    if (a.has_f()) type = AttributeProto::FLOAT;
-    else if (a.has_i()) type = AttributeProto::INT;
-    else if (a.has_s()) type = AttributeProto::STRING;
-    else if (a.has_t()) type = AttributeProto::TENSOR;
-    else if (a.has_g()) type = AttributeProto::GRAPH;
-    else if (a.floats_size()) type = AttributeProto::FLOATS;
-    else if (a.ints_size()) type = AttributeProto::INTS;
-    else if (a.strings_size()) type = AttributeProto::STRINGS;
-    else if (a.tensors_size()) type = AttributeProto::TENSORS;
-    else if (a.graphs_size()) type = AttributeProto::GRAPHS;
-    else return InvalidArgument(where + " has no type and no value");
-  }
+  if (type == AttributeProto::UNDEFINED) type = TypeFromSetField(a);
+  if (type == AttributeProto::UNDEFINED)
+    return InvalidArgument(where + " has no type and no value");
   switch (type) {
     case AttributeProto::FLOAT: return ir::Attribute::Float(a.f());
     case AttributeProto::INT: return ir::Attribute::Int(a.i());
@@ -218,8 +222,8 @@ Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g) {
   }
   for (const auto& sp : gp.sparse_initializer()) {
     const std::string& name = sp.values().name();
-    FERRY_ASSIGN_OR_RETURN(Tensor t, DenseFromSparse(sp, gname + " sparse initializer '" +
-                                                             name + "'"));
+    FERRY_ASSIGN_OR_RETURN(Tensor t,
+                           DenseFromSparse(sp, gname + " sparse initializer '" + name + "'"));
     ir::Value* v = nullptr;
     FERRY_RETURN_IF_ERROR(AddUniqueValue(g, name, "initializer", &v));
     v->set_constant(std::move(t));
@@ -249,8 +253,7 @@ Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g) {
   for (int i = 0; i < gp.node_size(); ++i) {
     const NodeProto& np = gp.node(i);
     // Unnamed nodes get a name so that every error message can point at them.
-    const std::string name =
-        np.name().empty() ? np.op_type() + "_" + std::to_string(i) : np.name();
+    const std::string name = np.name().empty() ? np.op_type() + "_" + std::to_string(i) : np.name();
     const std::string desc = np.op_type() + " '" + name + "'";
     std::vector<ir::Value*> inputs;
     for (const std::string& in : np.input()) {
@@ -260,8 +263,7 @@ Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g) {
       }
       ir::Value* v = g->FindValue(in);
       if (!v) v = ResolveOuter(g, in);
-      if (!v)
-        return InvalidArgument(desc + ": input '" + in + "' is not defined in " + gname);
+      if (!v) return InvalidArgument(desc + ": input '" + in + "' is not defined in " + gname);
       inputs.push_back(v);
     }
     std::vector<std::pair<std::string, ir::Attribute>> attrs;

@@ -109,8 +109,7 @@ StatusOr<std::shared_ptr<ir::Graph>> LoadModel(const std::string& path,
   std::string dir = fs::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
   // Streamed: no second copy of the file in memory.
-  return Load([&](::onnx::ModelProto* m) { return m->ParseFromIstream(&in); }, path, dir,
-              options);
+  return Load([&](::onnx::ModelProto* m) { return m->ParseFromIstream(&in); }, path, dir, options);
 }
 
 StatusOr<std::shared_ptr<ir::Graph>> LoadModelFromBytes(const std::string& bytes,

@@ -19,9 +19,7 @@ static_assert(std::endian::native == std::endian::little,
               "ONNX raw_data is little-endian; ferry assumes a little-endian host");
 static_assert(sizeof(bool) == 1, "bool tensors are stored one byte per element");
 
-std::string TensorLabel(const TensorProto& p) {
-  return "tensor '" + p.name() + "'";
-}
+std::string TensorLabel(const TensorProto& p) { return "tensor '" + p.name() + "'"; }
 
 // Copies a repeated proto field into the tensor buffer, converting each element to T.
 template <typename T, typename Field>
@@ -57,8 +55,7 @@ Status ReadTypedFields(const TensorProto& p, Tensor* t) {
     case DataType::kInt8: return CopyTyped<int8_t>(p.int32_data(), n, "int32_data", p, t);
     case DataType::kUInt16:
     case DataType::kFloat16:
-    case DataType::kBFloat16:
-      return CopyTyped<uint16_t>(p.int32_data(), n, "int32_data", p, t);
+    case DataType::kBFloat16: return CopyTyped<uint16_t>(p.int32_data(), n, "int32_data", p, t);
     case DataType::kUInt8: return CopyTyped<uint8_t>(p.int32_data(), n, "int32_data", p, t);
     case DataType::kBool: return CopyTyped<bool>(p.int32_data(), n, "int32_data", p, t);
     case DataType::kString: {
@@ -94,8 +91,7 @@ StatusOr<int64_t> ParseNonNegative(const std::string& s, const std::string& what
 
 // A location is a path relative to the model folder that never climbs out of it.
 Status CheckLocation(const std::string& location, const TensorProto& p) {
-  if (location.empty())
-    return InvalidArgument(TensorLabel(p) + ": external data has no location");
+  if (location.empty()) return InvalidArgument(TensorLabel(p) + ": external data has no location");
   if (location.front() == '/' || location.front() == '\\' || fs::path(location).is_absolute() ||
       (location.size() > 1 && location[1] == ':'))
     return InvalidArgument(TensorLabel(p) + ": external data location '" + location +
@@ -145,7 +141,8 @@ Status ReadExternal(const TensorProto& p, const TensorReadOptions& options, Tens
   if (!fs::is_regular_file(file, ec))
     return NotFound(TensorLabel(p) + ": external data file '" + file.string() + "' not found");
   const auto file_size = static_cast<int64_t>(fs::file_size(file, ec));
-  if (ec) return NotFound(TensorLabel(p) + ": external data '" + file.string() + "': " + ec.message());
+  if (ec)
+    return NotFound(TensorLabel(p) + ": external data '" + file.string() + "': " + ec.message());
 
   if (offset > file_size)
     return InvalidArgument(TensorLabel(p) + ": external data offset " + std::to_string(offset) +
@@ -199,9 +196,10 @@ StatusOr<DataType> DataTypeFromOnnx(int32_t elem_type) {
     case TensorProto::BFLOAT16: return DataType::kBFloat16;
     case TensorProto::COMPLEX64:
     case TensorProto::COMPLEX128:
-      return Unimplemented("ONNX element type " +
-                           TensorProto::DataType_Name(static_cast<TensorProto::DataType>(elem_type)) +
-                           " is not supported");
+      return Unimplemented(
+          "ONNX element type " +
+          TensorProto::DataType_Name(static_cast<TensorProto::DataType>(elem_type)) +
+          " is not supported");
     case TensorProto::UNDEFINED: return DataType::kUndefined;
     default: return InvalidArgument("unknown ONNX element type " + std::to_string(elem_type));
   }

@@ -56,7 +56,8 @@ std::string AllCloseMismatch(const Tensor& actual, const Tensor& expected, const
       const double a = actual.GetAsDouble(i);
       const double e = expected.GetAsDouble(i);
       ok = Close(a, e, tol);
-      if (!ok && std::isfinite(a) && std::isfinite(e)) max_err = std::max(max_err, std::fabs(a - e));
+      if (!ok && std::isfinite(a) && std::isfinite(e))
+        max_err = std::max(max_err, std::fabs(a - e));
     }
     if (!ok) {
       ++bad;

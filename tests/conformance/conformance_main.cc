@@ -140,7 +140,8 @@ Result RunTest(const TestCase& test) {
   }
   for (const auto& vi : proto.graph().output()) {
     const std::string kind = NonTensorKind(vi.type());
-    if (!kind.empty()) return Fail(kind + " output '" + vi.name() + "': only tensors are supported");
+    if (!kind.empty())
+      return Fail(kind + " output '" + vi.name() + "': only tensors are supported");
   }
 
   auto graph = onnx::LoadModel(model_path.string());
@@ -172,7 +173,8 @@ Result RunTest(const TestCase& test) {
     for (const fs::path& f : SortedFiles(set, "input_")) {
       ::onnx::TensorProto tp;
       std::ifstream in(f, std::ios::binary);
-      if (!in || !tp.ParseFromIstream(&in)) return Fail(where + "cannot parse " + f.filename().string());
+      if (!in || !tp.ParseFromIstream(&in))
+        return Fail(where + "cannot parse " + f.filename().string());
       auto t = onnx::TensorFromProto(tp);
       if (!t.ok()) return Fail(where + f.filename().string() + ": " + t.status().message());
       inputs.push_back(std::move(t).value());
@@ -186,8 +188,9 @@ Result RunTest(const TestCase& test) {
     for (const std::string& n : names) by_name &= input_by_name.count(n) != 0;
     std::map<std::string, Tensor> named;
     for (size_t i = 0; i < inputs.size(); ++i) {
-      const ir::Value* target = by_name ? input_by_name[names[i]]
-                                : i < graph_inputs.size() ? graph_inputs[i] : nullptr;
+      const ir::Value* target = by_name                   ? input_by_name[names[i]]
+                                : i < graph_inputs.size() ? graph_inputs[i]
+                                                          : nullptr;
       if (target) inputs[i] = AsBFloat16IfExpected(inputs[i], target->dtype());
       named[names[i]] = inputs[i];
     }
@@ -238,9 +241,9 @@ std::vector<Result> RunAll(const std::vector<TestCase>& tests, const Options& op
     if (WIFSIGNALED(status)) {
       results[r.index] = Fail(SignalReason(WTERMSIG(status), opt.timeout_s));
     } else if (msg.empty() || (msg[0] != 'P' && msg[0] != 'F')) {
-      results[r.index] = Fail("test process exited with status " +
-                              std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
-                              " without a result");
+      results[r.index] =
+          Fail("test process exited with status " +
+               std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + " without a result");
     } else {
       results[r.index] = {msg[0] == 'P', msg.substr(1)};
     }

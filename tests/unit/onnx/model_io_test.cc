@@ -65,8 +65,7 @@ std::shared_ptr<ir::Graph> BuildGraph() {
   g->metadata()["author"] = "h2a";
   ir::Value* x = g->AddValue("x", FloatInfo({ir::Dim::Named("N"), ir::Dim::Known(3)}));
   g->inputs().push_back(x);
-  ir::Value* w =
-      g->AddConstant("W", Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, Shape{3, 2}));
+  ir::Value* w = g->AddConstant("W", Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, Shape{3, 2}));
   ir::Value* b = g->AddConstant("b", Tensor::FromVector<float>({0.5f, -0.5f}, Shape{2}));
   ir::Node* mm = g->AddNode("MatMul", "", "mm", {x, w}, {"h"});
   ir::Node* add = g->AddNode("Add", "", "add", {mm->output(0), b}, {"h2"});
@@ -234,8 +233,8 @@ TEST(ModelIoTest, InitializersListedAsInputsBecomeConstants) {
     in->mutable_type()->mutable_tensor_type()->set_elem_type(::onnx::TensorProto::FLOAT);
     in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(1);
   }
-  ASSERT_TRUE(TensorToProto(Tensor::FromVector<float>({2}, Shape{1}), "k",
-                            gp->add_initializer()).ok());
+  ASSERT_TRUE(
+      TensorToProto(Tensor::FromVector<float>({2}, Shape{1}), "k", gp->add_initializer()).ok());
   auto* node = gp->add_node();
   node->set_op_type("Add");
   node->add_input("a");

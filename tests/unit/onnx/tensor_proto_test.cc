@@ -18,8 +18,8 @@ class TempDir {
  public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("ferry_tp_" + std::to_string(::getpid()) + "_" + info->name());
+    path_ =
+        fs::temp_directory_path() / ("ferry_tp_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -56,7 +56,9 @@ Tensor Sample(DataType dtype) {
     }
     case DataType::kUInt8: fill(t.data<uint8_t>(), {0, 255, 1, 2, 128, 7}); break;
     case DataType::kUInt16: fill(t.data<uint16_t>(), {0, 65535, 1, 2, 32768, 7}); break;
-    case DataType::kUInt32: fill(t.data<uint32_t>(), {0, 4294967295.0, 1, 2, 2147483648.0, 7}); break;
+    case DataType::kUInt32:
+      fill(t.data<uint32_t>(), {0, 4294967295.0, 1, 2, 2147483648.0, 7});
+      break;
     case DataType::kUInt64: {
       uint64_t v[6] = {0, UINT64_MAX, 1, 2, uint64_t{1} << 63, 7};
       std::memcpy(t.raw_data(), v, sizeof(v));
@@ -86,11 +88,11 @@ void ExpectSameTensor(const Tensor& a, const Tensor& b, const std::string& what)
   }
 }
 
-const DataType kAllTypes[] = {
-    DataType::kFloat32, DataType::kFloat64, DataType::kFloat16, DataType::kBFloat16,
-    DataType::kInt8,    DataType::kInt16,   DataType::kInt32,   DataType::kInt64,
-    DataType::kUInt8,   DataType::kUInt16,  DataType::kUInt32,  DataType::kUInt64,
-    DataType::kBool,    DataType::kString};
+const DataType kAllTypes[] = {DataType::kFloat32,  DataType::kFloat64, DataType::kFloat16,
+                              DataType::kBFloat16, DataType::kInt8,    DataType::kInt16,
+                              DataType::kInt32,    DataType::kInt64,   DataType::kUInt8,
+                              DataType::kUInt16,   DataType::kUInt32,  DataType::kUInt64,
+                              DataType::kBool,     DataType::kString};
 
 TEST(TensorProtoTest, DataTypeMappingRoundTrips) {
   for (DataType t : kAllTypes) {
@@ -211,8 +213,7 @@ TEST(TensorProtoTest, BadDimsAreRefusedBeforeAllocating) {
   EXPECT_FALSE(t.ok());
 }
 
-TensorProto ExternalProto(const std::string& location, int64_t offset, int64_t length,
-                          int64_t n) {
+TensorProto ExternalProto(const std::string& location, int64_t offset, int64_t length, int64_t n) {
   TensorProto p;
   p.set_name("ext");
   p.set_data_type(TensorProto::FLOAT);
