@@ -9,10 +9,13 @@
 #include "core/atomic_file.h"
 #include "ir/summary.h"
 #include "onnx/model_io.h"
+#include "onnx/ops/registry.h"
 #include "report/graph_dot.h"
 #include "report/graph_html.h"
 #include "report/html.h"
 #include "report/tensor_stats.h"
+#include "runtime/session.h"
+#include "tf/ops/registry.h"
 #include "torch/checkpoint.h"
 
 namespace ferry::cli {
@@ -59,6 +62,38 @@ StatusOr<std::string> DescribeCheckpoint(const std::string& path, const std::str
   return r;
 }
 
+// TF graphs (and ONNX files shape inference cannot fully type) leave intermediate shapes
+// unknown. One run of ferry's runtime on zeros, unknown dims taken as 1, gives every shape
+// the FLOPs estimate and the drawing need. Best effort: a graph the runtime cannot run keeps
+// its unknown shapes, and inspect still shows everything else.
+void FillShapesByRunning(const std::shared_ptr<ir::Graph>& g, ModelFormat kind) {
+  bool missing = false;
+  for (const auto& n : g->nodes())
+    for (const ir::Value* v : n->outputs()) missing = missing || (v && !v->info().shape);
+  if (!missing) return;
+  std::vector<Tensor> inputs;
+  for (const ir::Value* v : g->inputs()) {
+    if (!v->info().shape || v->dtype() == DataType::kString) return;
+    std::vector<int64_t> dims;
+    for (const ir::Dim& d : *v->info().shape) dims.push_back(d.known() ? d.value : 1);
+    inputs.push_back(Tensor::Zeros(v->dtype(), Shape(dims)));
+  }
+  const runtime::OpSet& ops = kind == ModelFormat::kOnnx ? onnx::OnnxOpSet() : tf::TfOpSet();
+  auto session = runtime::Session::Create(g, ops);
+  if (!session.ok()) return;
+  auto values = (*session)->RunAndKeepAll(inputs);
+  if (!values.ok()) return;
+  for (ir::Value* v : g->values()) {
+    if (v->info().shape || v->is_constant()) continue;
+    auto it = values->find(v->name());
+    if (it == values->end()) continue;
+    v->info().dtype = it->second.dtype();
+    std::vector<ir::Dim> dims;
+    for (int64_t d : it->second.shape().dims()) dims.push_back(ir::Dim::Known(d));
+    v->info().shape = std::move(dims);
+  }
+}
+
 StatusOr<std::string> Describe(const std::string& model, const std::string& format) {
   ModelFormat kind;
   auto detected = DetectFormat(model);
@@ -72,6 +107,7 @@ StatusOr<std::string> Describe(const std::string& model, const std::string& form
   // intermediate shapes the FLOPs estimate and the drawing show. A model it cannot type is
   // still shown, with unknown shapes.
   if (kind == ModelFormat::kOnnx) (void)onnx::InferShapes(*g);
+  FillShapesByRunning(g, kind);
   const std::string title = model + " (" + ModelFormatName(kind) + ")";
   if (format == "text") return ir::SummaryToText(ir::Summarize(*g), title);
   if (format == "json") return ir::SummaryToJson(ir::Summarize(*g), ModelFormatName(kind)) + "\n";

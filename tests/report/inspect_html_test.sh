@@ -38,6 +38,15 @@ expect_exit 0 "inspect html" -- "$FERRY" inspect "$M" --format html -o "$ART/res
 if ! grep -qE '<script src|<link |https?://[a-z]' <(grep -v 'xmlns' "$ART/resnet18.html"); then
   pass "html references nothing on the network"; else fail "html has external references"; fi
 
+# TF formats type only their inputs: inspect fills the other shapes by one runtime pass.
+expect_exit 0 "convert to SavedModel, frozen .pb and TF.js" -- "$FERRY" convert "$M" -o "$WORK/sm" --frozen-pb "$WORK/frozen.pb" --tfjs "$WORK/tfjs"
+for tfm in "$WORK/sm" "$WORK/frozen.pb" "$WORK/tfjs"; do
+  expect_exit 0 "inspect $(basename "$tfm")" -- "$FERRY" inspect "$tfm" --format json
+  if "$PY" -c "import json; j=json.load(open('$WORK/out')); assert 3.5e9 < j['flops'] < 3.8e9, j['flops']; assert j['flops_unknown_nodes'] == 0" 2>"$WORK/perr"; then
+    pass "$(basename "$tfm"): 3.6 GFLOPs with every shape known"; else fail "$(basename "$tfm") FLOPs: $(tail -1 "$WORK/perr")"; fi
+done
+expect_exit 0 "inspect SavedModel html" -- "$FERRY" inspect "$WORK/sm" --format html -o "$ART/resnet18_savedmodel.html"
+
 if [ ! -x /usr/bin/chromium ] || [ ! -d "$ORACLES/node_modules/playwright-core" ]; then
   fail "needs /usr/bin/chromium and playwright-core (scripts/install-deps.sh installs both)"
 elif node "$HERE/check_graph_page.js" "$ART/resnet18.html" "$ART/resnet18" >"$WORK/js" 2>&1; then
