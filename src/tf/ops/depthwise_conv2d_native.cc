@@ -1,87 +1,41 @@
 // TF DepthwiseConv2dNative (nn_ops.cc): input NHWC, filter [kh, kw, in, multiplier];
 // output channel c * multiplier + m reads only input channel c. Padding SAME / VALID /
-// EXPLICIT as Conv2D. Local loop: no NHWC depthwise kernel in src/kernels yet.
-#include <vector>
+// EXPLICIT as Conv2D. Runs kernels::Conv2D with groups = in channels.
+#include <memory>
 
 #include "runtime/opset.h"
-#include "tf/ops/util.h"
+#include "tf/ops/conv_common.h"
 
 namespace ferry::tf::ops {
 namespace {
 
 class DepthwiseConv2dNative final : public runtime::Op {
  public:
-  explicit DepthwiseConv2dNative(const runtime::NodeInfo& info) { init_status_ = Init(info); }
+  explicit DepthwiseConv2dNative(const runtime::NodeInfo& info) {
+    init_status_ = ReadConvAttrs(info, &attrs_);
+    if (init_status_.ok() && attrs_.strides[1] != attrs_.strides[2])
+      init_status_ = info.Error("TF requires equal row and column strides for depthwise conv");
+    if (info.constant_input(1)) cached_ = std::make_unique<kernels::ConstantWeightConv2D>();
+  }
 
   Status Run(runtime::OpContext& ctx) const override {
     const Tensor* x = ctx.input(0);
     const Tensor* w = ctx.input(1);
     if (!x || !w) return ctx.Error("missing input");
-    if (x->rank() != 4 || w->rank() != 4)
-      return ctx.Error("input " + x->shape().ToString() + " and filter " + w->shape().ToString() +
-                       " must both have rank 4");
-    if (x->dtype() != DataType::kFloat32 || w->dtype() != DataType::kFloat32)
-      return ctx.Error("only float32 is supported");
-    const int64_t n = x->dim(0), ih = x->dim(1), iw = x->dim(2), ic = x->dim(3);
-    const int64_t kh = w->dim(0), kw = w->dim(1), mult = w->dim(3);
-    if (w->dim(2) != ic)
-      return ctx.Error("filter " + w->shape().ToString() + " does not match input channels " +
-                       std::to_string(ic));
-    auto wh = ComputeWindow(ih, kh, strides_[1], dilations_[1], padding_, pads_[2], pads_[3]);
-    auto ww = ComputeWindow(iw, kw, strides_[2], dilations_[2], padding_, pads_[4], pads_[5]);
-    if (!wh.ok()) return ctx.Error(wh.status().message());
-    if (!ww.ok()) return ctx.Error(ww.status().message());
-    const int64_t oh = wh->out, ow = ww->out, oc = ic * mult;
-    FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, DataType::kFloat32, Shape{n, oh, ow, oc}));
-    const float* in = x->data<float>();
-    const float* f = w->data<float>();
-    float* o = out->data<float>();
-    const int64_t sh = strides_[1], sw = strides_[2], dh = dilations_[1], dw = dilations_[2];
-    for (int64_t b = 0; b < n; ++b) {
-      for (int64_t y = 0; y < oh; ++y) {
-        for (int64_t xo = 0; xo < ow; ++xo) {
-          float* acc = o + ((b * oh + y) * ow + xo) * oc;
-          for (int64_t c = 0; c < oc; ++c) acc[c] = 0.f;
-          for (int64_t ky = 0; ky < kh; ++ky) {
-            const int64_t iy = y * sh - wh->pad_before + ky * dh;
-            if (iy < 0 || iy >= ih) continue;
-            for (int64_t kx = 0; kx < kw; ++kx) {
-              const int64_t ix = xo * sw - ww->pad_before + kx * dw;
-              if (ix < 0 || ix >= iw) continue;
-              const float* px = in + ((b * ih + iy) * iw + ix) * ic;
-              // Filter [kh, kw, ic, mult] flattened at (ky, kx) is oc contiguous floats in
-              // output-channel order.
-              const float* pf = f + (ky * kw + kx) * oc;
-              for (int64_t c = 0; c < oc; ++c) acc[c] += px[c / mult] * pf[c];
-            }
-          }
-        }
-      }
-    }
-    return Status::Ok();
+    FERRY_ASSIGN_OR_RETURN(kernels::ConvParams p, MakeConvParams(attrs_, *x, *w, true, ctx));
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32,
+                                                  Shape{p.batch, p.out_h(), p.out_w(),
+                                                        p.out_channels}));
+    Status s = cached_ ? cached_->Run(p, x->data<float>(), w->data<float>(), nullptr,
+                                      y->data<float>(), ctx.num_threads())
+                       : kernels::Conv2D(p, x->data<float>(), w->data<float>(), nullptr,
+                                         y->data<float>(), ctx.num_threads());
+    return s.ok() ? s : s.WithContext(ctx.node().Describe());
   }
 
  private:
-  Status Init(const runtime::NodeInfo& info) {
-    FERRY_RETURN_IF_ERROR(RequireNhwc(info));
-    FERRY_ASSIGN_OR_RETURN(strides_, IntsAttr(info, "strides", true));
-    FERRY_ASSIGN_OR_RETURN(dilations_, IntsAttr(info, "dilations", false, {1, 1, 1, 1}));
-    FERRY_ASSIGN_OR_RETURN(padding_, StringAttr(info, "padding", true));
-    FERRY_ASSIGN_OR_RETURN(pads_, IntsAttr(info, "explicit_paddings", false));
-    if (strides_.size() != 4 || dilations_.size() != 4)
-      return info.Error("strides and dilations must have 4 entries");
-    if (strides_[1] != strides_[2])
-      return info.Error("TF requires equal row and column strides for depthwise convolution");
-    if (padding_ == "EXPLICIT") {
-      if (pads_.size() != 8) return info.Error("explicit_paddings must have 8 entries");
-    } else {
-      pads_.assign(8, 0);
-    }
-    return Status::Ok();
-  }
-
-  std::vector<int64_t> strides_, dilations_, pads_;
-  std::string padding_;
+  TfConvAttrs attrs_;
+  std::unique_ptr<kernels::ConstantWeightConv2D> cached_;
 };
 
 }  // namespace

@@ -1,10 +1,10 @@
 // TF MaxPool and AvgPool (nn_ops.cc): NHWC, ksize and strides as 4-int lists, padding SAME
 // or VALID. SAME padding never enters a window: MaxPool ignores it, AvgPool divides by the
-// number of real elements in the window (TF's avg_pooling_op.cc).
+// number of real elements in the window (TF's avg_pooling_op.cc). Runs kernels::Pool2D.
 #include <algorithm>
-#include <limits>
 #include <vector>
 
+#include "kernels/pool.h"
 #include "runtime/opset.h"
 #include "tf/ops/util.h"
 
@@ -26,38 +26,30 @@ class Pool final : public runtime::Op {
     auto ww = ComputeWindow(iw, ksize_[2], strides_[2], 1, padding_, 0, 0);
     if (!wh.ok()) return ctx.Error(wh.status().message());
     if (!ww.ok()) return ctx.Error(ww.status().message());
-    const int64_t oh = wh->out, ow = ww->out;
-    FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, DataType::kFloat32, Shape{n, oh, ow, c}));
-    const float* in = x->data<float>();
-    float* o = out->data<float>();
-    std::vector<float> acc(c);
-    for (int64_t b = 0; b < n; ++b) {
-      for (int64_t y = 0; y < oh; ++y) {
-        const int64_t y0 = y * strides_[1] - wh->pad_before;
-        const int64_t ys = std::max<int64_t>(y0, 0), ye = std::min(y0 + ksize_[1], ih);
-        for (int64_t xo = 0; xo < ow; ++xo) {
-          const int64_t x0 = xo * strides_[2] - ww->pad_before;
-          const int64_t xs = std::max<int64_t>(x0, 0), xe = std::min(x0 + ksize_[2], iw);
-          std::fill(acc.begin(), acc.end(),
-                    kMax ? -std::numeric_limits<float>::infinity() : 0.f);
-          for (int64_t iy = ys; iy < ye; ++iy) {
-            for (int64_t ix = xs; ix < xe; ++ix) {
-              const float* p = in + ((b * ih + iy) * iw + ix) * c;
-              for (int64_t k = 0; k < c; ++k) {
-                if constexpr (kMax) {
-                  acc[k] = std::max(acc[k], p[k]);
-                } else {
-                  acc[k] += p[k];
-                }
-              }
-            }
-          }
-          float* po = o + ((b * oh + y) * ow + xo) * c;
-          const float count = static_cast<float>(std::max<int64_t>((ye - ys) * (xe - xs), 1));
-          for (int64_t k = 0; k < c; ++k) po[k] = kMax ? acc[k] : acc[k] / count;
-        }
-      }
-    }
+    kernels::PoolParams p;
+    p.kind = kMax ? kernels::PoolKind::kMax : kernels::PoolKind::kAverage;
+    p.layout = kernels::Layout::kNHWC;
+    p.batch = n;
+    p.channels = c;
+    p.in_h = ih;
+    p.in_w = iw;
+    p.kernel_h = ksize_[1];
+    p.kernel_w = ksize_[2];
+    p.stride_h = strides_[1];
+    p.stride_w = strides_[2];
+    p.out_h = wh->out;
+    p.out_w = ww->out;
+    p.pad_top = wh->pad_before;
+    p.pad_left = ww->pad_before;
+    // SAME's padding after: whatever the last window hangs past the input.
+    p.pad_bottom = std::max<int64_t>((p.out_h - 1) * p.stride_h + p.kernel_h - ih - p.pad_top, 0);
+    p.pad_right = std::max<int64_t>((p.out_w - 1) * p.stride_w + p.kernel_w - iw - p.pad_left, 0);
+    p.count_include_pad = false;  // TF divides by the real elements of each window
+    FERRY_RETURN_IF_ERROR(p.Validate().WithContext(ctx.node().Describe()));
+    FERRY_ASSIGN_OR_RETURN(Tensor * out,
+                           ctx.Output(0, DataType::kFloat32, Shape{n, p.out_h, p.out_w, c}));
+    Status s = kernels::Pool2D(p, x->data<float>(), out->data<float>(), ctx.num_threads());
+    if (!s.ok()) return s.WithContext(ctx.node().Describe());
     return Status::Ok();
   }
 
