@@ -25,6 +25,12 @@ std::string FirstLine(const std::string& s) {
   return line;
 }
 
+// The installed onnx checker refuses any IR version newer than its own outright ("ir_version
+// is higher than the checker's"); such models are loaded and written unchecked.
+bool Checkable(const ::onnx::ModelProto& model) {
+  return model.ir_version() <= ::onnx::Version::IR_VERSION;
+}
+
 bool UsesExternalData(const ::onnx::GraphProto& g) {
   for (const auto& t : g.initializer())
     if (t.data_location() == ::onnx::TensorProto::EXTERNAL) return true;
@@ -55,7 +61,7 @@ StatusOr<std::shared_ptr<ir::Graph>> Load(Parse parse, const std::string& path,
                              "truncated, over 2 GiB, or not an ONNX ModelProto)");
     auto graph = GraphFromModelProto(model, model_dir);
     if (!graph.ok()) return graph.status().WithContext(label);
-    if (options.check) {
+    if (options.check && Checkable(model)) {
       try {
         if (!path.empty() && UsesExternalData(model.graph())) {
           ::onnx::checker::check_model(path);  // resolves external files against the folder
@@ -136,7 +142,7 @@ Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOpti
         return InvalidArgument(label + ": onnx shape inference: " + FirstLine(e.what()));
       }
     }
-    if (options.check) {
+    if (options.check && Checkable(model)) {
       // The IR keeps only tensor types; name an untyped input or output before the checker
       // reports it as an "unrecognized type value case".
       for (const auto* list : {&model.graph().input(), &model.graph().output()}) {

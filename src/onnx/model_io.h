@@ -27,14 +27,16 @@ inline constexpr char kMetaDomain[] = "domain";
 inline constexpr char kMetaDocString[] = "doc_string";
 
 struct LoadOptions {
-  // Run onnx::checker::check_model before converting.
+  // Run onnx::checker::check_model after converting. Skipped for models whose IR version is
+  // newer than the installed onnx library's (8 for onnx 1.12): its checker refuses them all.
   bool check = true;
 };
 
 struct SaveOptions {
   // Run onnx shape inference to add value_info for every value it can type.
   bool infer_shapes = true;
-  // Run onnx::checker::check_model on the result before writing anything.
+  // Run onnx::checker::check_model on the result before writing anything (skipped, as in
+  // LoadOptions, when the IR version written is newer than the onnx library's).
   bool check = true;
   // 0: the IR version that matches the default-domain opset (8 for opsets up to 17).
   int64_t ir_version = 0;

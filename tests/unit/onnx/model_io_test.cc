@@ -361,6 +361,21 @@ TEST(ModelIoTest, CheckerErrorsAreReported) {
   EXPECT_TRUE(LoadModelFromBytes(m.SerializeAsString(), no_check).ok());
 }
 
+TEST(ModelIoTest, NewerIrVersionsLoadUnchecked) {
+  // IR 9 (onnx 1.13+) is beyond the installed checker, which would refuse any such model.
+  ::onnx::ModelProto m = ExternalModel("unused");
+  auto* gp = m.mutable_graph();
+  gp->clear_initializer();
+  auto* in = gp->add_input();
+  in->set_name("w");
+  in->mutable_type()->mutable_tensor_type()->set_elem_type(::onnx::TensorProto::FLOAT);
+  in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(2);
+  m.set_ir_version(::onnx::Version::IR_VERSION + 1);
+  auto g = LoadModelFromBytes(m.SerializeAsString());
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ((*g)->metadata().at(kMetaIrVersion), std::to_string(::onnx::Version::IR_VERSION + 1));
+}
+
 TEST(ModelIoTest, UndefinedInputIsAnErrorNamingTheNode) {
   ::onnx::ModelProto m = ExternalModel("unused");
   m.mutable_graph()->clear_initializer();
