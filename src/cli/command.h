@@ -30,5 +30,6 @@ void AddCheckCommand(CLI::App& app, Action* action);
 void AddInspectCommand(CLI::App& app, Action* action);
 void AddDemoCommand(CLI::App& app, Action* action);
 void AddReportCommand(CLI::App& app, Action* action);
+void AddServeCommand(CLI::App& app, Action* action);
 
 }  // namespace ferry::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   AddRunCommand(app, &action);
   AddInspectCommand(app, &action);
   AddReportCommand(app, &action);
+  AddServeCommand(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
