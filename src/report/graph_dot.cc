@@ -122,6 +122,12 @@ std::string GraphToDot(const ir::Graph& g, const DotOptions& options) {
       const Tensor& t = v->constant();
       if (t.NumElements() == 1 && t.dtype() != DataType::kString) {
         label += Row("in" + std::to_string(k) + " = " + FormatNumber(t.GetAsDouble(0)), tiny);
+      } else if (t.NumElements() <= 8 && t.rank() == 1 && t.dtype() != DataType::kString) {
+        // Small vectors (perms, axes, shapes) say more by their values than by their type.
+        std::string values;
+        for (int64_t i = 0; i < t.NumElements(); ++i)
+          values += (i ? "," : "") + FormatNumber(t.GetAsDouble(i));
+        label += Row("in" + std::to_string(k) + " = [" + values + "]", tiny);
       } else {
         label += Row("in" + std::to_string(k) + " " + t.DebugString(), tiny);
       }
