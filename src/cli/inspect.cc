@@ -17,13 +17,23 @@
 #include "runtime/session.h"
 #include "tf/ops/registry.h"
 #include "torch/checkpoint.h"
+#include "torch/onnx_export.h"
 
 namespace ferry::cli {
 namespace {
 
-// A ferry checkpoint has weights but no graph: list each tensor with its statistics.
+// A ferry checkpoint's graph: the one `ferry export` writes, typed by onnx shape inference.
+StatusOr<std::shared_ptr<ir::Graph>> CheckpointGraph(const torch::SimpleCnnWeights& w) {
+  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g, torch::BuildSimpleCnnOnnxGraph(w));
+  (void)onnx::InferShapes(*g);
+  return g;
+}
+
+// A checkpoint lists each weight tensor with its statistics, and the FLOPs of its graph.
 StatusOr<std::string> DescribeCheckpoint(const std::string& path, const std::string& format) {
   FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights w, torch::LoadCheckpoint(path));
+  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g, CheckpointGraph(w));
+  const ir::GraphSummary summary = ir::Summarize(*g);
   int64_t count = 0, bytes = 0;
   for (const auto& [name, t] : w.params) {
     count += t.NumElements();
@@ -33,8 +43,10 @@ StatusOr<std::string> DescribeCheckpoint(const std::string& path, const std::str
     nlohmann::json j;
     j["format"] = "torch";
     j["arch"] = w.arch;
+    j["input"] = torch::kInputDescription;
     j["parameters"] = count;
     j["parameter_bytes"] = bytes;
+    j["flops"] = summary.total_flops;
     j["tensors"] = nlohmann::json::array();
     for (const auto& [name, t] : w.params) {
       report::TensorStats s = report::ComputeStats(t);
@@ -50,8 +62,11 @@ StatusOr<std::string> DescribeCheckpoint(const std::string& path, const std::str
   }
   std::string r = path + " (torch checkpoint, arch " + w.arch + ")\n";
   char buf[512];
-  std::snprintf(buf, sizeof buf, "  parameters: %lld (%.2f MB) in %zu tensors\n",
-                static_cast<long long>(count), bytes / 1e6, w.params.size());
+  std::snprintf(buf, sizeof buf,
+                "  input: %s\n  parameters: %lld (%.2f MB) in %zu tensors\n"
+                "  FLOPs: %.4g M per image\n",
+                torch::kInputDescription, static_cast<long long>(count), bytes / 1e6,
+                w.params.size(), summary.total_flops / 1e6);
   r += buf;
   for (const auto& [name, t] : w.params) {
     std::snprintf(buf, sizeof buf, "    %-14s %-22s %s\n", name.c_str(),
@@ -78,7 +93,8 @@ void FillShapesByRunning(const std::shared_ptr<ir::Graph>& g, ModelFormat kind) 
     for (const ir::Dim& d : *v->info().shape) dims.push_back(d.known() ? d.value : 1);
     inputs.push_back(Tensor::Zeros(v->dtype(), Shape(dims)));
   }
-  const runtime::OpSet& ops = kind == ModelFormat::kOnnx ? onnx::OnnxOpSet() : tf::TfOpSet();
+  const bool onnx_ops = kind == ModelFormat::kOnnx || kind == ModelFormat::kTorch;
+  const runtime::OpSet& ops = onnx_ops ? onnx::OnnxOpSet() : tf::TfOpSet();
   auto session = runtime::Session::Create(g, ops);
   if (!session.ok()) return;
   auto values = (*session)->RunAndKeepAll(inputs);
@@ -97,12 +113,16 @@ void FillShapesByRunning(const std::shared_ptr<ir::Graph>& g, ModelFormat kind) 
 StatusOr<std::string> Describe(const std::string& model, const std::string& format) {
   ModelFormat kind;
   auto detected = DetectFormat(model);
+  std::shared_ptr<ir::Graph> g;
   if (detected.ok() && *detected == ModelFormat::kTorch) {
     if (format == "text" || format == "json") return DescribeCheckpoint(model, format);
-    return InvalidArgument(model + ": a checkpoint has no graph to draw; `ferry export` it and "
-                           "inspect the .onnx with --format " + format);
+    // Drawn as the graph `ferry export` would write for it.
+    FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights w, torch::LoadCheckpoint(model));
+    FERRY_ASSIGN_OR_RETURN(g, CheckpointGraph(w));
+    kind = ModelFormat::kTorch;
+  } else {
+    FERRY_ASSIGN_OR_RETURN(g, LoadGraph(model, &kind));
   }
-  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g, LoadGraph(model, &kind));
   // ONNX files often type only their inputs and outputs: shape inference gives the
   // intermediate shapes the FLOPs estimate and the drawing show. A model it cannot type is
   // still shown, with unknown shapes.

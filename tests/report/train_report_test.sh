@@ -35,6 +35,10 @@ expect_exit 0 "inspect checkpoint json" -- "$FERRY" inspect "$RUN/model.pt" --fo
 if "$PY" -c "import json,sys; j=json.load(open('$WORK/out')); assert j['parameters'] > 500000; assert j['tensors'][0]['name']=='conv1.weight'"; then
   pass "checkpoint json"; else fail "checkpoint json"; fi
 
+expect_exit 0 "inspect checkpoint html (its export graph)" -- "$FERRY" inspect "$RUN/model.pt" --format html -o "$ART/checkpoint.html"
+if grep -q "/conv1/Conv" "$ART/checkpoint.html" && grep -q "float32\[32,1,5,5\]" "$ART/checkpoint.html"; then
+  pass "checkpoint drawn as its ONNX export"; else fail "checkpoint html"; fi
+
 expect_exit 0 "export" -- "$FERRY" export "$RUN/model.pt" -o "$WORK/model.onnx"
 expect_exit 0 "check --html (pass)" -- "$FERRY" check "$RUN/model.pt" "$WORK/model.onnx" --html "$ART/check.html"
 if grep -q "Error histograms" "$ART/check.html" && grep -q 'class="pass"' "$ART/check.html"; then
@@ -44,7 +48,7 @@ if grep -q 'class="fail"' "$ART/check_fail.html" && grep -q 'fill="#cf222e"' "$A
   pass "failing check page marks the bins past atol red"; else fail "failing check page"; fi
 
 if [ -x /usr/bin/chromium ] && [ -d "$ORACLES/node_modules/playwright-core" ]; then
-  for p in training check check_fail; do
+  for p in training check check_fail checkpoint; do
     if node "$HERE/screenshot.js" "$ART/$p.html" "$ART/$p.html.png" svg >"$WORK/js" 2>&1; then
       pass "$p.html renders in Chromium"; else fail "$p.html in Chromium: $(cat "$WORK/js")"; fi
   done
