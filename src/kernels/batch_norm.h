@@ -1,4 +1,5 @@
-// Inference batch normalisation: y = (x - mean) / sqrt(var + eps) * scale + bias per channel.
+// Normalisations: inference batch normalisation (y = (x - mean) / sqrt(var + eps) * scale +
+// bias per channel) and layer normalisation (statistics over the trailing block).
 #pragma once
 
 #include <cstdint>
@@ -13,5 +14,13 @@ template <typename T>
 void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t spatial,
                         const T* x, const T* scale, const T* bias, const T* mean, const T* var,
                         float epsilon, T* y);
+
+// Layer normalisation over rows: x, y are [outer, inner]; each row is normalised by its own
+// mean and variance (biased, as ONNX LayerNormalization-17), then y = norm * scale + bias with
+// scale and bias of `inner` elements (bias may be nullptr). mean and inv_std_dev, when not
+// nullptr, receive the [outer] row statistics. Computed in double.
+template <typename T>
+void LayerNorm(const T* x, int64_t outer, int64_t inner, const T* scale, const T* bias,
+               float epsilon, T* y, T* mean, T* inv_std_dev);
 
 }  // namespace ferry::kernels

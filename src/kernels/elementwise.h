@@ -56,6 +56,15 @@ enum class UnaryOp {
   kReciprocal,
   kFloor,
   kCeil,
+  kRound,            // half to even (ONNX Round-11)
+  kSign,
+  kCos,
+  kSin,
+  kElu,              // x < 0 ? alpha * (exp(x) - 1) : x
+  kSelu,             // beta * (x <= 0 ? alpha * (exp(x) - 1) : x)   (beta = gamma)
+  kSoftplus,         // log(1 + exp(x))
+  kSoftsign,         // x / (1 + |x|)
+  kThresholdedRelu,  // x > alpha ? x : 0
 };
 
 struct UnaryParams {

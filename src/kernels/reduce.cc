@@ -146,6 +146,29 @@ FERRY_INSTANTIATE_REDUCE(uint8_t)
 FERRY_INSTANTIATE_REDUCE(uint16_t)
 FERRY_INSTANTIATE_REDUCE(uint32_t)
 FERRY_INSTANTIATE_REDUCE(uint64_t)
+template <typename T>
+void LayerNorm(const T* x, int64_t outer, int64_t inner, const T* scale, const T* bias,
+               float epsilon, T* y, T* mean, T* inv_std_dev) {
+  for (int64_t o = 0; o < outer; ++o) {
+    const T* xp = x + o * inner;
+    T* yp = y + o * inner;
+    double sum = 0.0;
+    for (int64_t i = 0; i < inner; ++i) sum += xp[i];
+    const double mu = inner ? sum / inner : 0.0;
+    double sq = 0.0;
+    for (int64_t i = 0; i < inner; ++i) sq += (xp[i] - mu) * (xp[i] - mu);
+    const double inv = 1.0 / std::sqrt((inner ? sq / inner : 0.0) + epsilon);
+    for (int64_t i = 0; i < inner; ++i)
+      yp[i] = static_cast<T>((xp[i] - mu) * inv * scale[i] + (bias ? bias[i] : T(0)));
+    if (mean) mean[o] = static_cast<T>(mu);
+    if (inv_std_dev) inv_std_dev[o] = static_cast<T>(inv);
+  }
+}
+
+template void LayerNorm<float>(const float*, int64_t, int64_t, const float*, const float*, float,
+                               float*, float*, float*);
+template void LayerNorm<double>(const double*, int64_t, int64_t, const double*, const double*,
+                                float, double*, double*, double*);
 template void Softmax<float>(const float*, int64_t, int64_t, int64_t, bool, float*);
 template void Softmax<double>(const double*, int64_t, int64_t, int64_t, bool, double*);
 template void BatchNormInference<float>(Layout, int64_t, int64_t, int64_t, const float*,

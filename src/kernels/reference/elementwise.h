@@ -62,6 +62,16 @@ T ApplyUnary(const UnaryParams& p, T x) {
     case UnaryOp::kReciprocal: return static_cast<T>(C(1) / v);
     case UnaryOp::kFloor: return static_cast<T>(std::floor(v));
     case UnaryOp::kCeil: return static_cast<T>(std::ceil(v));
+    case UnaryOp::kRound: return static_cast<T>(std::nearbyint(v));  // default mode: to even
+    case UnaryOp::kSign: return static_cast<T>(v > C(0) ? C(1) : (v < C(0) ? C(-1) : C(0)));
+    case UnaryOp::kCos: return static_cast<T>(std::cos(v));
+    case UnaryOp::kSin: return static_cast<T>(std::sin(v));
+    case UnaryOp::kElu: return static_cast<T>(v < C(0) ? C(p.alpha) * (std::exp(v) - C(1)) : v);
+    case UnaryOp::kSelu:
+      return static_cast<T>(C(p.beta) * (v <= C(0) ? C(p.alpha) * (std::exp(v) - C(1)) : v));
+    case UnaryOp::kSoftplus: return static_cast<T>(std::log1p(std::exp(v)));
+    case UnaryOp::kSoftsign: return static_cast<T>(v / (C(1) + std::fabs(v)));
+    case UnaryOp::kThresholdedRelu: return static_cast<T>(v > C(p.alpha) ? v : C(0));
   }
   return x;
 }

@@ -68,4 +68,22 @@ void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t 
       }
 }
 
+// Layer normalisation by the textbook two-pass formula, one element at a time.
+template <typename T>
+void LayerNorm(const T* x, int64_t outer, int64_t inner, const T* scale, const T* bias,
+               float epsilon, T* y) {
+  for (int64_t o = 0; o < outer; ++o) {
+    long double mu = 0;
+    for (int64_t i = 0; i < inner; ++i) mu += x[o * inner + i];
+    mu /= inner;
+    long double var = 0;
+    for (int64_t i = 0; i < inner; ++i) var += (x[o * inner + i] - mu) * (x[o * inner + i] - mu);
+    var /= inner;
+    for (int64_t i = 0; i < inner; ++i)
+      y[o * inner + i] = static_cast<T>((x[o * inner + i] - mu) / std::sqrt(var + epsilon) *
+                                            scale[i] +
+                                        (bias ? bias[i] : T(0)));
+  }
+}
+
 }  // namespace ferry::kernels::reference

@@ -1,4 +1,4 @@
-// ONNX BatchNormalization (7, 9, 14, 15) in inference mode: per-channel
+// ONNX BatchNormalization (1, 6, 7, 9, 14, 15) in inference mode: per-channel
 // (x - mean) / sqrt(var + epsilon) * scale + B over an [N, C, ...] input.
 #include "kernels/batch_norm.h"
 #include "onnx/ops/op_util.h"
@@ -12,6 +12,8 @@ class BatchNormalization final : public Op {
     epsilon_ = info.node().GetFloat("epsilon", 1e-5f);
     if (info.node().GetInt("training_mode", 0) != 0)
       init_status_ = Unimplemented(info.Describe() + ": training_mode=1 is not supported");
+    if (info.opset() < 7 && info.node().GetInt("is_test", 0) == 0 && info.num_outputs() > 1)
+      init_status_ = Unimplemented(info.Describe() + ": is_test=0 (training) is not supported");
     if (info.opset() < 9 && info.node().GetInt("spatial", 1) != 1)
       init_status_ = Unimplemented(info.Describe() + ": spatial=0 is not supported");
     for (int i = 1; i < info.num_outputs(); ++i)
@@ -36,7 +38,7 @@ class BatchNormalization final : public Op {
     int64_t spatial = 1;
     for (int d = 2; d < x->rank(); ++d) spatial *= x->dim(d);
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), x->shape()));
-    return Dispatch(ctx, x->dtype(), Types::kFloat, [&](auto tag) -> Status {
+    return Dispatch<Types::kFloat>(ctx, x->dtype(), [&](auto tag) -> Status {
       using T = decltype(tag);
       kernels::BatchNormInference<T>(kernels::Layout::kNCHW, x->dim(0), c, spatial, x->data<T>(),
                                      ctx.input(1)->data<T>(), ctx.input(2)->data<T>(),
@@ -53,7 +55,7 @@ class BatchNormalization final : public Op {
 }  // namespace
 
 void RegisterBatchNormalization(OpSet& s) {
-  for (int v : {7, 9, 14, 15}) s.Add<BatchNormalization>("BatchNormalization", v);
+  for (int v : {1, 6, 7, 9, 14, 15}) s.Add<BatchNormalization>("BatchNormalization", v);
 }
 
 }  // namespace ferry::onnx::ops

@@ -1,5 +1,8 @@
-// ONNX binary arithmetic with numpy broadcasting: Add, Sub, Mul, Div (7, 13, 14) and
-// Pow (7, 12, 13, 15). Integer types serve the shape computations exporters emit.
+// ONNX binary arithmetic with numpy broadcasting: Add, Sub, Mul, Div (1, 6, 7, 13, 14) and
+// Pow (1, 7, 12, 13, 15). Integer types serve the shape computations exporters emit. Before
+// opset 7, B broadcasts onto A only with broadcast=1, aligned at `axis` (Add-6).
+#include <optional>
+
 #include "kernels/elementwise.h"
 #include "onnx/ops/op_util.h"
 
@@ -10,8 +13,8 @@ template <kernels::BinaryOp K>
 class Binary final : public Op {
  public:
   explicit Binary(const NodeInfo& info) {
-    if (info.node().GetInt("broadcast", 0) != 0 && info.opset() < 7)
-      init_status_ = Unimplemented(info.Describe() + ": legacy broadcast attribute (opset < 7)");
+    if (info.opset() < 7 && info.node().GetInt("broadcast", 0) != 0 && info.node().has_attr("axis"))
+      legacy_axis_ = info.node().GetInt("axis", 0);
   }
 
   Status Run(OpContext& ctx) const override {
@@ -22,7 +25,7 @@ class Binary final : public Op {
       // Pow-12: the exponent may have its own type; compute in the base's type.
       if (K != kernels::BinaryOp::kPow) FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 1));
       converted = Tensor(a->dtype(), b->shape());
-      FERRY_RETURN_IF_ERROR(Dispatch(ctx, a->dtype(), Types::kNumeric, [&](auto tag) -> Status {
+      FERRY_RETURN_IF_ERROR(Dispatch<Types::kNumeric>(ctx, a->dtype(), [&](auto tag) -> Status {
         using T = decltype(tag);
         for (int64_t i = 0; i < b->NumElements(); ++i)
           converted.data<T>()[i] = static_cast<T>(b->GetAsDouble(i));
@@ -30,34 +33,43 @@ class Binary final : public Op {
       }));
       b = &converted;
     }
-    auto shape = kernels::BroadcastShapes(a->shape().dims(), b->shape().dims());
+    std::vector<int64_t> b_shape = b->shape().dims();
+    if (legacy_axis_) {
+      // Legacy broadcast: B's dims line up with A's from `axis` on; pad B with trailing 1s.
+      const int64_t axis = *legacy_axis_ < 0 ? *legacy_axis_ + a->rank() : *legacy_axis_;
+      while (axis + static_cast<int64_t>(b_shape.size()) < a->rank()) b_shape.push_back(1);
+    }
+    auto shape = kernels::BroadcastShapes(a->shape().dims(), b_shape);
     if (!shape.ok()) return ctx.Error(shape.status().message());
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, a->dtype(), Shape(*shape)));
-    Status s = Dispatch(ctx, a->dtype(), Types::kNumeric, [&](auto tag) -> Status {
+    Status s = Dispatch<Types::kNumeric>(ctx, a->dtype(), [&](auto tag) -> Status {
       using T = decltype(tag);
-      return kernels::Binary<T>(K, a->data<T>(), a->shape().dims(), b->data<T>(),
-                                b->shape().dims(), y->data<T>());
+      return kernels::Binary<T>(K, a->data<T>(), a->shape().dims(), b->data<T>(), b_shape,
+                                y->data<T>());
     });
     return s.ok() || s.code() == StatusCode::kUnimplemented ? s : ctx.Error(s.message());
   }
+
+ private:
+  std::optional<int64_t> legacy_axis_;
 };
 
 }  // namespace
 
 void RegisterAdd(OpSet& s) {
-  for (int v : {7, 13, 14}) s.Add<Binary<kernels::BinaryOp::kAdd>>("Add", v);
+  for (int v : {1, 6, 7, 13, 14}) s.Add<Binary<kernels::BinaryOp::kAdd>>("Add", v);
 }
 void RegisterSub(OpSet& s) {
-  for (int v : {7, 13, 14}) s.Add<Binary<kernels::BinaryOp::kSub>>("Sub", v);
+  for (int v : {1, 6, 7, 13, 14}) s.Add<Binary<kernels::BinaryOp::kSub>>("Sub", v);
 }
 void RegisterMul(OpSet& s) {
-  for (int v : {7, 13, 14}) s.Add<Binary<kernels::BinaryOp::kMul>>("Mul", v);
+  for (int v : {1, 6, 7, 13, 14}) s.Add<Binary<kernels::BinaryOp::kMul>>("Mul", v);
 }
 void RegisterDiv(OpSet& s) {
-  for (int v : {7, 13, 14}) s.Add<Binary<kernels::BinaryOp::kDiv>>("Div", v);
+  for (int v : {1, 6, 7, 13, 14}) s.Add<Binary<kernels::BinaryOp::kDiv>>("Div", v);
 }
 void RegisterPow(OpSet& s) {
-  for (int v : {7, 12, 13, 15}) s.Add<Binary<kernels::BinaryOp::kPow>>("Pow", v);
+  for (int v : {1, 7, 12, 13, 15}) s.Add<Binary<kernels::BinaryOp::kPow>>("Pow", v);
 }
 
 }  // namespace ferry::onnx::ops

@@ -1,4 +1,4 @@
-// ONNX Cast (6, 9, 13): converts between numeric types, bool and float16/bfloat16
+// ONNX Cast (1, 6, 9, 13): converts between numeric types, bool and float16/bfloat16
 // (C++ conversion semantics: float to int truncates, non-zero to bool is true).
 #include <cstring>
 
@@ -32,6 +32,18 @@ class Cast final : public Op {
         to_ = *dt;
       else
         init_status_ = info.Error("attribute to: " + dt.status().message());
+    } else if (to->kind() == ir::AttrKind::kString) {  // Cast-1 names the type: "FLOAT"
+      static const std::pair<const char*, DataType> kNames[] = {
+          {"FLOAT", DataType::kFloat32}, {"DOUBLE", DataType::kFloat64},
+          {"FLOAT16", DataType::kFloat16}, {"INT8", DataType::kInt8},
+          {"INT16", DataType::kInt16},   {"INT32", DataType::kInt32},
+          {"INT64", DataType::kInt64},   {"UINT8", DataType::kUInt8},
+          {"UINT16", DataType::kUInt16}, {"UINT32", DataType::kUInt32},
+          {"UINT64", DataType::kUInt64}, {"BOOL", DataType::kBool}};
+      for (const auto& [name, dt] : kNames)
+        if (to->s() == name) to_ = dt;
+      if (to_ == DataType::kUndefined)
+        init_status_ = info.Error("attribute to names unknown type '" + to->s() + "'");
     } else {
       init_status_ = info.Error("attribute to must be a data type");
     }
@@ -57,15 +69,15 @@ class Cast final : public Op {
           out[i] = to_ == DataType::kFloat16 ? FloatToHalf(tmp[i]) : TruncateToBFloat16(tmp[i]);
         return Status::Ok();
       }
-      return Dispatch(ctx, to_, Types::kAll, [&](auto dtag) -> Status {
+      return Dispatch<Types::kAll>(ctx, to_, [&](auto dtag) -> Status {
         using D = decltype(dtag);
         for (int64_t i = 0; i < n; ++i) y->data<D>()[i] = static_cast<D>(tmp[i]);
         return Status::Ok();
       });
     }
-    return Dispatch(ctx, x->dtype(), Types::kAll, [&](auto stag) -> Status {
+    return Dispatch<Types::kAll>(ctx, x->dtype(), [&](auto stag) -> Status {
       using S = decltype(stag);
-      return Dispatch(ctx, to_, Types::kAll, [&](auto dtag) -> Status {
+      return Dispatch<Types::kAll>(ctx, to_, [&](auto dtag) -> Status {
         using D = decltype(dtag);
         const S* xp = x->data<S>();
         D* yp = y->data<D>();
@@ -82,7 +94,7 @@ class Cast final : public Op {
 }  // namespace
 
 void RegisterCast(OpSet& s) {
-  for (int v : {6, 9, 13}) s.Add<Cast>("Cast", v);
+  for (int v : {1, 6, 9, 13}) s.Add<Cast>("Cast", v);
 }
 
 }  // namespace ferry::onnx::ops

@@ -28,7 +28,7 @@ class Clip final : public Op {
                          t->shape().ToString());
     }
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), x->shape()));
-    return Dispatch(ctx, x->dtype(), Types::kNumeric, [&](auto tag) -> Status {
+    return Dispatch<Types::kNumeric>(ctx, x->dtype(), [&](auto tag) -> Status {
       using T = decltype(tag);
       T lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
       if (!bounds_as_inputs_) {
@@ -54,7 +54,7 @@ class Clip final : public Op {
 }  // namespace
 
 void RegisterClip(OpSet& s) {
-  for (int v : {6, 11, 12, 13}) s.Add<Clip>("Clip", v);
+  for (int v : {1, 6, 11, 12, 13}) s.Add<Clip>("Clip", v);
 }
 
 }  // namespace ferry::onnx::ops

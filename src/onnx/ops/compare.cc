@@ -24,7 +24,7 @@ class Compare final : public Op {
                           y->data<bool>());
       return Status::Ok();
     };
-    return Dispatch(ctx, a->dtype(), Types::kAll, run);
+    return Dispatch<Types::kAll>(ctx, a->dtype(), run);
   }
 };
 

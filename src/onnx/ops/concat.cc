@@ -1,4 +1,4 @@
-// ONNX Concat (4, 11, 13): joins inputs along axis (negative from 11 on); any dtype.
+// ONNX Concat (1, 4, 11, 13): joins inputs along axis (negative from 11 on); any dtype.
 #include "kernels/transform.h"
 #include "onnx/ops/op_util.h"
 
@@ -8,8 +8,10 @@ namespace {
 class Concat final : public Op {
  public:
   explicit Concat(const NodeInfo& info) {
-    if (!info.node().has_attr("axis")) init_status_ = info.Error("attribute axis is required");
-    axis_ = info.node().GetInt("axis", 0);
+    // Concat-1 defaults axis to 1; from Concat-4 on it is required.
+    if (!info.node().has_attr("axis") && info.opset() >= 4)
+      init_status_ = info.Error("attribute axis is required");
+    axis_ = info.node().GetInt("axis", 1);
   }
 
   Status Run(OpContext& ctx) const override {
@@ -48,7 +50,7 @@ class Concat final : public Op {
 }  // namespace
 
 void RegisterConcat(OpSet& s) {
-  for (int v : {4, 11, 13}) s.Add<Concat>("Concat", v);
+  for (int v : {1, 4, 11, 13}) s.Add<Concat>("Concat", v);
 }
 
 }  // namespace ferry::onnx::ops

@@ -1,4 +1,4 @@
-// ONNX Dropout (7, 10, 12, 13) at inference: the output is the input and the optional mask
+// ONNX Dropout (1, 6, 7, 10, 12, 13) at inference: the output is the input and the optional mask
 // is all true. Training mode (Dropout-12 input 2 set to true) is not supported.
 #include "onnx/ops/op_util.h"
 
@@ -30,7 +30,7 @@ class Dropout final : public Op {
 }  // namespace
 
 void RegisterDropout(OpSet& s) {
-  for (int v : {7, 10, 12, 13}) s.Add<Dropout>("Dropout", v);
+  for (int v : {1, 6, 7, 10, 12, 13}) s.Add<Dropout>("Dropout", v);
 }
 
 }  // namespace ferry::onnx::ops

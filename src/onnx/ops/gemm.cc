@@ -1,4 +1,4 @@
-// ONNX Gemm (7, 9, 11, 13): Y = alpha * op(A) * op(B) + beta * C, C unidirectionally
+// ONNX Gemm (1, 6, 7, 9, 11, 13): Y = alpha * op(A) * op(B) + beta * C, C unidirectionally
 // broadcast to [M, N] and optional from 11 on.
 #include "kernels/gemm.h"
 #include "onnx/ops/op_util.h"
@@ -14,8 +14,7 @@ class Gemm final : public Op {
     trans_b_ = n.GetInt("transB", 0) != 0;
     alpha_ = n.GetFloat("alpha", 1.0f);
     beta_ = n.GetFloat("beta", 1.0f);
-    if (n.has_attr("broadcast") && info.opset() >= 7)
-      init_status_ = info.Error("attribute broadcast was removed in Gemm-7");
+    // Gemm-1/6 `broadcast` only permitted what Gemm-7's unidirectional broadcast of C does.
   }
 
   Status Run(OpContext& ctx) const override {
@@ -56,7 +55,7 @@ class Gemm final : public Op {
 }  // namespace
 
 void RegisterGemm(OpSet& s) {
-  for (int v : {7, 9, 11, 13}) s.Add<Gemm>("Gemm", v);
+  for (int v : {1, 6, 7, 9, 11, 13}) s.Add<Gemm>("Gemm", v);
 }
 
 }  // namespace ferry::onnx::ops

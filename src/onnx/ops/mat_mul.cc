@@ -16,7 +16,7 @@ class MatMul final : public Op {
     auto shape = kernels::MatMulShape(a->shape().dims(), b->shape().dims());
     if (!shape.ok()) return ctx.Error(shape.status().message());
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, a->dtype(), Shape(*shape)));
-    return Dispatch(ctx, a->dtype(), Types::kNumeric, [&](auto tag) -> Status {
+    return Dispatch<Types::kNumeric>(ctx, a->dtype(), [&](auto tag) -> Status {
       using T = decltype(tag);
       return kernels::MatMul<T>(a->data<T>(), a->shape().dims(), b->data<T>(), b->shape().dims(),
                                 y->data<T>(), ctx.num_threads());

@@ -30,18 +30,18 @@ Status CheckSameDtype(const OpContext& ctx, int i, int j);
 // Int64 values of a shape-like input (int32 or int64), e.g. Reshape's shape, Slice's starts.
 StatusOr<std::vector<int64_t>> IntValues(const OpContext& ctx, int i);
 
-// Calls f(T{}) with T the C++ type of dtype, for the listed families; an error naming the
-// op otherwise. f returns Status.
+// Calls f(T{}) with T the C++ type of dtype, for the family kTypes; an error naming the
+// op otherwise. f returns Status. Only the family's types are instantiated.
 // kFloat: float32/64; kNumeric: also every integer type; kAll: also bool.
 enum class Types { kFloat, kNumeric, kAll };
-template <typename F>
-Status Dispatch(const OpContext& ctx, DataType dt, Types types, F&& f) {
+template <Types kTypes, typename F>
+Status Dispatch(const OpContext& ctx, DataType dt, F&& f) {
   switch (dt) {
     case DataType::kFloat32: return f(float{});
     case DataType::kFloat64: return f(double{});
     default: break;
   }
-  if (types != Types::kFloat) {
+  if constexpr (kTypes != Types::kFloat) {
     switch (dt) {
       case DataType::kInt32: return f(int32_t{});
       case DataType::kInt64: return f(int64_t{});
@@ -54,7 +54,9 @@ Status Dispatch(const OpContext& ctx, DataType dt, Types types, F&& f) {
       default: break;
     }
   }
-  if (types == Types::kAll && dt == DataType::kBool) return f(bool{});
+  if constexpr (kTypes == Types::kAll) {
+    if (dt == DataType::kBool) return f(bool{});
+  }
   return Unimplemented(ctx.node().Describe() + ": dtype " + DataTypeName(dt) +
                        " is not supported");
 }

@@ -1,4 +1,4 @@
-// ONNX MaxPool (1, 8, 10, 11, 12) and AveragePool (7, 10, 11): 2-D NCHW pooling with
+// ONNX MaxPool (1, 8, 10, 11, 12) and AveragePool (1, 7, 10, 11): 2-D NCHW pooling with
 // explicit or auto_pad padding, dilations (MaxPool-10+) and ceil_mode (10+). 1-D data
 // ([N, C, W]) runs as 2-D with a height of 1.
 #include "onnx/ops/pool.h"
@@ -145,7 +145,7 @@ void RegisterMaxPool(OpSet& s) {
   for (int v : {1, 8, 10, 11, 12}) s.Add<MaxPool>("MaxPool", v);
 }
 void RegisterAveragePool(OpSet& s) {
-  for (int v : {7, 10, 11}) s.Add<AveragePool>("AveragePool", v);
+  for (int v : {1, 7, 10, 11}) s.Add<AveragePool>("AveragePool", v);
 }
 void RegisterGlobalAveragePool(OpSet& s) { s.Add<GlobalAveragePool>("GlobalAveragePool", 1); }
 

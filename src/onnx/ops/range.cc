@@ -20,7 +20,7 @@ class Range final : public Op {
       FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, i));
     }
     const DataType dt = ctx.input(0)->dtype();
-    return Dispatch(ctx, dt, Types::kNumeric, [&](auto tag) -> Status {
+    return Dispatch<Types::kNumeric>(ctx, dt, [&](auto tag) -> Status {
       using T = decltype(tag);
       const T start = ctx.input(0)->data<T>()[0], limit = ctx.input(1)->data<T>()[0],
               delta = ctx.input(2)->data<T>()[0];

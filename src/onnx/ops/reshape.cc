@@ -1,5 +1,6 @@
-// ONNX Reshape (5, 13, 14): shape from input 1; 0 copies the input dim (unless allowzero=1,
-// Reshape-14), -1 is inferred. The output shares the input's buffer.
+// ONNX Reshape (1, 5, 13, 14): shape from input 1 (attribute `shape` in Reshape-1); 0 copies
+// the input dim (unless allowzero=1, Reshape-14), -1 is inferred. The output shares the
+// input's buffer.
 #include "onnx/ops/op_util.h"
 
 namespace ferry::onnx::ops {
@@ -9,13 +10,21 @@ class Reshape final : public Op {
  public:
   explicit Reshape(const NodeInfo& info) {
     allowzero_ = info.node().GetInt("allowzero", 0) != 0;
-    if (info.opset() < 5) init_status_ = Unimplemented(info.Describe() + ": Reshape-1 (shape attribute)");
+    if (info.opset() < 5) {
+      if (!info.node().has_attr("shape")) init_status_ = info.Error("attribute shape is required");
+      shape_attr_ = info.node().GetInts("shape");
+    }
   }
 
   Status Run(OpContext& ctx) const override {
     FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
-    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, 1));
-    FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> dims, IntValues(ctx, 1));
+    std::vector<int64_t> dims;
+    if (shape_attr_) {
+      dims = *shape_attr_;
+    } else {
+      FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, 1));
+      FERRY_ASSIGN_OR_RETURN(dims, IntValues(ctx, 1));
+    }
     int infer = -1;
     int64_t known = 1;
     for (size_t i = 0; i < dims.size(); ++i) {
@@ -49,6 +58,7 @@ class Reshape final : public Op {
 
  private:
   bool allowzero_ = false;
+  std::optional<std::vector<int64_t>> shape_attr_;
 };
 
 }  // namespace

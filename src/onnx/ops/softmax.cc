@@ -27,7 +27,7 @@ class SoftmaxOp final : public Op {
     }
     if (r == 0) n = 1;
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), x->shape()));
-    return Dispatch(ctx, x->dtype(), Types::kFloat, [&](auto tag) -> Status {
+    return Dispatch<Types::kFloat>(ctx, x->dtype(), [&](auto tag) -> Status {
       using T = decltype(tag);
       kernels::Softmax<T>(x->data<T>(), outer, n, inner, kLog, y->data<T>());
       return Status::Ok();

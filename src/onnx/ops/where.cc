@@ -26,7 +26,7 @@ class Where final : public Op {
                         b->data<T>(), b->shape().dims(), *shape, y->data<T>());
       return Status::Ok();
     };
-    return Dispatch(ctx, a->dtype(), Types::kAll, run);
+    return Dispatch<Types::kAll>(ctx, a->dtype(), run);
   }
 };
 

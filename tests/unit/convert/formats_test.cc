@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "convert_test_util.h"
 #include "core/npy.h"
 #include "onnx/model_io.h"
@@ -28,14 +30,16 @@ std::string MobileNetV2Path() {
   fs::path p = Fixtures() / "mobilenet_v2" / "model.onnx";
   if (fs::exists(p)) return p.string();
   fs::create_directories(Fixtures());
-  fs::path tmp = Fixtures() / "mobilenet_v2.fmt.tmp";
+  fs::path tmp = Fixtures() / ("mobilenet_v2." + std::to_string(::getpid()) + ".tmp");
   fs::remove_all(tmp);
   std::string cmd = "/usr/bin/python3 " + std::string(FERRY_SOURCE_DIR) +
                     "/tests/fixtures/export_torchvision.py " + tmp.string() +
                     " --model mobilenet_v2 --dynamic-batch > /dev/null";
   if (std::system(cmd.c_str()) != 0) return "";
-  fs::remove_all(p.parent_path());
-  fs::rename(tmp, p.parent_path());
+  // Another test process may have finished the same export meanwhile: keep the first.
+  std::error_code ec;
+  fs::rename(tmp, p.parent_path(), ec);
+  if (ec) fs::remove_all(tmp);
   return p.string();
 }
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "convert_test_util.h"
 #include "core/npy.h"
 #include "onnx/model_io.h"
@@ -62,9 +64,9 @@ std::string SimpleCnnModel(const std::string& variant) {
   fs::create_directories(dir);
   fs::path model = dir / ("simple_cnn_" + variant + ".onnx");
   if (fs::exists(model)) return model.string();
-  fs::path script = dir / "export_simple_cnn.py";
+  fs::path script = dir / ("export_simple_cnn." + std::to_string(::getpid()) + ".py");
   std::ofstream(script) << kSimpleCnnScript;
-  fs::path tmp = dir / ("simple_cnn_" + variant + ".tmp.onnx");
+  fs::path tmp = dir / ("simple_cnn_" + variant + "." + std::to_string(::getpid()) + ".onnx");
   if (!Run("/usr/bin/python3 " + script.string() + " " + tmp.string() + " " + variant)) return "";
   fs::rename(tmp, model);
   return model.string();
@@ -73,15 +75,17 @@ std::string SimpleCnnModel(const std::string& variant) {
 fs::path TorchvisionDir(const std::string& name) {
   fs::path dir = FixtureDir() / name;
   if (fs::exists(dir / "model.onnx")) return dir;
-  fs::path tmp = FixtureDir() / (name + ".tmp");
+  fs::path tmp = FixtureDir() / (name + "." + std::to_string(::getpid()) + ".tmp");
   fs::remove_all(tmp);
   fs::create_directories(FixtureDir());
   if (!Run("/usr/bin/python3 " + std::string(FERRY_SOURCE_DIR) +
            "/tests/fixtures/export_torchvision.py " + tmp.string() + " --model " + name +
            " --dynamic-batch > /dev/null"))
     return {};
-  fs::remove_all(dir);
-  fs::rename(tmp, dir);
+  // Another test process may have finished the same export meanwhile: keep the first.
+  std::error_code ec;
+  fs::rename(tmp, dir, ec);
+  if (ec) fs::remove_all(tmp);
   return dir;
 }
 

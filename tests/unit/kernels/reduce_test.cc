@@ -78,3 +78,30 @@ TEST(BatchNormTest, MatchesReferenceInBothLayouts) {
 
 }  // namespace
 }  // namespace ferry::kernels
+
+namespace ferry::kernels {
+namespace {
+
+TEST(LayerNormTest, MatchesReferenceAndReturnsStatistics) {
+  std::mt19937 rng(testing::TestSeed() + 3);
+  for (int iter = 0; iter < 50; ++iter) {
+    const int64_t outer = testing::RandInt(rng, 1, 6), inner = testing::RandInt(rng, 1, 40);
+    const bool with_bias = testing::RandInt(rng, 0, 1);
+    auto x = testing::RandomFloats(rng, outer * inner, -3.0f, 3.0f);
+    auto scale = testing::RandomFloats(rng, inner), bias = testing::RandomFloats(rng, inner);
+    auto want = testing::Sentinel(x.size()), got = testing::Sentinel(x.size());
+    auto mean = testing::Sentinel(outer), inv = testing::Sentinel(outer);
+    reference::LayerNorm(x.data(), outer, inner, scale.data(), with_bias ? bias.data() : nullptr,
+                         1e-5f, want.data());
+    LayerNorm<float>(x.data(), outer, inner, scale.data(), with_bias ? bias.data() : nullptr,
+                     1e-5f, got.data(), mean.data(), inv.data());
+    EXPECT_TRUE(testing::AllClose(got, want, 1e-4f, 1e-4f))
+        << "outer=" << outer << " inner=" << inner << " bias=" << with_bias;
+    double mu = 0;
+    for (int64_t i = 0; i < inner; ++i) mu += x[i];
+    EXPECT_NEAR(mean[0], mu / inner, 1e-5) << "inner=" << inner;
+  }
+}
+
+}  // namespace
+}  // namespace ferry::kernels

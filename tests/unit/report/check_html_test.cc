@@ -28,8 +28,8 @@ TEST(CompareHistogramTest, CountsEveryFiniteElementOverTrials) {
   Tensor b = Tensor::FromVector<float>({1, 2.5f, 3.0001f, 4}, Shape({4}));
   check::Comparison c = check::Compare("y", a, b, tol);
   ASSERT_EQ(c.error_histogram.size(), static_cast<size_t>(check::kErrorBins));
-  EXPECT_EQ(c.error_histogram[0], 2);                       // exact
-  EXPECT_EQ(c.error_histogram[check::ErrorBin(0.5)], 1);    // 0.5
+  EXPECT_EQ(c.error_histogram[0], 2);                     // exact
+  EXPECT_EQ(c.error_histogram[check::ErrorBin(0.5)], 1);  // 0.5
   // float32(3.0001) - 3 is 9.99e-5: the (1e-5, 1e-4] bin.
   EXPECT_EQ(c.error_histogram[check::ErrorBin(9.99e-5)], 1);
   EXPECT_EQ(check::ErrorBin(9.99e-5), 6);
@@ -74,12 +74,12 @@ TEST(CheckHtmlTest, SummaryAndOneHistogramPerOutput) {
   EXPECT_NE(html.find("&lt;probs&gt;"), std::string::npos);
   EXPECT_NE(html.find("|b - a| of &#39;logits&#39;"), std::string::npos);
   size_t charts = 0;
-  for (size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1))
-    ++charts;
+  for (size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1)) ++charts;
   EXPECT_EQ(charts, 2u);
   // logits: 3 exact elements and one error of 0.5, outside the tolerance: drawn red over its bin.
   EXPECT_NE(html.find("fill=\"#cf222e\"><title>1e-1..1: 1 outside tolerance</title>"),
-            std::string::npos) << html;
+            std::string::npos)
+      << html;
   EXPECT_EQ(std::count(html.begin(), html.end(), '\0'), 0);
   size_t overlays = 0;
   for (size_t p = html.find("class=\"overlay\""); p != std::string::npos;

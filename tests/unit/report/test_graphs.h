@@ -29,7 +29,8 @@ inline std::unique_ptr<ir::Graph> SmallConvNet() {
   std::vector<float> w(4 * 3 * 3 * 3);
   for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i);
   ir::Value* wv = g->AddConstant("conv_1.weight", Tensor::FromVector(w, Shape({4, 3, 3, 3})));
-  ir::Value* bv = g->AddConstant("conv_1.bias", Tensor::FromVector<float>({1, 1, 1, 1}, Shape({4})));
+  ir::Value* bv =
+      g->AddConstant("conv_1.bias", Tensor::FromVector<float>({1, 1, 1, 1}, Shape({4})));
   ir::Node* conv = g->AddNode("Conv", "", "conv_1", {x, wv, bv}, {"y"});
   conv->set_attr("kernel_shape", ir::Attribute::Ints({3, 3}));
   conv->set_attr("strides", ir::Attribute::Ints({1, 1}));

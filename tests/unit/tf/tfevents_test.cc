@@ -13,8 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string FreshDir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("ferry_tfevents_" + name + "_" +
-                                            std::to_string(getpid()));
+  fs::path d =
+      fs::temp_directory_path() / ("ferry_tfevents_" + name + "_" + std::to_string(getpid()));
   fs::remove_all(d);
   return d.string();
 }

@@ -1,0 +1,67 @@
+// ONNX variadic elementwise ops Sum, Mean, Max, Min (1, 6, 8, 12, 13): a left fold of the
+// broadcasting binary kernel over all inputs (Mean divides the sum by the input count).
+#include "kernels/elementwise.h"
+#include "onnx/ops/op_util.h"
+
+namespace ferry::onnx::ops {
+namespace {
+
+enum class Fold { kSum, kMean, kMax, kMin };
+
+template <Fold K>
+class Variadic final : public Op {
+ public:
+  explicit Variadic(const NodeInfo& info) {
+    if (info.num_inputs() == 0) init_status_ = info.Error("needs at least one input");
+  }
+
+  Status Run(OpContext& ctx) const override {
+    FERRY_ASSIGN_OR_RETURN(const Tensor* first, RequiredInput(ctx, 0));
+    const kernels::BinaryOp op = K == Fold::kMax   ? kernels::BinaryOp::kMax
+                                 : K == Fold::kMin ? kernels::BinaryOp::kMin
+                                                   : kernels::BinaryOp::kAdd;
+    Tensor acc = *first;
+    for (int i = 1; i < ctx.num_inputs(); ++i) {
+      FERRY_ASSIGN_OR_RETURN(const Tensor* t, RequiredInput(ctx, i));
+      FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, i));
+      auto shape = kernels::BroadcastShapes(acc.shape().dims(), t->shape().dims());
+      if (!shape.ok()) return ctx.Error(shape.status().message());
+      Tensor next(acc.dtype(), Shape(*shape));
+      FERRY_RETURN_IF_ERROR(Dispatch<Types::kNumeric>(ctx, acc.dtype(), [&](auto tag) -> Status {
+        using T = decltype(tag);
+        return kernels::Binary<T>(op, acc.data<T>(), acc.shape().dims(), t->data<T>(),
+                                  t->shape().dims(), next.data<T>());
+      }));
+      acc = std::move(next);
+    }
+    if (K == Fold::kMean) {
+      Tensor mean(acc.dtype(), acc.shape());
+      FERRY_RETURN_IF_ERROR(Dispatch<Types::kFloat>(ctx, acc.dtype(), [&](auto tag) -> Status {
+        using T = decltype(tag);
+        const T n = static_cast<T>(ctx.num_inputs());
+        for (int64_t i = 0; i < acc.NumElements(); ++i) mean.data<T>()[i] = acc.data<T>()[i] / n;
+        return Status::Ok();
+      }));
+      acc = std::move(mean);
+    }
+    ctx.SetOutput(0, std::move(acc));
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+void RegisterSum(OpSet& s) {
+  for (int v : {1, 6, 8, 13}) s.Add<Variadic<Fold::kSum>>("Sum", v);
+}
+void RegisterMean(OpSet& s) {
+  for (int v : {1, 6, 8, 13}) s.Add<Variadic<Fold::kMean>>("Mean", v);
+}
+void RegisterMax(OpSet& s) {
+  for (int v : {1, 6, 8, 12, 13}) s.Add<Variadic<Fold::kMax>>("Max", v);
+}
+void RegisterMin(OpSet& s) {
+  for (int v : {1, 6, 8, 12, 13}) s.Add<Variadic<Fold::kMin>>("Min", v);
+}
+
+}  // namespace ferry::onnx::ops
