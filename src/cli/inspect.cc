@@ -1,7 +1,6 @@
 // ferry inspect MODEL: signature, op histogram, parameters, FLOPs, opsets and producer as
 // text or JSON; the graph as DOT, SVG (graphviz) or an interactive HTML page.
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
@@ -69,8 +68,7 @@ StatusOr<std::string> DescribeCheckpoint(const std::string& path, const std::str
                 w.params.size(), summary.total_flops / 1e6);
   r += buf;
   for (const auto& [name, t] : w.params) {
-    std::snprintf(buf, sizeof buf, "    %-14s %-22s %s\n", name.c_str(),
-                  t.DebugString().c_str(),
+    std::snprintf(buf, sizeof buf, "    %-14s %-22s %s\n", name.c_str(), t.DebugString().c_str(),
                   report::StatsToString(report::ComputeStats(t)).c_str());
     r += buf;
   }
@@ -151,7 +149,8 @@ void AddInspectCommand(CLI::App& app, Action* action) {
       ->required();
   c->add_option("--format", f->format,
                 "text, json, dot (Graphviz), svg (needs graphviz) or html (interactive page)")
-      ->check(CLI::IsMember({"text", "json", "dot", "svg", "html"}))->capture_default_str();
+      ->check(CLI::IsMember({"text", "json", "dot", "svg", "html"}))
+      ->capture_default_str();
   c->add_option("-o,--output", f->output, "write to this file instead of standard output");
   c->callback([f, action] {
     *action = [f]() -> int {

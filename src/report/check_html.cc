@@ -25,10 +25,10 @@ std::string ShapeCell(const check::Comparison& c) {
 }
 
 std::string ComparisonCells(const check::Comparison& c) {
-  return "<td class=\"mono\">" + ShapeCell(c) + "</td><td class=\"num\">" +
-         Sci(c.max_abs_error) + "</td><td class=\"num\">" + Sci(c.max_rel_error) +
-         "</td><td class=\"num\">" + std::to_string(c.num_mismatched) + " / " +
-         std::to_string(c.num_elements) + "</td><td>" + Verdict(c.pass()) + "</td>";
+  return "<td class=\"mono\">" + ShapeCell(c) + "</td><td class=\"num\">" + Sci(c.max_abs_error) +
+         "</td><td class=\"num\">" + Sci(c.max_rel_error) + "</td><td class=\"num\">" +
+         std::to_string(c.num_mismatched) + " / " + std::to_string(c.num_elements) + "</td><td>" +
+         Verdict(c.pass()) + "</td>";
 }
 
 // Elements per decade of |b - a|, with the part outside the tolerance drawn red over it.
@@ -64,7 +64,8 @@ std::string CheckReportHtml(const check::CheckReport& r, const check::Tolerance&
        FormatNumber(r.b_ms) + " ms</td></tr></table>\n";
   b += "<p class=\"muted\">" + std::to_string(r.trials) + " trial" + (r.trials == 1 ? "" : "s") +
        "; an element passes when |b - a| &le; " + FormatNumber(tol.atol) + " + " +
-       FormatNumber(tol.rtol) + " &middot; |a| (numpy's assert_allclose). Times are medians per "
+       FormatNumber(tol.rtol) +
+       " &middot; |a| (numpy's assert_allclose). Times are medians per "
        "run.</p>\n";
   if (!r.input_shapes.empty()) {
     b += "<p class=\"mono\">inputs: ";
@@ -79,7 +80,8 @@ std::string CheckReportHtml(const check::CheckReport& r, const check::Tolerance&
   b += "</table>\n<h2>Error histograms</h2>\n<div class=\"charts\">\n";
   for (const auto& c : r.outputs) {
     if (!c.shape_match) {
-      b += "<div><p class=\"fail\">'" + EscapeXml(c.name) + "': shapes differ, nothing to "
+      b += "<div><p class=\"fail\">'" + EscapeXml(c.name) +
+           "': shapes differ, nothing to "
            "compare</p></div>\n";
       continue;
     }
@@ -93,9 +95,9 @@ std::string CheckReportHtml(const check::CheckReport& r, const check::Tolerance&
       if (!r.nodes[i].value.pass()) first_fail = static_cast<int>(i);
     b += "<h2>Per-node errors</h2>\n<p class=\"muted\">" + std::to_string(r.nodes.size()) +
          " intermediate values in graph order" +
-         (first_fail >= 0 ? "; the first outside the tolerance is '" +
-                                EscapeXml(r.nodes[first_fail].node) + "'"
-                          : "; all within the tolerance") +
+         (first_fail >= 0
+              ? "; the first outside the tolerance is '" + EscapeXml(r.nodes[first_fail].node) + "'"
+              : "; all within the tolerance") +
          ".</p>\n<table id=\"nodes\"><tr><th>#</th><th>node</th><th>op</th><th>value</th>"
          "<th>shape</th><th>max |b-a|</th><th>max rel</th><th>mismatched</th><th>result</th>"
          "</tr>\n";

@@ -79,8 +79,7 @@ StatusOr<std::string> RunProgram(const std::vector<std::string>& argv, const std
   FERRY_ASSIGN_OR_RETURN(std::string exe, FindProgram(argv[0], package));
   TempFile in, out, err;
   if (!in.ok() || !out.ok() || !err.ok())
-    return Internal("cannot create temporary files for '" + argv[0] + "': " +
-                    std::strerror(errno));
+    return Internal("cannot create temporary files for '" + argv[0] + "': " + std::strerror(errno));
   {
     std::ofstream f(in.path(), std::ios::binary);
     f.write(input.data(), static_cast<std::streamsize>(input.size()));
@@ -107,9 +106,9 @@ StatusOr<std::string> RunProgram(const std::vector<std::string>& argv, const std
     if (msg.size() > 400) msg.resize(400);
     for (char& c : msg)
       if (c == '\n') c = ' ';
-    const std::string how = WIFEXITED(status) ? "exited with " + std::to_string(WEXITSTATUS(status))
-                                              : "was killed by signal " +
-                                                    std::to_string(WTERMSIG(status));
+    const std::string how = WIFEXITED(status)
+                                ? "exited with " + std::to_string(WEXITSTATUS(status))
+                                : "was killed by signal " + std::to_string(WTERMSIG(status));
     return InvalidArgument("'" + argv[0] + "' " + how + (msg.empty() ? "" : ": " + msg));
   }
   return Slurp(out.path());

@@ -11,17 +11,36 @@ namespace {
 
 // Fill colours by kind of op, so that the structure of a network shows at a glance.
 std::string FillColor(const std::string& op) {
-  static const std::map<std::string, std::string> kColors = {
-      {"Conv", "#d0e3ff"}, {"Conv2D", "#d0e3ff"}, {"ConvTranspose", "#d0e3ff"},
-      {"DepthwiseConv2dNative", "#d0e3ff"}, {"Gemm", "#c8ecf5"}, {"MatMul", "#c8ecf5"},
-      {"BatchMatMulV2", "#c8ecf5"}, {"Relu", "#ffd8d3"}, {"Relu6", "#ffd8d3"},
-      {"LeakyRelu", "#ffd8d3"}, {"Sigmoid", "#ffd8d3"}, {"Tanh", "#ffd8d3"}, {"Clip", "#ffd8d3"},
-      {"HardSwish", "#ffd8d3"}, {"Elu", "#ffd8d3"}, {"MaxPool", "#d4f2d6"},
-      {"AveragePool", "#d4f2d6"}, {"AvgPool", "#d4f2d6"}, {"GlobalAveragePool", "#d4f2d6"},
-      {"BatchNormalization", "#e6dcff"}, {"FusedBatchNormV3", "#e6dcff"},
-      {"LayerNormalization", "#e6dcff"}, {"Softmax", "#ffe7c2"}, {"LogSoftmax", "#ffe7c2"},
-      {"Add", "#fff4b8"}, {"AddV2", "#fff4b8"}, {"Mul", "#fff4b8"}, {"Sub", "#fff4b8"},
-      {"Div", "#fff4b8"}, {"BiasAdd", "#fff4b8"}};
+  static const std::map<std::string, std::string> kColors = {{"Conv", "#d0e3ff"},
+                                                             {"Conv2D", "#d0e3ff"},
+                                                             {"ConvTranspose", "#d0e3ff"},
+                                                             {"DepthwiseConv2dNative", "#d0e3ff"},
+                                                             {"Gemm", "#c8ecf5"},
+                                                             {"MatMul", "#c8ecf5"},
+                                                             {"BatchMatMulV2", "#c8ecf5"},
+                                                             {"Relu", "#ffd8d3"},
+                                                             {"Relu6", "#ffd8d3"},
+                                                             {"LeakyRelu", "#ffd8d3"},
+                                                             {"Sigmoid", "#ffd8d3"},
+                                                             {"Tanh", "#ffd8d3"},
+                                                             {"Clip", "#ffd8d3"},
+                                                             {"HardSwish", "#ffd8d3"},
+                                                             {"Elu", "#ffd8d3"},
+                                                             {"MaxPool", "#d4f2d6"},
+                                                             {"AveragePool", "#d4f2d6"},
+                                                             {"AvgPool", "#d4f2d6"},
+                                                             {"GlobalAveragePool", "#d4f2d6"},
+                                                             {"BatchNormalization", "#e6dcff"},
+                                                             {"FusedBatchNormV3", "#e6dcff"},
+                                                             {"LayerNormalization", "#e6dcff"},
+                                                             {"Softmax", "#ffe7c2"},
+                                                             {"LogSoftmax", "#ffe7c2"},
+                                                             {"Add", "#fff4b8"},
+                                                             {"AddV2", "#fff4b8"},
+                                                             {"Mul", "#fff4b8"},
+                                                             {"Sub", "#fff4b8"},
+                                                             {"Div", "#fff4b8"},
+                                                             {"BiasAdd", "#fff4b8"}};
   auto it = kColors.find(op);
   return it == kColors.end() ? "#eef1f4" : it->second;
 }
@@ -49,8 +68,7 @@ std::string TypeAndShape(const ir::Value* v) {
 
 // A row of an HTML-like label (graphviz's <TABLE> labels); text is escaped here.
 std::string Row(const std::string& text, const std::string& font) {
-  return "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">" + font + EscapeXml(text) +
-         "</FONT></TD></TR>";
+  return "<TR><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">" + font + EscapeXml(text) + "</FONT></TD></TR>";
 }
 
 // Drawn as part of its consumers rather than as a box.
@@ -107,11 +125,11 @@ std::string GraphToDot(const ir::Graph& g, const DotOptions& options) {
   for (const auto& n : g.nodes()) {
     if (IsFolded(g, *n)) continue;
     const std::string& id = node_id[n.get()];
-    std::string label = "<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD><B>" +
-                        EscapeXml(n->domain().empty() || n->domain() == "tf"
-                                      ? n->op_type()
-                                      : n->domain() + "." + n->op_type()) +
-                        "</B></TD></TR>";
+    std::string label =
+        "<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD><B>" +
+        EscapeXml(n->domain().empty() || n->domain() == "tf" ? n->op_type()
+                                                             : n->domain() + "." + n->op_type()) +
+        "</B></TD></TR>";
     if (!n->name().empty())
       label += "<TR><TD>" + small + EscapeXml(Shorten(n->name(), options.max_label_chars)) +
                "</FONT></TD></TR>";

@@ -53,8 +53,13 @@ constexpr char kScript[] = R"js(
   svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
   let view = { x: graph.x, y: graph.y, w: graph.w, h: graph.h };
 
-  function apply() { svg.setAttribute('viewBox', view.x + ' ' + view.y + ' ' + view.w + ' ' + view.h); }
-  function aspect() { const r = viewport.getBoundingClientRect(); return { w: r.width || 1, h: r.height || 1 }; }
+  function apply() {
+    svg.setAttribute('viewBox', [view.x, view.y, view.w, view.h].join(' '));
+  }
+  function aspect() {
+    const r = viewport.getBoundingClientRect();
+    return { w: r.width || 1, h: r.height || 1 };
+  }
   // Whole graph when it is legible that way, else its top at a readable scale.
   function fit(whole) {
     const a = aspect();
@@ -82,7 +87,14 @@ constexpr char kScript[] = R"js(
     const b = el.getBBox();
     const m = el.getCTM && svg.getCTM() ? svg.getCTM().inverse().multiply(el.getCTM()) : null;
     let cx = b.x + b.width / 2, cy = b.y + b.height / 2;
-    if (m) { const p = svg.createSVGPoint(); p.x = cx; p.y = cy; const q = p.matrixTransform(m); cx = q.x; cy = q.y; }
+    if (m) {
+      const p = svg.createSVGPoint();
+      p.x = cx;
+      p.y = cy;
+      const q = p.matrixTransform(m);
+      cx = q.x;
+      cy = q.y;
+    }
     view.x = cx - view.w / 2; view.y = cy - view.h / 2;
     apply();
   }
@@ -116,17 +128,30 @@ constexpr char kScript[] = R"js(
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
     });
   }
-  function row(k, v, cls) { return '<tr><th>' + esc(k) + '</th><td' + (cls ? ' class="' + cls + '"' : '') + '>' + esc(v) + '</td></tr>'; }
-  function fmt(x) { return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : (+x.toPrecision(4)).toString(); }
-  function human(x) { const u = ['', ' K', ' M', ' G', ' T']; let i = 0; while (Math.abs(x) >= 1000 && i < 4) { x /= 1000; i++; } return (i ? x.toPrecision(3) : x) + u[i]; }
+  function row(k, v, cls) {
+    return '<tr><th>' + esc(k) + '</th><td' + (cls ? ' class="' + cls + '"' : '') + '>' +
+           esc(v) + '</td></tr>';
+  }
+  function fmt(x) {
+    const a = Math.abs(x);
+    return a >= 1e4 || (a < 1e-3 && x !== 0) ? x.toExponential(3) : (+x.toPrecision(4)).toString();
+  }
+  function human(x) {
+    const u = ['', ' K', ' M', ' G', ' T'];
+    let i = 0;
+    while (Math.abs(x) >= 1000 && i < 4) { x /= 1000; i++; }
+    return (i ? x.toPrecision(3) : x) + u[i];
+  }
   function valueTable(list) {
     let h = '<table><tr><th>#</th><th>name</th><th>type</th></tr>';
     list.forEach(function (v, i) {
-      h += '<tr><td>' + i + '</td><td class="mono">' + esc(v.name || '(none)') + '</td><td class="mono">' + esc(v.type || '') + '</td></tr>';
+      h += '<tr><td>' + i + '</td><td class="mono">' + esc(v.name || '(none)') +
+           '</td><td class="mono">' + esc(v.type || '') + '</td></tr>';
       if (v.stats) {
         const s = v.stats;
-        h += '<tr class="stats"><td></td><td colspan="2" class="mono">min ' + fmt(s.min) + ' &nbsp;max ' + fmt(s.max) +
-             ' &nbsp;mean ' + fmt(s.mean) + ' &nbsp;std ' + fmt(s.std) + (s.nonfinite ? ' &nbsp;non-finite ' + s.nonfinite : '') + '</td></tr>';
+        h += '<tr class="stats"><td></td><td colspan="2" class="mono">min ' + fmt(s.min) +
+             ' &nbsp;max ' + fmt(s.max) + ' &nbsp;mean ' + fmt(s.mean) + ' &nbsp;std ' +
+             fmt(s.std) + (s.nonfinite ? ' &nbsp;non-finite ' + s.nonfinite : '') + '</td></tr>';
       }
     });
     return h + '</table>';
@@ -136,26 +161,37 @@ constexpr char kScript[] = R"js(
     const info = data.nodes[id];
     if (!info) return false;
     if (selected) selected.classList.remove('selected');
-    document.querySelectorAll('g.edge.related').forEach(function (e) { e.classList.remove('related'); });
+    document.querySelectorAll('g.edge.related').forEach(function (e) {
+      e.classList.remove('related');
+    });
     selected = document.getElementById(id);
     if (selected) {
       selected.classList.add('selected');
       document.querySelectorAll('g.edge').forEach(function (e) {
         const t = e.querySelector('title');
-        if (t && t.textContent.split('->').some(function (p) { return p.trim() === id; })) e.classList.add('related');
+        const ends = t ? t.textContent.split('->').map(function (p) { return p.trim(); }) : [];
+        if (ends.indexOf(id) >= 0) e.classList.add('related');
       });
     }
     let h = '<h2>' + esc(info.op) + '</h2><table>' + row('name', info.name || '(unnamed)');
     if (info.domain) h += row('domain', info.domain);
     if (info.kind) h += row('kind', info.kind);
     if (info.type) h += row('type', info.type);
-    if (info.flops !== undefined) h += row('FLOPs', info.flops < 0 ? 'unknown (shapes not known)' : human(info.flops), 'num');
+    if (info.flops !== undefined) {
+      h += row('FLOPs', info.flops < 0 ? 'unknown (shapes not known)' : human(info.flops), 'num');
+    }
     h += '</table>';
     if (info.attrs) {
       const keys = Object.keys(info.attrs);
       h += '<h3>Attributes</h3>';
       if (keys.length === 0) h += '<p class="muted">none</p>';
-      else { h += '<table class="attrs">'; keys.forEach(function (k) { h += '<tr><th>' + esc(k) + '</th><td class="mono">' + esc(info.attrs[k]) + '</td></tr>'; }); h += '</table>'; }
+      else {
+        h += '<table class="attrs">';
+        keys.forEach(function (k) {
+          h += '<tr><th>' + esc(k) + '</th><td class="mono">' + esc(info.attrs[k]) + '</td></tr>';
+        });
+        h += '</table>';
+      }
     }
     if (info.inputs) h += '<h3>Inputs</h3>' + valueTable(info.inputs);
     if (info.outputs) h += '<h3>Outputs</h3>' + valueTable(info.outputs);
@@ -168,11 +204,19 @@ constexpr char kScript[] = R"js(
     if (g && data.nodes[g.id]) select(g.id);
   });
 
+  // Selects a node and brings it to the middle of the view.
+  function show(id) {
+    select(id);
+    const el = document.getElementById(id);
+    if (el) centerOn(el);
+  }
   const search = document.getElementById('search');
   const matches = document.getElementById('matches');
   function runSearch(text) {
     const q = text.trim().toLowerCase();
-    document.querySelectorAll('g.node.match').forEach(function (e) { e.classList.remove('match'); });
+    document.querySelectorAll('g.node.match').forEach(function (e) {
+      e.classList.remove('match');
+    });
     matches.innerHTML = '';
     if (!q) return [];
     const found = Object.keys(data.nodes).filter(function (id) {
@@ -186,25 +230,28 @@ constexpr char kScript[] = R"js(
         const li = document.createElement('li');
         li.textContent = data.nodes[id].op + '  ' + (data.nodes[id].name || id);
         li.className = 'mono';
-        li.onclick = function () { select(id); const el2 = document.getElementById(id); if (el2) centerOn(el2); };
+        li.onclick = function () { show(id); };
         matches.appendChild(li);
       }
     });
-    document.getElementById('match-count').textContent = found.length + ' match' + (found.length === 1 ? '' : 'es');
+    document.getElementById('match-count').textContent =
+        found.length + ' match' + (found.length === 1 ? '' : 'es');
     return found;
   }
   search.addEventListener('input', function () { runSearch(search.value); });
   search.addEventListener('keydown', function (e) {
     if (e.key !== 'Enter') return;
     const found = runSearch(search.value);
-    if (found.length) { select(found[0]); const el = document.getElementById(found[0]); if (el) centerOn(el); }
+    if (found.length) show(found[0]);
   });
   document.getElementById('zoom-in').onclick = function () { zoom(1.25); };
   document.getElementById('zoom-out').onclick = function () { zoom(1 / 1.25); };
   document.getElementById('zoom-fit').onclick = function () { fit(true); };
   window.addEventListener('resize', function () { fit(false); });
   fit(false);
-  window.ferryGraph = { nodes: data.nodes, select: select, search: runSearch, view: function () { return view; } };
+  window.ferryGraph = {
+    nodes: data.nodes, select: select, search: runSearch, view: function () { return view; },
+  };
 })();
 )js";
 
@@ -231,8 +278,8 @@ nlohmann::json ValueJson(const ir::Value* v) {
     j["constant"] = true;
     TensorStats s = ComputeStats(c->constant());
     if (s.count > 0 || s.nonfinite > 0)
-      j["stats"] = {{"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"std", s.std},
-                    {"count", s.count}, {"nonfinite", s.nonfinite}};
+      j["stats"] = {{"min", s.min}, {"max", s.max},     {"mean", s.mean},
+                    {"std", s.std}, {"count", s.count}, {"nonfinite", s.nonfinite}};
   } else {
     j["type"] = std::string(DataTypeName(v->dtype())) + v->info().ShapeString();
   }
@@ -245,11 +292,16 @@ std::string AttributeToString(const ir::Attribute& a) {
   using ir::AttrKind;
   auto num = [](double x) { return FormatNumber(x, 6); };
   switch (a.kind()) {
-    case AttrKind::kInt: return std::to_string(a.i());
-    case AttrKind::kFloat: return num(a.f());
-    case AttrKind::kString: return "\"" + a.s() + "\"";
-    case AttrKind::kBool: return a.b() ? "true" : "false";
-    case AttrKind::kType: return DataTypeName(a.type());
+    case AttrKind::kInt:
+      return std::to_string(a.i());
+    case AttrKind::kFloat:
+      return num(a.f());
+    case AttrKind::kString:
+      return "\"" + a.s() + "\"";
+    case AttrKind::kBool:
+      return a.b() ? "true" : "false";
+    case AttrKind::kType:
+      return DataTypeName(a.type());
     case AttrKind::kTensor: {
       const Tensor& t = a.t();
       std::string s = t.DebugString();
@@ -264,7 +316,8 @@ std::string AttributeToString(const ir::Attribute& a) {
       return "graph '" + a.g()->name() + "' (" + std::to_string(a.g()->num_nodes()) + " nodes)";
     case AttrKind::kInts:
       return ListToString(a.ints(), [](int64_t x) { return std::to_string(x); });
-    case AttrKind::kFloats: return ListToString(a.floats(), num);
+    case AttrKind::kFloats:
+      return ListToString(a.floats(), num);
     case AttrKind::kStrings:
       return ListToString(a.strings(), [](const std::string& x) { return "\"" + x + "\""; });
     case AttrKind::kTensors:
@@ -277,9 +330,8 @@ std::string AttributeToString(const ir::Attribute& a) {
       return ListToString(a.types(), [](DataType t) { return std::string(DataTypeName(t)); });
     case AttrKind::kShape: {
       if (a.shape().unknown_rank) return "<unknown rank>";
-      return ListToString(a.shape().dims, [](int64_t d) {
-        return d < 0 ? std::string("?") : std::to_string(d);
-      });
+      return ListToString(a.shape().dims,
+                          [](int64_t d) { return d < 0 ? std::string("?") : std::to_string(d); });
     }
   }
   return "?";
@@ -289,9 +341,10 @@ nlohmann::json GraphPanelData(const ir::Graph& g) {
   nlohmann::json nodes = nlohmann::json::object();
   for (size_t i = 0; i < g.inputs().size(); ++i) {
     const ir::Value* v = g.inputs()[i];
-    nodes[InputElementId(static_cast<int>(i))] = {
-        {"op", "Input"}, {"name", v->name()}, {"kind", "graph input"},
-        {"type", ValueJson(v)["type"]}};
+    nodes[InputElementId(static_cast<int>(i))] = {{"op", "Input"},
+                                                  {"name", v->name()},
+                                                  {"kind", "graph input"},
+                                                  {"type", ValueJson(v)["type"]}};
   }
   int index = 0;
   for (const auto& n : g.nodes()) {
@@ -310,9 +363,10 @@ nlohmann::json GraphPanelData(const ir::Graph& g) {
   }
   for (size_t i = 0; i < g.outputs().size(); ++i) {
     const ir::Value* v = g.outputs()[i];
-    nodes[OutputElementId(static_cast<int>(i))] = {
-        {"op", "Output"}, {"name", v->name()}, {"kind", "graph output"},
-        {"type", ValueJson(v)["type"]}};
+    nodes[OutputElementId(static_cast<int>(i))] = {{"op", "Output"},
+                                                   {"name", v->name()},
+                                                   {"kind", "graph output"},
+                                                   {"type", ValueJson(v)["type"]}};
   }
   return {{"nodes", nodes}};
 }
@@ -325,26 +379,25 @@ StatusOr<std::string> GraphToHtml(const ir::Graph& g, const GraphHtmlOptions& op
   svg.erase(0, start);
   // Graphviz names the SVG after the graph in a <title>: the page has its own title.
   const ir::GraphSummary summary = ir::Summarize(g);
-  std::string body = "<div id=\"bar\"><h1 title=\"" + EscapeXml(options.title) + "\">" +
-                     EscapeXml(options.title) + "</h1><span class=\"stats\">" +
-                     std::to_string(summary.num_nodes) + " nodes &middot; " +
-                     HumanCount(static_cast<double>(summary.num_parameters)) +
-                     " parameters &middot; " +
-                     HumanCount(static_cast<double>(summary.total_flops)) +
-                     "FLOPs</span><span class=\"spacer\"></span>"
-                     "<input id=\"search\" type=\"search\" placeholder=\"Search nodes by name "
-                     "or op (Enter)\" autocomplete=\"off\">"
-                     "<button id=\"zoom-in\" title=\"zoom in\">+</button>"
-                     "<button id=\"zoom-out\" title=\"zoom out\">&minus;</button>"
-                     "<button id=\"zoom-fit\" title=\"whole graph\">fit</button></div>\n";
+  std::string body =
+      "<div id=\"bar\"><h1 title=\"" + EscapeXml(options.title) + "\">" + EscapeXml(options.title) +
+      "</h1><span class=\"stats\">" + std::to_string(summary.num_nodes) + " nodes &middot; " +
+      HumanCount(static_cast<double>(summary.num_parameters)) + " parameters &middot; " +
+      HumanCount(static_cast<double>(summary.total_flops)) +
+      "FLOPs</span><span class=\"spacer\"></span>"
+      "<input id=\"search\" type=\"search\" placeholder=\"Search nodes by name "
+      "or op (Enter)\" autocomplete=\"off\">"
+      "<button id=\"zoom-in\" title=\"zoom in\">+</button>"
+      "<button id=\"zoom-out\" title=\"zoom out\">&minus;</button>"
+      "<button id=\"zoom-fit\" title=\"whole graph\">fit</button></div>\n";
   body += "<div id=\"wrap\"><div id=\"viewport\">" + svg + "</div>\n<aside id=\"side\">" +
           "<div class=\"muted\" id=\"match-count\"></div><ul id=\"matches\"></ul>" +
           "<div id=\"details\"><p class=\"muted\">Click a node to see its attributes, shapes "
           "and weights. Drag to pan, wheel to zoom.</p></div></aside></div>\n";
   body += "<script type=\"application/json\" id=\"graph-data\">" +
           ScriptSafeJson(GraphPanelData(g).dump()) + "</script>\n";
-  return HtmlPage(options.title.empty() ? "ferry inspect" : "ferry inspect: " + options.title,
-                  body, kCss, kScript);
+  return HtmlPage(options.title.empty() ? "ferry inspect" : "ferry inspect: " + options.title, body,
+                  kCss, kScript);
 }
 
 }  // namespace ferry::report

@@ -8,9 +8,8 @@
 // (and curious users, from the console) can drive it.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/status.h"
 #include "ir/graph.h"
@@ -18,7 +17,7 @@
 namespace ferry::report {
 
 struct GraphHtmlOptions {
-  std::string title;              // shown in the page header, e.g. the model path
+  std::string title;  // shown in the page header, e.g. the model path
   std::string dot_program = "dot";
 };
 

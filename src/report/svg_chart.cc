@@ -10,8 +10,8 @@
 namespace ferry::report {
 namespace {
 
-constexpr const char* kPalette[] = {"#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00",
-                                    "#1b7c83"};
+constexpr const char* kPalette[] = {"#0969da", "#cf222e", "#1a7f37",
+                                    "#8250df", "#bc4c00", "#1b7c83"};
 constexpr int kLeft = 64, kRight = 16, kTop = 34, kBottom = 46;
 constexpr char kFont[] = "font-family=\"Helvetica, Arial, sans-serif\"";
 
@@ -22,9 +22,9 @@ std::string Num(double v) {
 }
 
 std::string Open(int w, int h) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(w) +
-         "\" height=\"" + std::to_string(h) + "\" viewBox=\"0 0 " + std::to_string(w) + " " +
-         std::to_string(h) + "\" " + kFont + " font-size=\"12\">\n<rect width=\"100%\" " +
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(w) + "\" height=\"" +
+         std::to_string(h) + "\" viewBox=\"0 0 " + std::to_string(w) + " " + std::to_string(h) +
+         "\" " + kFont + " font-size=\"12\">\n<rect width=\"100%\" " +
          "height=\"100%\" fill=\"#ffffff\"/>\n";
 }
 
@@ -33,10 +33,11 @@ std::string Text(double x, double y, const std::string& s, const std::string& ex
          "</text>\n";
 }
 
-std::string Titles(const std::string& title, const std::string& x_label,
-                   const std::string& y_label, int w, int h) {
-  std::string s = Text(w / 2.0, 20, title, "text-anchor=\"middle\" font-size=\"14\" "
-                                           "font-weight=\"bold\" fill=\"#1f2328\"");
+std::string Titles(const std::string& title, const std::string& x_label, const std::string& y_label,
+                   int w, int h) {
+  std::string s = Text(w / 2.0, 20, title,
+                       "text-anchor=\"middle\" font-size=\"14\" "
+                       "font-weight=\"bold\" fill=\"#1f2328\"");
   s += Text(kLeft + (w - kLeft - kRight) / 2.0, h - 6, x_label,
             "text-anchor=\"middle\" fill=\"#59636e\"");
   s += "<text transform=\"translate(14," + Num(kTop + (h - kTop - kBottom) / 2.0) +
@@ -77,12 +78,12 @@ std::string LineChartSvg(const LineChart& c) {
   s += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(kTop) + "\" width=\"" +
        Num(pw) + "\" height=\"" + Num(ph) + "\" fill=\"none\" stroke=\"#d1d9e0\"/>\n";
   if (!std::isfinite(x0)) {
-    s += Text(kLeft + pw / 2, kTop + ph / 2, "no data",
-              "text-anchor=\"middle\" fill=\"#59636e\"");
+    s += Text(kLeft + pw / 2, kTop + ph / 2, "no data", "text-anchor=\"middle\" fill=\"#59636e\"");
     return s + "</svg>\n";
   }
   if (x1 == x0) x0 -= 1, x1 += 1;
-  if (y1 == y0) y0 -= std::max(std::fabs(y0) * 0.1, 1e-3), y1 += std::max(std::fabs(y1) * 0.1, 1e-3);
+  if (y1 == y0)
+    y0 -= std::max(std::fabs(y0) * 0.1, 1e-3), y1 += std::max(std::fabs(y1) * 0.1, 1e-3);
   const double pad = (y1 - y0) * 0.05;
   y0 -= pad, y1 += pad;
   auto px = [&](double x) { return kLeft + (x - x0) / (x1 - x0) * pw; };
@@ -111,8 +112,8 @@ std::string LineChartSvg(const LineChart& c) {
       for (const auto& [x, y] : ser.points)
         if (std::isfinite(x) && std::isfinite(y))
           s += "<circle cx=\"" + Num(px(x)) + "\" cy=\"" + Num(py(y)) + "\" r=\"3.5\" fill=\"" +
-               color + "\"><title>" + EscapeXml(ser.name + " " + FormatNumber(x) + ": " +
-                                                FormatNumber(y, 5)) +
+               color + "\"><title>" +
+               EscapeXml(ser.name + " " + FormatNumber(x) + ": " + FormatNumber(y, 5)) +
                "</title></circle>\n";
     // Legend, top right, one row per series.
     const double ly = kTop + 14 + 16 * i;
@@ -182,11 +183,14 @@ std::string BarChartSvg(const BarChart& c) {
   if (!c.overlay_name.empty()) {
     const double lx = kLeft + pw - 150;
     const std::string base = c.colors.empty() ? kPalette[0] : c.colors[0];
-    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 8) + "\" width=\"10\" height=\"10\" "
-         "fill=\"" + base + "\"/>\n" + Text(lx + 15, kTop + 17, c.values_name, "fill=\"#1f2328\"");
-    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 24) + "\" width=\"10\" height=\"10\" "
-         "fill=\"" + c.overlay_color + "\"/>\n" +
-         Text(lx + 15, kTop + 33, c.overlay_name, "fill=\"#1f2328\"");
+    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 8) +
+         "\" width=\"10\" height=\"10\" "
+         "fill=\"" +
+         base + "\"/>\n" + Text(lx + 15, kTop + 17, c.values_name, "fill=\"#1f2328\"");
+    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 24) +
+         "\" width=\"10\" height=\"10\" "
+         "fill=\"" +
+         c.overlay_color + "\"/>\n" + Text(lx + 15, kTop + 33, c.overlay_name, "fill=\"#1f2328\"");
   }
   return s + "</svg>\n";
 }
@@ -202,8 +206,9 @@ std::string StackSvgs(const std::vector<std::string>& svgs, const std::string& t
   for (const auto& s : svgs) width = std::max(width, attr(s, "width"));
   for (const auto& s : svgs) height += attr(s, "height") + 12;
   std::string out = Open(width, height);
-  out += Text(width / 2.0, 26, title, "text-anchor=\"middle\" font-size=\"16\" "
-                                      "font-weight=\"bold\" fill=\"#1f2328\"");
+  out += Text(width / 2.0, 26, title,
+              "text-anchor=\"middle\" font-size=\"16\" "
+              "font-weight=\"bold\" fill=\"#1f2328\"");
   int y = 40;
   for (const auto& s : svgs) {
     // A nested <svg> keeps each chart's own coordinate system; only its position changes.

@@ -10,8 +10,8 @@
 namespace ferry::report {
 
 struct TensorStats {
-  int64_t count = 0;     // finite elements the statistics cover
-  int64_t nonfinite = 0; // NaN and +-inf elements, left out of the statistics
+  int64_t count = 0;                           // finite elements the statistics cover
+  int64_t nonfinite = 0;                       // NaN and +-inf elements, left out of the statistics
   double min = 0, max = 0, mean = 0, std = 0;  // population std (numpy's default ddof=0)
   int64_t zeros = 0;
 };

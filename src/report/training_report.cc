@@ -31,8 +31,9 @@ StatusOr<TrainingCharts> MakeTrainingCharts(const MetricsTable& m) {
   for (const char* c : {"train_loss", "train_loss_epoch", "val_loss", "val_acc"})
     any = any || m.Column(c) >= 0;
   if (!any)
-    return InvalidArgument("metrics.csv has none of the columns train_loss, train_loss_epoch, "
-                           "val_loss, val_acc");
+    return InvalidArgument(
+        "metrics.csv has none of the columns train_loss, train_loss_epoch, "
+        "val_loss, val_acc");
   TrainingCharts c;
   LineChart step;
   step.title = "Training loss per step";
@@ -62,8 +63,8 @@ StatusOr<TrainingCharts> MakeTrainingCharts(const MetricsTable& m) {
 
 std::string TrainingReportHtml(const MetricsTable& m, const TrainingCharts& charts,
                                const std::string& run_dir) {
-  std::string body = "<main>\n<h1>Training report</h1>\n<p class=\"muted mono\">" +
-                     EscapeXml(run_dir) + "</p>\n";
+  std::string body =
+      "<main>\n<h1>Training report</h1>\n<p class=\"muted mono\">" + EscapeXml(run_dir) + "</p>\n";
   body += "<table id=\"summary\">\n";
   auto row = [&](const std::string& k, const std::string& v) {
     body += "<tr><th>" + EscapeXml(k) + "</th><td class=\"num\">" + EscapeXml(v) + "</td></tr>\n";
@@ -72,8 +73,8 @@ std::string TrainingReportHtml(const MetricsTable& m, const TrainingCharts& char
   auto epochs = m.Series("epoch", "val_acc");
   auto losses = m.Series("epoch", "train_loss_epoch");
   if (!steps.empty()) {
-    row("logged steps", std::to_string(steps.size()) + " (last step " +
-                            FormatNumber(steps.back().first, 10) + ")");
+    row("logged steps",
+        std::to_string(steps.size()) + " (last step " + FormatNumber(steps.back().first, 10) + ")");
     row("last train_loss", FormatNumber(steps.back().second, 5));
   }
   if (!losses.empty()) row("epochs", FormatNumber(losses.back().first + 1, 6));
@@ -83,12 +84,12 @@ std::string TrainingReportHtml(const MetricsTable& m, const TrainingCharts& char
     auto best = std::max_element(epochs.begin(), epochs.end(),
                                  [](const auto& a, const auto& b) { return a.second < b.second; });
     row("final val_acc", FormatNumber(epochs.back().second, 5));
-    row("best val_acc", FormatNumber(best->second, 5) + " (epoch " +
-                            FormatNumber(best->first + 1, 6) + ")");
+    row("best val_acc",
+        FormatNumber(best->second, 5) + " (epoch " + FormatNumber(best->first + 1, 6) + ")");
   }
   body += "</table>\n<div class=\"charts\">\n";
-  for (const std::string* svg : {&charts.loss_per_step, &charts.loss_per_epoch,
-                                 &charts.val_accuracy})
+  for (const std::string* svg :
+       {&charts.loss_per_step, &charts.loss_per_epoch, &charts.val_accuracy})
     body += "<div class=\"chart\">" + *svg + "</div>\n";
   body += "</div>\n</main>\n";
   return HtmlPage("ferry training report: " + run_dir, body);
@@ -114,7 +115,8 @@ Status WriteTrainingReport(const std::string& run_dir, const std::string& out_pa
   if (ext != ".html" && ext != ".htm" && ext != ".svg" && ext != ".png")
     return InvalidArgument(out_path + ": unknown report format '" + ext +
                            "' (expected .html, .svg or .png)");
-  FERRY_ASSIGN_OR_RETURN(MetricsTable m, ReadMetricsCsv((fs::path(run_dir) / "metrics.csv").string()));
+  FERRY_ASSIGN_OR_RETURN(MetricsTable m,
+                         ReadMetricsCsv((fs::path(run_dir) / "metrics.csv").string()));
   auto charts = MakeTrainingCharts(m);
   if (!charts.ok()) return charts.status().WithContext(run_dir + "/metrics.csv");
   std::string data;

@@ -111,8 +111,7 @@ Status EventWriter::WriteEvent(const std::string& serialized) {
   return Status::Ok();
 }
 
-Status EventWriter::AddScalar(const std::string& tag, float value, int64_t step,
-                              double wall_time) {
+Status EventWriter::AddScalar(const std::string& tag, float value, int64_t step, double wall_time) {
   tfproto::Event e;
   e.set_wall_time(wall_time);
   e.set_step(step);
@@ -136,9 +135,8 @@ StatusOr<std::vector<EventRecord>> ReadEventFile(const std::string& path,
   std::vector<EventRecord> events;
   size_t pos = 0;
   while (pos < bytes.size()) {
-    const std::string where =
-        "'" + path + "': record " + std::to_string(events.size()) + " at byte " +
-        std::to_string(pos);
+    const std::string where = "'" + path + "': record " + std::to_string(events.size()) +
+                              " at byte " + std::to_string(pos);
     if (bytes.size() - pos < 12) {
       if (allow_truncated_tail) break;
       return InvalidArgument(where + ": truncated header (" + std::to_string(bytes.size() - pos) +
@@ -156,8 +154,7 @@ StatusOr<std::vector<EventRecord>> ReadEventFile(const std::string& path,
     }
     const std::string_view data(p + 12, len);
     const uint32_t data_crc = static_cast<uint32_t>(GetLe(p + 12 + len, 4));
-    if (UnmaskCrc(data_crc) != Crc32c(data))
-      return InvalidArgument(where + ": data CRC mismatch");
+    if (UnmaskCrc(data_crc) != Crc32c(data)) return InvalidArgument(where + ": data CRC mismatch");
     tfproto::Event e;
     bool parsed = false;
     try {

@@ -67,7 +67,7 @@ class EventWriter {
 struct EventRecord {
   double wall_time = 0;
   int64_t step = 0;
-  std::string file_version;                           // set in the first event only
+  std::string file_version;                            // set in the first event only
   std::vector<std::pair<std::string, float>> scalars;  // (tag, simple_value)
 };
 

@@ -56,11 +56,13 @@ async function main() {
       .filter((id) => /^node\d+$/.test(id) && window.ferryGraph.nodes[id].op === 'Conv')
       .sort((a, b) => +a.slice(4) - +b.slice(4))[0]);
     const box = await page.locator('g.node#' + conv_id).boundingBox();
-    check(box && box.width > 20 && box.height > 10, `node ${conv_id} is visible (${JSON.stringify(box)})`);
+    check(box && box.width > 20 && box.height > 10,
+          `node ${conv_id} is visible (${JSON.stringify(box)})`);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const details = await page.locator('#details').innerText();
     check(/attributes/i.test(details), 'a click shows the Attributes section');
-    check(/kernel_shape/.test(details) && /\[7, 7\]/.test(details), 'attributes include kernel_shape [7, 7]');
+    check(/kernel_shape/.test(details) && /\[7, 7\]/.test(details),
+          'attributes include kernel_shape [7, 7]');
     check(/strides/.test(details) && /pads/.test(details), 'attributes include strides and pads');
     check(/float32\[64,3,7,7\]/.test(details), 'the weight shape is listed');
     check(/min .*max .*mean .*std/.test(details), 'weight statistics are listed');
@@ -73,7 +75,8 @@ async function main() {
     await page.mouse.move(500, 400);
     await page.mouse.wheel(0, -400);
     const after = await page.evaluate(() => window.ferryGraph.view().w);
-    check(after < before, `wheel zooms in (view width ${before.toFixed(0)} -> ${after.toFixed(0)})`);
+    check(after < before,
+          `wheel zooms in (view width ${before.toFixed(0)} -> ${after.toFixed(0)})`);
     // Pan with a drag: the view moves.
     const v0 = await page.evaluate(() => window.ferryGraph.view().y);
     await page.mouse.move(700, 500);

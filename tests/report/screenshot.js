@@ -5,7 +5,8 @@
 const path = require('path');
 const fs = require('fs');
 const os = require('os');
-const { chromium } = require(path.resolve(__dirname, '..', 'oracles', 'node_modules', 'playwright-core'));
+const oracles = path.resolve(__dirname, '..', 'oracles', 'node_modules');
+const { chromium } = require(path.join(oracles, 'playwright-core'));
 
 async function main() {
   const [page_path, out, selector] = process.argv.slice(2);
