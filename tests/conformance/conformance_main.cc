@@ -6,8 +6,11 @@
 // with a reason instead of taking the runner down.
 //
 //   ferry_conformance [--data-dir DIR] [--expected FILE] [--filter SUBSTR] [--jobs N]
-//                     [--timeout SECONDS] [--write-expected-failures FILE] [--verbose]
+//                     [--timeout SECONDS] [--write-expected-failures FILE] [--resave DIR]
+//                     [--verbose]
 //
+// --resave DIR also checks SaveModel: each model is loaded, written to DIR/<category>/<test>.onnx
+// with SaveModel, loaded again from there, and only then run.
 // Exit status: 0 when every failure is listed in the expected-failures file; 1 when a test
 // not listed there fails; 2 on bad usage; 77 when the corpus is not installed. A listed test
 // that now passes is printed as a warning so that the list can be shrunk.
@@ -46,6 +49,7 @@ struct Options {
   std::string expected_file;
   std::string filter;
   std::string write_expected;
+  std::string resave_dir;  // when set: Load -> SaveModel here -> Load again, then run
   int jobs = 2;
   int timeout_s = 120;
   bool verbose = false;
@@ -122,7 +126,7 @@ Tensor AsBFloat16IfExpected(const Tensor& t, DataType wanted) {
 Result Fail(const std::string& why) { return {false, OneLine(why)}; }
 
 // Runs one test in the current process.
-Result RunTest(const TestCase& test) {
+Result RunTest(const TestCase& test, const Options& opt) {
   const fs::path model_path = test.dir / "model.onnx";
   // The raw proto tells which inputs and outputs are sequences or optionals, which the IR
   // does not type.
@@ -146,6 +150,16 @@ Result RunTest(const TestCase& test) {
 
   auto graph = onnx::LoadModel(model_path.string());
   if (!graph.ok()) return Fail("load: " + graph.status().message());
+  if (!opt.resave_dir.empty()) {
+    // Checks SaveModel: the re-written model must load and give the same outputs.
+    const fs::path out = fs::path(opt.resave_dir) / test.category / (test.name + ".onnx");
+    std::error_code mk;
+    fs::create_directories(out.parent_path(), mk);
+    Status saved = onnx::SaveModel(**graph, out.string());
+    if (!saved.ok()) return Fail("resave: " + saved.message());
+    graph = onnx::LoadModel(out.string());
+    if (!graph.ok()) return Fail("resave load: " + graph.status().message());
+  }
   runtime::SessionOptions so;
   so.num_threads = 1;
   auto session = runtime::Session::Create(*graph, onnx::OnnxOpSet(), so);
@@ -267,7 +281,7 @@ std::vector<Result> RunAll(const std::vector<TestCase>& tests, const Options& op
         alarm(static_cast<unsigned>(opt.timeout_s));
         Result r;
         try {
-          r = RunTest(tests[next]);
+          r = RunTest(tests[next], opt);
         } catch (const std::exception& e) {
           r = Fail(std::string("exception: ") + e.what());
         }
@@ -322,7 +336,8 @@ std::map<std::string, std::string> ReadExpected(const std::string& path, bool* o
 int Usage(const char* argv0) {
   std::cerr << "usage: " << argv0
             << " [--data-dir DIR] [--expected FILE] [--filter SUBSTR] [--jobs N]"
-               " [--timeout SECONDS] [--write-expected-failures FILE] [--verbose]\n";
+               " [--timeout SECONDS] [--write-expected-failures FILE] [--resave DIR]"
+               " [--verbose]\n";
   return 2;
 }
 
@@ -345,6 +360,8 @@ int Main(int argc, char** argv) {
       opt.filter = v;
     } else if (a == "--write-expected-failures" && (v = value())) {
       opt.write_expected = v;
+    } else if (a == "--resave" && (v = value())) {
+      opt.resave_dir = v;
     } else if (a == "--jobs" && (v = value())) {
       opt.jobs = std::max(1, std::atoi(v));
     } else if (a == "--timeout" && (v = value())) {
