@@ -31,6 +31,7 @@ Status Pool2D(const PoolParams& p, const float* x, float* y, int num_threads) {
     reference::Pool2D(p, x, y);
     return Status::Ok();
   }
+  onednn::Context::SetNumThreads(num_threads);
   try {
     const auto& eng = onednn::Context::Engine();
     const auto tag = p.layout == Layout::kNCHW ? memory::format_tag::nchw : memory::format_tag::nhwc;

@@ -27,7 +27,8 @@ class Binary final : public Op {
       converted = Tensor(a->dtype(), b->shape());
       FERRY_RETURN_IF_ERROR(Dispatch<Types::kNumeric>(ctx, a->dtype(), [&](auto tag) -> Status {
         using T = decltype(tag);
-        for (int64_t i = 0; i < b->NumElements(); ++i)
+        const int64_t n = b->NumElements();
+        for (int64_t i = 0; i < n; ++i)
           converted.data<T>()[i] = static_cast<T>(b->GetAsDouble(i));
         return Status::Ok();
       }));

@@ -39,9 +39,9 @@ class Clip final : public Op {
       if (bounds_as_inputs_ && ctx.input(2)) hi = ctx.input(2)->data<T>()[0];
       const T* xp = x->data<T>();
       T* yp = y->data<T>();
+      const int64_t n = x->NumElements();
       // ONNX Clip: min(max(x, lo), hi); a bound of NaN is not special-cased, as onnxruntime.
-      for (int64_t i = 0; i < x->NumElements(); ++i)
-        yp[i] = xp[i] < lo ? lo : (xp[i] > hi ? hi : xp[i]);
+      for (int64_t i = 0; i < n; ++i) yp[i] = xp[i] < lo ? lo : (xp[i] > hi ? hi : xp[i]);
       return Status::Ok();
     });
   }

@@ -28,7 +28,8 @@ class ConstantOfShape final : public Op {
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, value_.dtype(), Shape(dims)));
     const size_t es = SizeOf(value_.dtype());
     char* out = static_cast<char*>(y->raw_data());
-    for (int64_t i = 0; i < y->NumElements(); ++i) std::memcpy(out + i * es, value_.raw_data(), es);
+    const int64_t n = y->NumElements();
+    for (int64_t i = 0; i < n; ++i) std::memcpy(out + i * es, value_.raw_data(), es);
     return Status::Ok();
   }
 

@@ -1,5 +1,7 @@
 // ONNX Dropout (1, 6, 7, 10, 12, 13) at inference: the output is the input and the optional mask
 // is all true. Training mode (Dropout-12 input 2 set to true) is not supported.
+#include <algorithm>
+
 #include "onnx/ops/op_util.h"
 
 namespace ferry::onnx::ops {
@@ -21,7 +23,7 @@ class Dropout final : public Op {
     ctx.SetOutput(0, *x);
     if (ctx.num_outputs() > 1) {
       FERRY_ASSIGN_OR_RETURN(Tensor * mask, ctx.Output(1, DataType::kBool, x->shape()));
-      for (int64_t i = 0; i < x->NumElements(); ++i) mask->data<bool>()[i] = true;
+      std::fill_n(mask->data<bool>(), x->NumElements(), true);
     }
     return Status::Ok();
   }

@@ -12,7 +12,10 @@ class Not final : public Op {
     FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kBool}));
     const Tensor& x = *ctx.input(0);
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kBool, x.shape()));
-    for (int64_t i = 0; i < x.NumElements(); ++i) y->data<bool>()[i] = !x.data<bool>()[i];
+    const int64_t n = x.NumElements();
+    const bool* xp = x.data<bool>();
+    bool* yp = y->data<bool>();
+    for (int64_t i = 0; i < n; ++i) yp[i] = !xp[i];
     return Status::Ok();
   }
 };

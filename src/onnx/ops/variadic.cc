@@ -39,7 +39,8 @@ class Variadic final : public Op {
       FERRY_RETURN_IF_ERROR(Dispatch<Types::kFloat>(ctx, acc.dtype(), [&](auto tag) -> Status {
         using T = decltype(tag);
         const T n = static_cast<T>(ctx.num_inputs());
-        for (int64_t i = 0; i < acc.NumElements(); ++i) mean.data<T>()[i] = acc.data<T>()[i] / n;
+        const int64_t count = acc.NumElements();
+        for (int64_t i = 0; i < count; ++i) mean.data<T>()[i] = acc.data<T>()[i] / n;
         return Status::Ok();
       }));
       acc = std::move(mean);
