@@ -238,7 +238,14 @@ StatusOr<Tensor> TensorFromProto(const TensorProto& p, const TensorReadOptions& 
   const size_t elem = dtype == DataType::kString ? 1 : SizeOf(dtype);
   Status valid = Shape::Validate(dims, elem, Tensor::kMaxBytes);
   if (!valid.ok()) return valid.WithContext(TensorLabel(p));
-  Tensor t(dtype, Shape(std::move(dims)));
+  Shape shape(std::move(dims));
+  Tensor t;
+  try {
+    t = Tensor(dtype, shape);
+  } catch (const std::bad_alloc&) {
+    return InvalidArgument(TensorLabel(p) + ": out of memory allocating " + shape.ToString() +
+                           " of " + DataTypeName(dtype));
+  }
 
   if (p.data_location() == TensorProto::EXTERNAL) {
     FERRY_RETURN_IF_ERROR(ReadExternal(p, options, &t));
