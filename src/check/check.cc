@@ -72,24 +72,30 @@ Status CheckInputMatchesSpec(const TensorSpec& spec, const Tensor& t) {
 
 namespace {
 
-// Orders B's outputs like A's: by name when the names agree as sets, else by position.
-StatusOr<std::vector<int>> MatchOutputs(const ModelRunner& a, const ModelRunner& b) {
+// Orders B's outputs like A's: by name when the names agree, else by position. A model that
+// cannot name its outputs before running (a TorchScript forward) is matched by position.
+StatusOr<std::vector<int>> MatchOutputs(const ModelRunner& a, const ModelRunner& b, size_t na,
+                                        size_t nb) {
+  if (na != nb)
+    return InvalidArgument("the models have " + std::to_string(na) + " and " +
+                           std::to_string(nb) + " outputs");
   const auto& ao = a.outputs();
   const auto& bo = b.outputs();
-  if (ao.size() != bo.size())
-    return InvalidArgument("the models have " + std::to_string(ao.size()) + " and " +
-                           std::to_string(bo.size()) + " outputs");
-  std::vector<int> map(ao.size());
-  bool by_name = true;
-  for (size_t i = 0; i < ao.size() && by_name; ++i) {
+  std::vector<int> map(na);
+  bool by_name = ao.size() == na && bo.size() == nb;
+  for (size_t i = 0; i < na && by_name; ++i) {
     auto it = std::find_if(bo.begin(), bo.end(),
                            [&](const TensorSpec& s) { return s.name == ao[i].name; });
     if (it == bo.end()) by_name = false;
     else map[i] = static_cast<int>(it - bo.begin());
   }
   if (!by_name)
-    for (size_t i = 0; i < ao.size(); ++i) map[i] = static_cast<int>(i);
+    for (size_t i = 0; i < na; ++i) map[i] = static_cast<int>(i);
   return map;
+}
+
+std::string OutputName(const ModelRunner& m, size_t i) {
+  return i < m.outputs().size() ? m.outputs()[i].name : "output_" + std::to_string(i);
 }
 
 // B's inputs in B's order, taken from A's inputs by name or else by position.
@@ -124,11 +130,10 @@ StatusOr<CheckReport> RunCheck(const ModelRunner& a, const ModelRunner& b,
   if (a.inputs().size() != b.inputs().size())
     return InvalidArgument("the models take " + std::to_string(a.inputs().size()) + " and " +
                            std::to_string(b.inputs().size()) + " inputs");
-  FERRY_ASSIGN_OR_RETURN(std::vector<int> out_map, MatchOutputs(a, b));
   CheckReport report;
   report.a_kind = a.kind();
   report.b_kind = b.kind();
-  report.outputs.resize(a.outputs().size());
+  std::vector<int> out_map;
   const int trials = options.inputs.empty() ? std::max(options.trials, 1) : 1;
   std::vector<double> a_ms, b_ms;
   for (int trial = 0; trial < trials; ++trial) {
@@ -161,8 +166,12 @@ StatusOr<CheckReport> RunCheck(const ModelRunner& a, const ModelRunner& b,
     if (!rb.ok()) return rb.status().WithContext(b.kind() + " model");
     a_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     b_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+    if (trial == 0) {
+      FERRY_ASSIGN_OR_RETURN(out_map, MatchOutputs(a, b, ra->size(), rb->size()));
+      report.outputs.resize(out_map.size());
+    }
     for (size_t i = 0; i < out_map.size(); ++i) {
-      Comparison c = Compare(a.outputs()[i].name, (*ra)[i], (*rb)[out_map[i]], options.tol);
+      Comparison c = Compare(OutputName(a, i), (*ra)[i], (*rb)[out_map[i]], options.tol);
       Accumulate(c, &report.outputs[i]);
     }
   }

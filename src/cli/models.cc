@@ -99,8 +99,15 @@ class SessionRunner final : public check::ModelRunner {
 class TorchRunner final : public check::ModelRunner {
  public:
   explicit TorchRunner(std::unique_ptr<torch::TorchModel> m) : model_(std::move(m)) {
-    for (const auto& s : model_->inputs()) inputs_.push_back({s.name, s.dtype, s.dims});
-    for (const auto& s : model_->outputs()) outputs_.push_back({s.name, s.dtype, s.dims});
+    for (const auto& s : model_->inputs()) {
+      check::TensorSpec spec{s.name, s.dtype, {}, s.shape.has_value()};
+      if (s.shape) spec.dims = *s.shape;
+      inputs_.push_back(std::move(spec));
+    }
+    // A TorchScript forward names its outputs only once it has run: check then matches them
+    // by position.
+    for (const auto& name : model_->output_names())
+      outputs_.push_back({name, DataType::kFloat32, {}, false});
   }
   std::string kind() const override { return "torch"; }
   const std::vector<check::TensorSpec>& inputs() const override { return inputs_; }

@@ -26,15 +26,16 @@ void AddTrainFlags(CLI::App* c, torch::TrainOptions* o) {
 StatusOr<torch::TrainResult> TrainWithProgress(torch::TrainOptions o) {
   std::unique_ptr<ProgressBar> bar;
   int bar_epoch = -1;
+  const int epochs = o.epochs;
   o.on_progress = [&](const torch::TrainProgress& p) {
     if (p.epoch != bar_epoch) {
       if (bar) bar->Finish("");
       bar_epoch = p.epoch;
-      bar = std::make_unique<ProgressBar>(p.steps_in_epoch, "epoch " + std::to_string(p.epoch + 1) +
-                                                                "/" + std::to_string(p.epochs));
+      bar = std::make_unique<ProgressBar>(p.steps_per_epoch, "epoch " + std::to_string(p.epoch + 1) +
+                                                                "/" + std::to_string(epochs));
     }
     char suffix[128];
-    std::snprintf(suffix, sizeof suffix, "train_loss %.4f  %.0f samples/s", p.train_loss,
+    std::snprintf(suffix, sizeof suffix, "train_loss %.4f  %.0f samples/s", p.loss,
                   p.samples_per_sec);
     bar->Update(p.step_in_epoch, suffix);
   };
@@ -51,7 +52,7 @@ std::string TrainResultText(const torch::TrainResult& r) {
                 "  t10k accuracy %.4f\n"
                 "  wrote %s and %s\n",
                 static_cast<long long>(r.steps), r.seconds, r.samples_per_sec, r.val_loss,
-                r.val_accuracy, r.test_accuracy, r.checkpoint_path.c_str(),
+                r.val_acc, r.test_accuracy, r.checkpoint_path.c_str(),
                 r.metrics_path.c_str());
   return buf;
 }
