@@ -92,8 +92,8 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
     for (int i = 0; i < n->num_outputs(); ++i) {
       const ir::Value* o = n->output(i);
       if (o && !b.IsBound(o) && (!o->users().empty() || onnx.IsGraphOutput(o)))
-        return Internal(n->Describe() + ": converter left output " + std::to_string(i) +
-                        " ('" + o->name() + "') without a TF value");
+        return Internal(n->Describe() + ": converter left output " + std::to_string(i) + " ('" +
+                        o->name() + "') without a TF value");
     }
   }
 

@@ -17,16 +17,20 @@ bool ValueFacts::IsStatic() const {
 }
 
 void ValueFacts::SetElements(std::vector<Elem> e, bool scalar) {
-  if (!scalar) dims = std::vector<ir::Dim>{ir::Dim::Known(static_cast<int64_t>(e.size()))};
-  else dims = std::vector<ir::Dim>{};
+  if (!scalar)
+    dims = std::vector<ir::Dim>{ir::Dim::Known(static_cast<int64_t>(e.size()))};
+  else
+    dims = std::vector<ir::Dim>{};
   bool all_known = true;
   for (const Elem& d : e) all_known &= d.known();
   if (all_known && (dtype == DataType::kInt64 || dtype == DataType::kInt32)) {
     Shape s = scalar ? Shape{} : Shape{static_cast<int64_t>(e.size())};
     Tensor t(dtype, s);
     for (size_t i = 0; i < e.size(); ++i) {
-      if (dtype == DataType::kInt64) t.data<int64_t>()[i] = e[i].value;
-      else t.data<int32_t>()[i] = static_cast<int32_t>(e[i].value);
+      if (dtype == DataType::kInt64)
+        t.data<int64_t>()[i] = e[i].value;
+      else
+        t.data<int32_t>()[i] = static_cast<int32_t>(e[i].value);
     }
     constant = t;
   }

@@ -122,10 +122,10 @@ std::string TfBuilder::OutName(int i) const {
 ir::Value* TfBuilder::Transpose(ir::Value* v, const std::vector<int64_t>& perm,
                                 const std::string& name) {
   ir::Value* p = ConstInt32(perm, name + "/perm");
-  ir::Node* n = Emit("Transpose", {v, p},
-                     {{"T", ir::Attribute::Type(v->dtype())},
-                      {"Tperm", ir::Attribute::Type(DataType::kInt32)}},
-                     v->dtype(), tf_.UniqueName(name));
+  ir::Node* n = Emit(
+      "Transpose", {v, p},
+      {{"T", ir::Attribute::Type(v->dtype())}, {"Tperm", ir::Attribute::Type(DataType::kInt32)}},
+      v->dtype(), tf_.UniqueName(name));
   return n->output(0);
 }
 
@@ -143,8 +143,7 @@ StatusOr<ir::Value*> TfBuilder::ValueIn(const ir::Value* onnx, ValueLayout want)
     return c;
   }
   auto it = bound_.find(onnx);
-  if (it == bound_.end())
-    return Internal("value '" + onnx->name() + "' has no TF value yet");
+  if (it == bound_.end()) return Internal("value '" + onnx->name() + "' has no TF value yet");
   const ValueLayout have = plan_.Of(onnx);
   if (have == want) return it->second;
   if (have == ValueLayout::kFlatNhwc)

@@ -136,7 +136,8 @@ class TfBuilder {
 
   // A TF constant (int64 is stored int32: TF.js weights have no int64).
   ir::Value* Const(const Tensor& t, const std::string& hint);
-  ir::Value* ConstInt32(const std::vector<int64_t>& v, const std::string& hint, bool scalar = false);
+  ir::Value* ConstInt32(const std::vector<int64_t>& v, const std::string& hint,
+                        bool scalar = false);
   // Adds node `op` (domain "tf") with one output named `out_name` (a fresh name when
   // empty), typed `dtype`.
   ir::Node* Emit(const std::string& op, std::vector<ir::Value*> inputs,

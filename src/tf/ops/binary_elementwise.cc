@@ -27,9 +27,15 @@ class BinaryElementwise final : public runtime::Op {
     FERRY_ASSIGN_OR_RETURN(Shape s, BroadcastShape(a->shape(), b->shape(), ctx));
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, a->dtype(), s));
     switch (a->dtype()) {
-      case DataType::kFloat32: BroadcastBinary<float>(*a, *b, out, Fn<float>()); break;
-      case DataType::kInt32: BroadcastBinary<int32_t>(*a, *b, out, Fn<int32_t>()); break;
-      case DataType::kInt64: BroadcastBinary<int64_t>(*a, *b, out, Fn<int64_t>()); break;
+      case DataType::kFloat32:
+        BroadcastBinary<float>(*a, *b, out, Fn<float>());
+        break;
+      case DataType::kInt32:
+        BroadcastBinary<int32_t>(*a, *b, out, Fn<int32_t>());
+        break;
+      case DataType::kInt64:
+        BroadcastBinary<int64_t>(*a, *b, out, Fn<int64_t>());
+        break;
       default:
         return ctx.Error(std::string("dtype ") + DataTypeName(a->dtype()) + " is not supported");
     }
@@ -43,7 +49,8 @@ class BinaryElementwise final : public runtime::Op {
       if constexpr (K == BinaryKind::kAdd) return x + y;
       if constexpr (K == BinaryKind::kSub) return x - y;
       if constexpr (K == BinaryKind::kMul) return x * y;
-      if constexpr (K == BinaryKind::kDiv) return y == T(0) && !std::is_floating_point_v<T> ? T(0) : x / y;
+      if constexpr (K == BinaryKind::kDiv)
+        return y == T(0) && !std::is_floating_point_v<T> ? T(0) : x / y;
       if constexpr (K == BinaryKind::kMax) return std::max(x, y);
       if constexpr (K == BinaryKind::kMin) return std::min(x, y);
     };

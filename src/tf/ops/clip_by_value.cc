@@ -22,7 +22,9 @@ class ClipByValue final : public runtime::Op {
     if (x->dtype() != DataType::kFloat32 || lo->dtype() != x->dtype() || hi->dtype() != x->dtype())
       return ctx.Error("only float32 t, clip_value_min and clip_value_max are supported");
     const int64_t n = x->NumElements();
-    auto bound_ok = [&](const Tensor* b) { return b->NumElements() == 1 || b->shape() == x->shape(); };
+    auto bound_ok = [&](const Tensor* b) {
+      return b->NumElements() == 1 || b->shape() == x->shape();
+    };
     if (!bound_ok(lo) || !bound_ok(hi))
       return ctx.Error("clip bounds must be scalars or have t's shape " + x->shape().ToString());
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, x->dtype(), x->shape()));
@@ -31,8 +33,7 @@ class ClipByValue final : public runtime::Op {
     const float* h = hi->data<float>();
     const bool ls = lo->NumElements() == 1, hs = hi->NumElements() == 1;
     float* o = out->data<float>();
-    for (int64_t i = 0; i < n; ++i)
-      o[i] = std::min(std::max(in[i], l[ls ? 0 : i]), h[hs ? 0 : i]);
+    for (int64_t i = 0; i < n; ++i) o[i] = std::min(std::max(in[i], l[ls ? 0 : i]), h[hs ? 0 : i]);
     return Status::Ok();
   }
 };

@@ -21,9 +21,9 @@ class Conv2D final : public runtime::Op {
     const Tensor* w = ctx.input(1);
     if (!x || !w) return ctx.Error("missing input");
     FERRY_ASSIGN_OR_RETURN(kernels::ConvParams p, MakeConvParams(attrs_, *x, *w, false, ctx));
-    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32,
-                                                  Shape{p.batch, p.out_h(), p.out_w(),
-                                                        p.out_channels}));
+    FERRY_ASSIGN_OR_RETURN(
+        Tensor * y,
+        ctx.Output(0, DataType::kFloat32, Shape{p.batch, p.out_h(), p.out_w(), p.out_channels}));
     Status s = cached_ ? cached_->Run(p, x->data<float>(), w->data<float>(), nullptr,
                                       y->data<float>(), ctx.num_threads())
                        : kernels::Conv2D(p, x->data<float>(), w->data<float>(), nullptr,

@@ -28,9 +28,8 @@ Status ReadConvAttrs(const runtime::NodeInfo& info, TfConvAttrs* a) {
   return Status::Ok();
 }
 
-StatusOr<kernels::ConvParams> MakeConvParams(const TfConvAttrs& a, const Tensor& x,
-                                             const Tensor& w, bool depthwise,
-                                             const runtime::OpContext& ctx) {
+StatusOr<kernels::ConvParams> MakeConvParams(const TfConvAttrs& a, const Tensor& x, const Tensor& w,
+                                             bool depthwise, const runtime::OpContext& ctx) {
   if (x.rank() != 4 || w.rank() != 4)
     return ctx.Error("input " + x.shape().ToString() + " and filter " + w.shape().ToString() +
                      " must both have rank 4");
@@ -64,9 +63,10 @@ StatusOr<kernels::ConvParams> MakeConvParams(const TfConvAttrs& a, const Tensor&
     before[i] = win->pad_before;
     // The padding after that makes the kernel's floor-rounded size equal TF's.
     const int64_t ek = (k[i] - 1) * a.dilations[1 + i] + 1;
-    after[i] = a.padding == "EXPLICIT"
-                   ? a.pads[3 + 2 * i]
-                   : std::max<int64_t>((win->out - 1) * a.strides[1 + i] + ek - in[i] - before[i], 0);
+    after[i] =
+        a.padding == "EXPLICIT"
+            ? a.pads[3 + 2 * i]
+            : std::max<int64_t>((win->out - 1) * a.strides[1 + i] + ek - in[i] - before[i], 0);
   }
   p.pad_top = before[0];
   p.pad_bottom = after[0];

@@ -21,8 +21,7 @@ Status ReadConvAttrs(const runtime::NodeInfo& info, TfConvAttrs* a);
 // ConvParams for input x [N, H, W, C] and filter w: HWIO [kh, kw, C, O] (Conv2D) or
 // [kh, kw, C, M] (depthwise: groups = C, out_channels = C * M, read as HWIO [kh, kw, 1, C*M],
 // see kernels/layout.h). SAME splits the padding as TF does, odd element after.
-StatusOr<kernels::ConvParams> MakeConvParams(const TfConvAttrs& a, const Tensor& x,
-                                             const Tensor& w, bool depthwise,
-                                             const runtime::OpContext& ctx);
+StatusOr<kernels::ConvParams> MakeConvParams(const TfConvAttrs& a, const Tensor& x, const Tensor& w,
+                                             bool depthwise, const runtime::OpContext& ctx);
 
 }  // namespace ferry::tf::ops

@@ -13,7 +13,8 @@ namespace {
 class GatherV2 final : public runtime::Op {
  public:
   explicit GatherV2(const runtime::NodeInfo& info) {
-    if (info.num_inputs() != 3) init_status_ = info.Error("expects 3 inputs");
+    if (info.num_inputs() != 3)
+      init_status_ = info.Error("expects 3 inputs");
     else if (info.node().GetInt("batch_dims", 0) != 0)
       init_status_ = info.Error("batch_dims other than 0 is not supported");
   }

@@ -1,10 +1,11 @@
 // TF MaxPool and AvgPool (nn_ops.cc): NHWC, ksize and strides as 4-int lists, padding SAME
 // or VALID. SAME padding never enters a window: MaxPool ignores it, AvgPool divides by the
 // number of real elements in the window (TF's avg_pooling_op.cc). Runs kernels::Pool2D.
+#include "kernels/pool.h"
+
 #include <algorithm>
 #include <vector>
 
-#include "kernels/pool.h"
 #include "runtime/opset.h"
 #include "tf/ops/util.h"
 

@@ -32,7 +32,8 @@ class Reshape final : public runtime::Op {
     }
     if (infer >= 0) {
       if (known == 0 || x->NumElements() % known != 0)
-        return ctx.Error("cannot reshape " + x->shape().ToString() + " to " + Shape(dims).ToString());
+        return ctx.Error("cannot reshape " + x->shape().ToString() + " to " +
+                         Shape(dims).ToString());
       dims[infer] = x->NumElements() / known;
     }
     auto r = x->Reshaped(Shape(dims));

@@ -12,8 +12,10 @@ class Squeeze final : public runtime::Op {
  public:
   explicit Squeeze(const runtime::NodeInfo& info) {
     auto d = IntsAttr(info, "squeeze_dims", false);
-    if (!d.ok()) init_status_ = d.status();
-    else dims_ = *d;
+    if (!d.ok())
+      init_status_ = d.status();
+    else
+      dims_ = *d;
   }
 
   Status Run(runtime::OpContext& ctx) const override {

@@ -58,8 +58,7 @@ void BroadcastBinary(const Tensor& a, const Tensor& b, Tensor* out, F f) {
   const int64_t nb = b.NumElements();
   if (a.shape() == out->shape() && nb > 0 && b.rank() >= 1 && out->rank() >= b.rank()) {
     bool trailing = true;
-    for (int i = 0; i < b.rank(); ++i)
-      trailing &= b.dim(i) == out->dim(out->rank() - b.rank() + i);
+    for (int i = 0; i < b.rank(); ++i) trailing &= b.dim(i) == out->dim(out->rank() - b.rank() + i);
     if (trailing) {
       for (int64_t i = 0; i < n; i += nb)
         for (int64_t j = 0; j < nb; ++j) po[i + j] = f(pa[i + j], pb[j]);

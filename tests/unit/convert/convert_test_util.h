@@ -39,7 +39,9 @@ class OnnxGraph {
     g_->inputs().push_back(v);
     return v;
   }
-  ir::Value* Const(const std::string& name, Tensor t) { return g_->AddConstant(name, std::move(t)); }
+  ir::Value* Const(const std::string& name, Tensor t) {
+    return g_->AddConstant(name, std::move(t));
+  }
   // A seeded random float constant.
   ir::Value* Random(const std::string& name, const std::vector<int64_t>& dims, float scale = 0.3f,
                     float offset = 0.f) {
@@ -123,8 +125,8 @@ inline Converted ConvertAndCompare(const std::shared_ptr<ir::Graph>& onnx,
   for (size_t i = 0; i < std::min(oy->size(), ty->size()); ++i) {
     const Tensor& a = (*oy)[i];
     const Tensor& b = (*ty)[i];
-    EXPECT_EQ(a.shape(), b.shape()) << "output " << i << ": onnx " << a.DebugString() << ", tf "
-                                    << b.DebugString();
+    EXPECT_EQ(a.shape(), b.shape())
+        << "output " << i << ": onnx " << a.DebugString() << ", tf " << b.DebugString();
     if (a.shape() != b.shape()) continue;
     const float d = MaxAbsDiff(a, b);
     r.max_diff = std::max(r.max_diff, d);

@@ -54,16 +54,14 @@ TEST(ConvToTfTest, DilatedValid) {
   Converted c = ConvertAndCompare(g.graph(), {RandomInput({2, 2, 11, 11}, 3)});
   ASSERT_TRUE(c.tf);
   EXPECT_EQ(FindOp(*c.tf, "Conv2D")->attr("padding")->s(), "VALID");
-  EXPECT_EQ(FindOp(*c.tf, "Conv2D")->attr("dilations")->ints(),
-            (std::vector<int64_t>{1, 2, 2, 1}));
+  EXPECT_EQ(FindOp(*c.tf, "Conv2D")->attr("dilations")->ints(), (std::vector<int64_t>{1, 2, 2, 1}));
 }
 
 TEST(ConvToTfTest, DepthwiseWithMultiplier) {
   OnnxGraph g;
   ir::Value* x = g.Input("input", {1, 4, 7, 7});
   g.Output(g.Op("Conv", "dw", {x, g.Random("w", {8, 1, 3, 3}), g.Random("b", {8})},
-                {Ints("pads", {1, 1, 1, 1}), Ints("strides", {2, 2}),
-                 {"group", Attr::Int(4)}}));
+                {Ints("pads", {1, 1, 1, 1}), Ints("strides", {2, 2}), {"group", Attr::Int(4)}}));
   Converted c = ConvertAndCompare(g.graph(), {RandomInput({1, 4, 7, 7}, 4)});
   ASSERT_TRUE(c.tf);
   const ir::Node* dw = FindOp(*c.tf, "DepthwiseConv2dNative");
@@ -77,15 +75,17 @@ TEST(ConvToTfTest, GroupedConvIsAnErrorNamingTheAttribute) {
   g.Output(g.Op("Conv", "gconv", {x, g.Random("w", {4, 2, 3, 3})}, {{"group", Attr::Int(2)}}));
   auto tf = ConvertOnnxToTf(*g.graph());
   ASSERT_FALSE(tf.ok());
-  EXPECT_NE(tf.status().message().find("Conv 'gconv'"), std::string::npos) << tf.status().ToString();
+  EXPECT_NE(tf.status().message().find("Conv 'gconv'"), std::string::npos)
+      << tf.status().ToString();
   EXPECT_NE(tf.status().message().find("'group'"), std::string::npos) << tf.status().ToString();
 }
 
 TEST(MaxPoolToTfTest, ResNetStemPadsBecomePadV2WithMinusInfinity) {
   OnnxGraph g;
   ir::Value* x = g.Input("input", {1, 3, 12, 12});
-  g.Output(g.Op("MaxPool", "pool", {x},
-                {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}), Ints("pads", {1, 1, 1, 1})}));
+  g.Output(
+      g.Op("MaxPool", "pool", {x},
+           {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}), Ints("pads", {1, 1, 1, 1})}));
   // Negative inputs: a zero pad would win the max at the border.
   Tensor in = RandomInput({1, 3, 12, 12}, 5);
   for (int64_t i = 0; i < in.NumElements(); ++i) in.data<float>()[i] -= 2.f;
@@ -100,7 +100,8 @@ TEST(MaxPoolToTfTest, ResNetStemPadsBecomePadV2WithMinusInfinity) {
 TEST(MaxPoolToTfTest, SameShapedPadsUseSame) {
   OnnxGraph g;
   ir::Value* x = g.Input("input", {2, 2, 6, 6});
-  g.Output(g.Op("MaxPool", "pool", {x}, {Ints("kernel_shape", {3, 3}), Ints("pads", {1, 1, 1, 1})}));
+  g.Output(
+      g.Op("MaxPool", "pool", {x}, {Ints("kernel_shape", {3, 3}), Ints("pads", {1, 1, 1, 1})}));
   Converted c = ConvertAndCompare(g.graph(), {RandomInput({2, 2, 6, 6}, 6)});
   ASSERT_TRUE(c.tf);
   EXPECT_EQ(FindOp(*c.tf, "MaxPool")->attr("padding")->s(), "SAME");
@@ -110,9 +111,9 @@ TEST(MaxPoolToTfTest, SameShapedPadsUseSame) {
 TEST(MaxPoolToTfTest, CeilModeThatChangesTheSizeIsAnError) {
   OnnxGraph g(13);
   ir::Value* x = g.Input("input", {1, 1, 6, 6});
-  g.Output(g.Op("MaxPool", "pool", {x},
-                {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}),
-                 {"ceil_mode", Attr::Int(1)}}));
+  g.Output(
+      g.Op("MaxPool", "pool", {x},
+           {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}), {"ceil_mode", Attr::Int(1)}}));
   auto tf = ConvertOnnxToTf(*g.graph());
   ASSERT_FALSE(tf.ok());
   EXPECT_NE(tf.status().message().find("'ceil_mode'"), std::string::npos) << tf.status().ToString();
@@ -123,7 +124,8 @@ TEST(AveragePoolToTfTest, ExcludedPaddingUsesSameIncludedUsesPad) {
     OnnxGraph g;
     ir::Value* x = g.Input("input", {1, 2, 6, 6});
     g.Output(g.Op("AveragePool", "pool", {x},
-                  {Ints("kernel_shape", {3, 3}), Ints("pads", {1, 1, 1, 1}),
+                  {Ints("kernel_shape", {3, 3}),
+                   Ints("pads", {1, 1, 1, 1}),
                    {"count_include_pad", Attr::Int(include)}}));
     Converted c = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 6, 6}, 7)});
     ASSERT_TRUE(c.tf) << "count_include_pad " << include;
@@ -170,9 +172,11 @@ TEST(ReshapeToTfTest, TorchViewOfDynamicBatchFoldsToConstantTarget) {
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 3, 3})});
   ir::Value* s = g.Op("Shape", "shape", {c});
   ir::Value* n = g.Op("Gather", "gather", {s, g.Const("zero", Tensor::Scalar<int64_t>(0))});
-  ir::Value* u = g.Op("Unsqueeze", "unsq", {n, g.Const("ax", Tensor::FromVector<int64_t>({0}, Shape{1}))});
-  ir::Value* t = g.Op("Concat", "cat", {u, g.Const("m1", Tensor::FromVector<int64_t>({-1}, Shape{1}))},
-                      {{"axis", Attr::Int(0)}});
+  ir::Value* u =
+      g.Op("Unsqueeze", "unsq", {n, g.Const("ax", Tensor::FromVector<int64_t>({0}, Shape{1}))});
+  ir::Value* t =
+      g.Op("Concat", "cat", {u, g.Const("m1", Tensor::FromVector<int64_t>({-1}, Shape{1}))},
+           {{"axis", Attr::Int(0)}});
   ir::Value* r = g.Op("Reshape", "view", {c, t});
   g.Output(g.Op("MatMul", "mm", {r, g.Random("w2", {12, 5})}));
   for (int64_t batch : {1, 3}) {
@@ -190,7 +194,8 @@ TEST(ReshapeToTfTest, ReshapeToFourDimsGoesBackToNchw) {
   OnnxGraph g;
   ir::Value* x = g.Input("input", {1, 2, 4, 4});
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 2, 1, 1})});
-  ir::Value* r = g.Op("Reshape", "rs", {c, g.Const("s", Tensor::FromVector<int64_t>({1, 2, 2, 16}, Shape{4}))});
+  ir::Value* r = g.Op("Reshape", "rs",
+                      {c, g.Const("s", Tensor::FromVector<int64_t>({1, 2, 2, 16}, Shape{4}))});
   g.Output(g.Op("Relu", "relu", {r}));
   Converted cv = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 4, 4}, 11)});
   ASSERT_TRUE(cv.tf);
@@ -218,10 +223,12 @@ TEST(ClipToTfTest, ZeroSixIsRelu6OtherBoundsClip) {
   OnnxGraph g;
   ir::Value* x = g.Input("input", {1, 2, 3, 3});
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {2, 2, 1, 1}, 6.f)});
-  ir::Value* r6 = g.Op("Clip", "relu6", {c, g.Const("lo", Tensor::Scalar<float>(0.f)),
-                                         g.Const("hi", Tensor::Scalar<float>(6.f))});
-  ir::Value* cl = g.Op("Clip", "clip", {c, g.Const("lo2", Tensor::Scalar<float>(-1.f)),
-                                        g.Const("hi2", Tensor::Scalar<float>(2.f))});
+  ir::Value* r6 = g.Op(
+      "Clip", "relu6",
+      {c, g.Const("lo", Tensor::Scalar<float>(0.f)), g.Const("hi", Tensor::Scalar<float>(6.f))});
+  ir::Value* cl = g.Op(
+      "Clip", "clip",
+      {c, g.Const("lo2", Tensor::Scalar<float>(-1.f)), g.Const("hi2", Tensor::Scalar<float>(2.f))});
   ir::Value* mx = g.Op("Clip", "floor_only", {c, g.Const("lo3", Tensor::Scalar<float>(-0.5f))});
   g.Output(r6);
   g.Output(cl);
@@ -238,15 +245,16 @@ TEST(BatchNormalizationToTfTest, FoldsIntoMulAddInNhwcAndNc) {
   ir::Value* x = g.Input("input", {2, 3, 4, 4});
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 3, 1, 1})});
   ir::Value* bn = g.Op("BatchNormalization", "bn",
-                       {c, g.Random("s", {3}, 0.2f, 1.f), g.Random("b", {3}),
-                        g.Random("m", {3}), g.Random("v", {3}, 0.1f, 1.f)},
+                       {c, g.Random("s", {3}, 0.2f, 1.f), g.Random("b", {3}), g.Random("m", {3}),
+                        g.Random("v", {3}, 0.1f, 1.f)},
                        {{"epsilon", Attr::Float(1e-3f)}});
   g.Output(bn);
   ir::Value* x2 = g.Input("vec", {2, 3});
   g.Output(g.Op("BatchNormalization", "bn2",
                 {x2, g.Random("s2", {3}, 0.2f, 1.f), g.Random("b2", {3}), g.Random("m2", {3}),
                  g.Random("v2", {3}, 0.1f, 1.f)}));
-  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3, 4, 4}, 14), RandomInput({2, 3}, 15)});
+  Converted r =
+      ConvertAndCompare(g.graph(), {RandomInput({2, 3, 4, 4}, 14), RandomInput({2, 3}, 15)});
   ASSERT_TRUE(r.tf);
   EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);
 }
@@ -314,9 +322,11 @@ TEST(TransposeToTfTest, OnnxTransposeOfNhwcValueComposesIntoOne) {
 TEST(GatherToTfTest, GatherAndUnsqueezeOfActivations) {
   OnnxGraph g;
   ir::Value* x = g.Input("input", {-1, 6});
-  ir::Value* ga = g.Op("Gather", "gather", {x, g.Const("idx", Tensor::FromVector<int64_t>({-1, 0, 2}, Shape{3}))},
+  ir::Value* ga = g.Op("Gather", "gather",
+                       {x, g.Const("idx", Tensor::FromVector<int64_t>({-1, 0, 2}, Shape{3}))},
                        {{"axis", Attr::Int(1)}});
-  g.Output(g.Op("Unsqueeze", "unsq", {ga, g.Const("ax", Tensor::FromVector<int64_t>({1}, Shape{1}))}));
+  g.Output(
+      g.Op("Unsqueeze", "unsq", {ga, g.Const("ax", Tensor::FromVector<int64_t>({1}, Shape{1}))}));
   for (int64_t batch : {1, 4}) {
     Converted r = ConvertAndCompare(g.graph(), {RandomInput({batch, 6}, 20)});
     ASSERT_TRUE(r.tf);

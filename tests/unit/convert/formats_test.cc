@@ -1,10 +1,10 @@
 // Converted graphs through the TF file formats: written as TF.js graph model and frozen
 // GraphDef by src/tf, read back, run again; and the TF.js model run by TensorFlow.js 4.22
 // itself (tests/oracles/run_tfjs.js), the executor that shares no code with ferry.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
-
-#include <unistd.h>
 
 #include "convert_test_util.h"
 #include "core/npy.h"
@@ -50,12 +50,14 @@ std::shared_ptr<ir::Graph> ConvStack() {
   ir::Value* x = g.Input("input", {-1, 3, 12, 12});
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {8, 3, 3, 3}), g.Random("b", {8})},
                       {{"pads", Attr::Ints({1, 1, 1, 1})}, {"strides", Attr::Ints({2, 2})}});
-  ir::Value* r = g.Op("Clip", "relu6", {c, g.Const("lo", Tensor::Scalar<float>(0)),
-                                        g.Const("hi", Tensor::Scalar<float>(6))});
+  ir::Value* r =
+      g.Op("Clip", "relu6",
+           {c, g.Const("lo", Tensor::Scalar<float>(0)), g.Const("hi", Tensor::Scalar<float>(6))});
   ir::Value* d = g.Op("Conv", "dw", {r, g.Random("dw_w", {8, 1, 3, 3}), g.Random("dw_b", {8})},
                       {{"pads", Attr::Ints({1, 1, 1, 1})}, {"group", Attr::Int(8)}});
   ir::Value* m = g.Op("MaxPool", "pool", {d},
-                      {{"kernel_shape", Attr::Ints({3, 3})}, {"strides", Attr::Ints({2, 2})},
+                      {{"kernel_shape", Attr::Ints({3, 3})},
+                       {"strides", Attr::Ints({2, 2})},
                        {"pads", Attr::Ints({1, 1, 1, 1})}});
   ir::Value* cat = g.Op("Concat", "cat", {m, m}, {{"axis", Attr::Int(1)}});
   ir::Value* f = g.Op("Flatten", "flat", {cat});
@@ -64,8 +66,7 @@ std::shared_ptr<ir::Graph> ConvStack() {
   return g.graph();
 }
 
-void CheckFormats(const std::shared_ptr<ir::Graph>& onnx, const Tensor& x,
-                  const std::string& tag) {
+void CheckFormats(const std::shared_ptr<ir::Graph>& onnx, const Tensor& x, const std::string& tag) {
   auto tf = ConvertOnnxToTf(*onnx);
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   auto os = runtime::Session::Create(onnx, onnx::OnnxOpSet());

@@ -3,11 +3,11 @@
 // random weights and BatchNorm statistics. Each is converted, run through the ONNX and the
 // TF op sets on the same input (and checked against PyTorch's own output where the fixture
 // script saved it), and must hold exactly one Transpose: the one at its 4-D input.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include <unistd.h>
 
 #include "convert_test_util.h"
 #include "core/npy.h"
@@ -144,13 +144,9 @@ void CheckTorchvision(const std::string& name) {
   EXPECT_EQ((*y3)[0].shape(), (Shape{3, 1000}));
 }
 
-TEST(ModelsTest, ResNet18) {
-  CheckTorchvision("resnet18");
-}
+TEST(ModelsTest, ResNet18) { CheckTorchvision("resnet18"); }
 
-TEST(ModelsTest, MobileNetV2) {
-  CheckTorchvision("mobilenet_v2");
-}
+TEST(ModelsTest, MobileNetV2) { CheckTorchvision("mobilenet_v2"); }
 
 }  // namespace
 }  // namespace ferry::convert::testing

@@ -18,7 +18,9 @@ class TfGraph {
     g_->inputs().push_back(v);
     return v;
   }
-  ir::Value* Const(const std::string& name, Tensor t) { return g_->AddConstant(name, std::move(t)); }
+  ir::Value* Const(const std::string& name, Tensor t) {
+    return g_->AddConstant(name, std::move(t));
+  }
   ir::Value* Op(const std::string& op, std::vector<ir::Value*> in,
                 std::vector<std::pair<std::string, Attr>> attrs = {}) {
     const std::string name = g_->UniqueName(op);
@@ -46,10 +48,12 @@ TEST(TfOpsTest, Conv2DSameAndExplicitMatchReferenceKernel) {
     TfGraph g;
     ir::Value* x = g.Input("x");
     Tensor w = RandomInput({3, 3, 2, 4}, 31);
-    std::vector<std::pair<std::string, Attr>> attrs = {
-        {"strides", Attr::Ints({1, 2, 2, 1})}, {"padding", Attr::String(padding)},
-        {"data_format", Attr::String("NHWC")}, {"T", Attr::Type(DataType::kFloat32)}};
-    if (padding == "EXPLICIT") attrs.push_back({"explicit_paddings", Attr::Ints({0, 0, 2, 0, 1, 1, 0, 0})});
+    std::vector<std::pair<std::string, Attr>> attrs = {{"strides", Attr::Ints({1, 2, 2, 1})},
+                                                       {"padding", Attr::String(padding)},
+                                                       {"data_format", Attr::String("NHWC")},
+                                                       {"T", Attr::Type(DataType::kFloat32)}};
+    if (padding == "EXPLICIT")
+      attrs.push_back({"explicit_paddings", Attr::Ints({0, 0, 2, 0, 1, 1, 0, 0})});
     g.Output(g.Op("Conv2D", {x, g.Const("w", w)}, attrs));
     Tensor in = RandomInput({2, 7, 6, 2}, 32);
     auto y = g.Run({in});
@@ -95,7 +99,8 @@ TEST(TfOpsTest, NchwDataFormatIsRejectedAtCreate) {
   TfGraph g;
   ir::Value* x = g.Input("x");
   g.Output(g.Op("Conv2D", {x, g.Const("w", RandomInput({1, 1, 1, 1}, 1))},
-                {{"strides", Attr::Ints({1, 1, 1, 1})}, {"padding", Attr::String("VALID")},
+                {{"strides", Attr::Ints({1, 1, 1, 1})},
+                 {"padding", Attr::String("VALID")},
                  {"data_format", Attr::String("NCHW")}}));
   auto y = g.Run({RandomInput({1, 1, 2, 2}, 2)});
   ASSERT_FALSE(y.ok());
@@ -111,7 +116,8 @@ TEST(TfOpsTest, AvgPoolSameCountsOnlyRealElementsMaxPoolIgnoresPadding) {
   g.Output(g.Op("AvgPool", {x}, a));
   g.Output(g.Op("MaxPool", {x}, a));
   // 3x3 single channel, all negative: SAME pads 1 after; the edge windows hold 2 or 1 values.
-  auto y = g.Run({Tensor::FromVector<float>({-1, -2, -3, -4, -5, -6, -7, -8, -9}, Shape{1, 3, 3, 1})});
+  auto y =
+      g.Run({Tensor::FromVector<float>({-1, -2, -3, -4, -5, -6, -7, -8, -9}, Shape{1, 3, 3, 1})});
   ASSERT_TRUE(y.ok()) << y.status().ToString();
   EXPECT_EQ(F((*y)[0]), (std::vector<float>{-3, -4.5f, -7.5f, -9}));
   EXPECT_EQ(F((*y)[1]), (std::vector<float>{-1, -3, -7, -9}));
@@ -120,7 +126,8 @@ TEST(TfOpsTest, AvgPoolSameCountsOnlyRealElementsMaxPoolIgnoresPadding) {
 TEST(TfOpsTest, MeanKeepDimsOverHw) {
   TfGraph g;
   ir::Value* x = g.Input("x");
-  g.Output(g.Op("Mean", {x, g.Const("ax", I32({1, 2}, Shape{2}))}, {{"keep_dims", Attr::Bool(true)}}));
+  g.Output(
+      g.Op("Mean", {x, g.Const("ax", I32({1, 2}, Shape{2}))}, {{"keep_dims", Attr::Bool(true)}}));
   auto y = g.Run({Tensor::FromVector<float>({1, 10, 2, 20, 3, 30, 4, 40}, Shape{1, 2, 2, 2})});
   ASSERT_TRUE(y.ok()) << y.status().ToString();
   EXPECT_EQ((*y)[0].shape(), (Shape{1, 1, 1, 2}));
@@ -130,9 +137,11 @@ TEST(TfOpsTest, MeanKeepDimsOverHw) {
 TEST(TfOpsTest, MatMulTransposesAndBiasAdd) {
   TfGraph g;
   ir::Value* a = g.Input("a");
-  ir::Value* mm = g.Op("MatMul", {a, g.Const("b", Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, Shape{3, 2}))},
-                       {{"transpose_a", Attr::Bool(true)}, {"transpose_b", Attr::Bool(true)}});
-  g.Output(g.Op("BiasAdd", {mm, g.Const("bias", Tensor::FromVector<float>({100, 200, 300}, Shape{3}))}));
+  ir::Value* mm =
+      g.Op("MatMul", {a, g.Const("b", Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, Shape{3, 2}))},
+           {{"transpose_a", Attr::Bool(true)}, {"transpose_b", Attr::Bool(true)}});
+  g.Output(
+      g.Op("BiasAdd", {mm, g.Const("bias", Tensor::FromVector<float>({100, 200, 300}, Shape{3}))}));
   // a is [2, 1] read as [1, 2] = [1, 1]; b^T is [2, 3].
   auto y = g.Run({Tensor::FromVector<float>({1, 1}, Shape{2, 1})});
   ASSERT_TRUE(y.ok()) << y.status().ToString();
@@ -145,8 +154,10 @@ TEST(TfOpsTest, PadV2ConcatGatherReshapeTranspose) {
   const float ninf = -std::numeric_limits<float>::infinity();
   g.Output(g.Op("PadV2", {x, g.Const("p", I32({1, 0, 0, 1}, Shape{2, 2})),
                           g.Const("c", Tensor::Scalar<float>(ninf))}));
-  g.Output(g.Op("ConcatV2", {x, x, g.Const("ax", Tensor::Scalar<int32_t>(1))}, {{"N", Attr::Int(2)}}));
-  g.Output(g.Op("GatherV2", {x, g.Const("i", I32({1, 0}, Shape{2})), g.Const("a0", Tensor::Scalar<int32_t>(1))}));
+  g.Output(
+      g.Op("ConcatV2", {x, x, g.Const("ax", Tensor::Scalar<int32_t>(1))}, {{"N", Attr::Int(2)}}));
+  g.Output(g.Op("GatherV2", {x, g.Const("i", I32({1, 0}, Shape{2})),
+                             g.Const("a0", Tensor::Scalar<int32_t>(1))}));
   g.Output(g.Op("Reshape", {x, g.Const("s", I32({-1}, Shape{1}))}));
   g.Output(g.Op("Transpose", {x, g.Const("perm", I32({1, 0}, Shape{2}))}));
   auto y = g.Run({Tensor::FromVector<float>({1, 2, 3, 4}, Shape{2, 2})});
@@ -178,7 +189,8 @@ TEST(TfOpsTest, ActivationsSoftmaxAndClip) {
   TfGraph g;
   ir::Value* x = g.Input("x");
   g.Output(g.Op("Relu6", {x}));
-  g.Output(g.Op("ClipByValue", {x, g.Const("lo", Tensor::Scalar<float>(-1)), g.Const("hi", Tensor::Scalar<float>(1))}));
+  g.Output(g.Op("ClipByValue", {x, g.Const("lo", Tensor::Scalar<float>(-1)),
+                                g.Const("hi", Tensor::Scalar<float>(1))}));
   g.Output(g.Op("Softmax", {x}));
   g.Output(g.Op("LogSoftmax", {x}));
   g.Output(g.Op("Maximum", {x, g.Const("z", Tensor::Scalar<float>(0))}));
@@ -214,12 +226,35 @@ TEST(TfOpsTest, BroadcastArithmeticAndShapeErrors) {
 
 TEST(TfOpsTest, RegistryNamesEveryOpTheConverterEmits) {
   const auto names = tf::TfOpSet().OpNames();
-  for (const char* op : {"tf:AddV2", "tf:AvgPool", "tf:BiasAdd", "tf:ClipByValue", "tf:ConcatV2",
-                         "tf:Conv2D", "tf:DepthwiseConv2dNative", "tf:ExpandDims",
-                         "tf:GatherV2", "tf:Identity", "tf:LogSoftmax", "tf:MatMul", "tf:MaxPool",
-                         "tf:Maximum", "tf:Mean", "tf:Minimum", "tf:Mul", "tf:Pad", "tf:PadV2",
-                         "tf:RealDiv", "tf:Relu", "tf:Relu6", "tf:Reshape", "tf:Shape",
-                         "tf:Sigmoid", "tf:Softmax", "tf:Sub", "tf:Tanh", "tf:Transpose"})
+  for (const char* op : {"tf:AddV2",
+                         "tf:AvgPool",
+                         "tf:BiasAdd",
+                         "tf:ClipByValue",
+                         "tf:ConcatV2",
+                         "tf:Conv2D",
+                         "tf:DepthwiseConv2dNative",
+                         "tf:ExpandDims",
+                         "tf:GatherV2",
+                         "tf:Identity",
+                         "tf:LogSoftmax",
+                         "tf:MatMul",
+                         "tf:MaxPool",
+                         "tf:Maximum",
+                         "tf:Mean",
+                         "tf:Minimum",
+                         "tf:Mul",
+                         "tf:Pad",
+                         "tf:PadV2",
+                         "tf:RealDiv",
+                         "tf:Relu",
+                         "tf:Relu6",
+                         "tf:Reshape",
+                         "tf:Shape",
+                         "tf:Sigmoid",
+                         "tf:Softmax",
+                         "tf:Sub",
+                         "tf:Tanh",
+                         "tf:Transpose"})
     EXPECT_NE(std::find(names.begin(), names.end(), op), names.end()) << op;
 }
 

@@ -34,11 +34,13 @@ class AveragePoolToTf final : public OpConverter {
               ->output(0);
       padding = "VALID";
     } else if (padding == "EXPLICIT") {
-      return b.Unsupported("pads", "are not TF's SAME split and count_include_pad is 0: TF's "
-                                   "AvgPool cannot exclude such padding from the count");
+      return b.Unsupported("pads",
+                           "are not TF's SAME split and count_include_pad is 0: TF's "
+                           "AvgPool cannot exclude such padding from the count");
     }
-    b.SetOutput(0, b.Emit("AvgPool", {x}, PoolAttrs(p, padding), DataType::kFloat32, b.OutName(0))
-                       ->output(0));
+    b.SetOutput(
+        0,
+        b.Emit("AvgPool", {x}, PoolAttrs(p, padding), DataType::kFloat32, b.OutName(0))->output(0));
     return Status::Ok();
   }
 };

@@ -25,8 +25,9 @@ class BatchNormalizationToTf final : public OpConverter {
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     if (n.GetInt("training_mode", 0) != 0)
-      return b.Unsupported("training_mode", "= 1 computes batch statistics; only inference "
-                                            "BatchNormalization converts to TF");
+      return b.Unsupported("training_mode",
+                           "= 1 computes batch statistics; only inference "
+                           "BatchNormalization converts to TF");
     for (int i = 1; i < n.num_outputs(); ++i)
       if (n.output(i) && !n.output(i)->users().empty())
         return b.Error("output " + std::to_string(i) + " (running statistics) is used");

@@ -16,18 +16,21 @@ StatusOr<std::optional<std::vector<ir::Dim>>> BroadcastDims(const ValueFacts& a,
     const ir::Dim one = ir::Dim::Known(1);
     const ir::Dim& x = i + da.size() >= r ? da[i + da.size() - r] : one;
     const ir::Dim& y = i + db.size() >= r ? db[i + db.size() - r] : one;
-    if (x == one) out[i] = y;
-    else if (y == one) out[i] = x;
+    if (x == one)
+      out[i] = y;
+    else if (y == one)
+      out[i] = x;
     else if (x.known() && y.known() && x.value != y.value)
       return ctx.Error("shapes are not broadcastable: dim " + std::to_string(x.value) + " vs " +
                        std::to_string(y.value));
-    else out[i] = x.known() ? x : y;
+    else
+      out[i] = x.known() ? x : y;
   }
   return std::optional<std::vector<ir::Dim>>(out);
 }
 
-ir::Dim WindowOut(const ir::Dim& in, int64_t k, int64_t stride, int64_t dilation,
-                  int64_t pad_begin, int64_t pad_end, bool ceil_mode) {
+ir::Dim WindowOut(const ir::Dim& in, int64_t k, int64_t stride, int64_t dilation, int64_t pad_begin,
+                  int64_t pad_end, bool ceil_mode) {
   if (!in.known()) return ir::Dim::Unknown();
   const int64_t span = in.value + pad_begin + pad_end - ((k - 1) * dilation + 1);
   int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
@@ -91,7 +94,8 @@ Status CheckSpatial(const ir::Node& n, const std::string& attr, const std::vecto
                          std::to_string(v.size()) + " entries: only 2-D (4-D tensor) " +
                          "convolution and pooling convert to TF");
   for (int64_t x : v)
-    if (x <= 0) return InvalidArgument(n.Describe() + ": attribute '" + attr + "' must be positive");
+    if (x <= 0)
+      return InvalidArgument(n.Describe() + ": attribute '" + attr + "' must be positive");
   return Status::Ok();
 }
 
@@ -103,8 +107,8 @@ StatusOr<Tensor> PermuteFlatRows(const Tensor& b, bool trans_b, const std::vecto
   const int64_t c = chw[0], h = chw[1], w = chw[2], k = c * h * w;
   const int64_t kb = trans_b ? b.dim(1) : b.dim(0);
   if (b.rank() != 2 || kb != k || b.dtype() != DataType::kFloat32)
-    return InvalidArgument("weight " + b.DebugString() + " does not match a flatten of C*H*W = " +
-                           std::to_string(k));
+    return InvalidArgument("weight " + b.DebugString() +
+                           " does not match a flatten of C*H*W = " + std::to_string(k));
   const int64_t n = trans_b ? b.dim(0) : b.dim(1);
   Tensor out(b.dtype(), b.shape());
   const float* src = b.data<float>();
@@ -115,8 +119,10 @@ StatusOr<Tensor> PermuteFlatRows(const Tensor& b, bool trans_b, const std::vecto
         const int64_t p = (y * w + x) * c + ch;  // NHWC flatten position
         const int64_t q = (ch * h + y) * w + x;  // NCHW flatten position
         for (int64_t j = 0; j < n; ++j) {
-          if (trans_b) dst[j * k + p] = src[j * k + q];
-          else dst[p * n + j] = src[q * n + j];
+          if (trans_b)
+            dst[j * k + p] = src[j * k + q];
+          else
+            dst[p * n + j] = src[q * n + j];
         }
       }
     }

@@ -19,8 +19,8 @@ StatusOr<std::optional<std::vector<ir::Dim>>> BroadcastDims(const ValueFacts& a,
                                                             const InferContext& ctx);
 
 // Output size of one spatial dim of an ONNX Conv/pool (floor or ceil mode); unknown when in is.
-ir::Dim WindowOut(const ir::Dim& in, int64_t k, int64_t stride, int64_t dilation,
-                  int64_t pad_begin, int64_t pad_end, bool ceil_mode = false);
+ir::Dim WindowOut(const ir::Dim& in, int64_t k, int64_t stride, int64_t dilation, int64_t pad_begin,
+                  int64_t pad_end, bool ceil_mode = false);
 
 // ONNX pads for a conv/pool from auto_pad and pads: [top, left, bottom, right]. SAME_UPPER /
 // SAME_LOWER need static spatial sizes.

@@ -30,8 +30,10 @@ class ConcatToTf final : public OpConverter {
       const ir::Dim& d = (*f.dims)[axis];
       known &= d.known();
       if (d.known()) total += d.value;
-      if (all_elems && f.elements) elems.insert(elems.end(), f.elements->begin(), f.elements->end());
-      else all_elems = false;
+      if (all_elems && f.elements)
+        elems.insert(elems.end(), f.elements->begin(), f.elements->end());
+      else
+        all_elems = false;
     }
     dims[axis] = known ? ir::Dim::Known(total) : ir::Dim::Unknown();
     out.dims = dims;

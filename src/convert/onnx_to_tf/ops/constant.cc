@@ -29,11 +29,11 @@ class ConstantToTf final : public OpConverter {
   static StatusOr<Tensor> Value(const ir::Node& n) {
     if (const ir::Attribute* a = n.attr("value"); a && a->kind() == ir::AttrKind::kTensor)
       return a->t();
-    if (const ir::Attribute* a = n.attr("value_float"))
-      return Tensor::Scalar<float>(a->f());
+    if (const ir::Attribute* a = n.attr("value_float")) return Tensor::Scalar<float>(a->f());
     if (const ir::Attribute* a = n.attr("value_int")) return Tensor::Scalar<int64_t>(a->i());
     if (const ir::Attribute* a = n.attr("value_floats"))
-      return Tensor::FromVector<float>(a->floats(), Shape{static_cast<int64_t>(a->floats().size())});
+      return Tensor::FromVector<float>(a->floats(),
+                                       Shape{static_cast<int64_t>(a->floats().size())});
     if (const ir::Attribute* a = n.attr("value_ints"))
       return Tensor::FromVector<int64_t>(a->ints(), Shape{static_cast<int64_t>(a->ints().size())});
     return Unimplemented(n.Describe() + ": has no value attribute TF can hold");

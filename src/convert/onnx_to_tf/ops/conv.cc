@@ -36,8 +36,9 @@ class ConvToTf final : public OpConverter {
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     const ValueFacts& x = b.in_facts(0);
-    if (x.rank() != 4) return b.Error("input 0 has rank " + std::to_string(x.rank()) +
-                                      ": only 2-D convolution (rank 4) converts to TF");
+    if (x.rank() != 4)
+      return b.Error("input 0 has rank " + std::to_string(x.rank()) +
+                     ": only 2-D convolution (rank 4) converts to TF");
     const Tensor* w = b.ConstInput(1);
     if (!w) return b.Error("input 1 (weights) must be a constant to convert to TF");
     if (w->rank() != 4 || w->dtype() != DataType::kFloat32)
@@ -83,8 +84,8 @@ class ConvToTf final : public OpConverter {
       ir::Value* f = b.Const(f4, n.input(1)->name() + "/depthwise");
       conv = b.Emit("DepthwiseConv2dNative", {in, f}, std::move(attrs), DataType::kFloat32, out);
     } else {
-      return b.Unsupported("group", "= " + std::to_string(group) +
-                                        " is neither 1 nor depthwise (= input channels)");
+      return b.Unsupported(
+          "group", "= " + std::to_string(group) + " is neither 1 nor depthwise (= input channels)");
     }
     ir::Value* y = conv->output(0);
     if (has_bias) {

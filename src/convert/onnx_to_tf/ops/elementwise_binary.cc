@@ -35,11 +35,16 @@ class BinaryToTf final : public OpConverter {
             ok = false;
             break;
           }
-          if (tf_op_ == "AddV2") r.push_back(Elem::Of(x.value + y.value));
-          else if (tf_op_ == "Sub") r.push_back(Elem::Of(x.value - y.value));
-          else if (tf_op_ == "Mul") r.push_back(Elem::Of(x.value * y.value));
-          else if (y.value != 0) r.push_back(Elem::Of(x.value / y.value));  // ONNX Div truncates
-          else ok = false;
+          if (tf_op_ == "AddV2")
+            r.push_back(Elem::Of(x.value + y.value));
+          else if (tf_op_ == "Sub")
+            r.push_back(Elem::Of(x.value - y.value));
+          else if (tf_op_ == "Mul")
+            r.push_back(Elem::Of(x.value * y.value));
+          else if (y.value != 0)
+            r.push_back(Elem::Of(x.value / y.value));  // ONNX Div truncates
+          else
+            ok = false;
         }
         if (ok) out.SetElements(r, out.rank() == 0);
       }
@@ -53,8 +58,8 @@ class BinaryToTf final : public OpConverter {
       return b.Error("integer Div converts to TF only when folded at convert time");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     FERRY_ASSIGN_OR_RETURN(ir::Value * y, b.Input(1));
-    b.SetOutput(0, b.Emit(tf_op_, {x, y}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))
-                       ->output(0));
+    b.SetOutput(0,
+                b.Emit(tf_op_, {x, y}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))->output(0));
     return Status::Ok();
   }
 

@@ -13,7 +13,8 @@ ir::Dim DimProduct(const std::vector<ir::Dim>& d, int from, int to) {
   const ir::Dim* sym = nullptr;
   int unknown = 0;
   for (int i = from; i < to; ++i) {
-    if (d[i].known()) p *= d[i].value;
+    if (d[i].known())
+      p *= d[i].value;
     else {
       sym = &d[i];
       ++unknown;
@@ -40,8 +41,8 @@ class FlattenToTf final : public OpConverter {
       return ctx.Error("attribute 'axis' " + std::to_string(n.GetInt("axis", 1)) +
                        " is out of range for rank " + std::to_string(x.rank()));
     const int a = static_cast<int>(axis);
-    ctx.out(0).dims = std::vector<ir::Dim>{DimProduct(*x.dims, 0, a),
-                                           DimProduct(*x.dims, a, x.rank())};
+    ctx.out(0).dims =
+        std::vector<ir::Dim>{DimProduct(*x.dims, 0, a), DimProduct(*x.dims, a, x.rank())};
     return Status::Ok();
   }
 

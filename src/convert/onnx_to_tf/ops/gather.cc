@@ -63,14 +63,14 @@ class GatherToTf final : public OpConverter {
     } else {
       FERRY_ASSIGN_OR_RETURN(indices, b.Input(1));
     }
-    b.SetOutput(0, b.Emit("GatherV2",
-                          {params, indices, b.ConstInt32({axis}, n.name() + "/axis", true)},
-                          {{"Tparams", TypeAttr(data.dtype)},
-                           {"Tindices", TypeAttr(b.in_facts(1).dtype)},
-                           {"Taxis", ir::Attribute::Type(DataType::kInt32)},
-                           {"batch_dims", ir::Attribute::Int(0)}},
-                          TfDType(data.dtype), b.OutName(0))
-                       ->output(0));
+    b.SetOutput(
+        0, b.Emit("GatherV2", {params, indices, b.ConstInt32({axis}, n.name() + "/axis", true)},
+                  {{"Tparams", TypeAttr(data.dtype)},
+                   {"Tindices", TypeAttr(b.in_facts(1).dtype)},
+                   {"Taxis", ir::Attribute::Type(DataType::kInt32)},
+                   {"batch_dims", ir::Attribute::Int(0)}},
+                  TfDType(data.dtype), b.OutName(0))
+               ->output(0));
     return Status::Ok();
   }
 };

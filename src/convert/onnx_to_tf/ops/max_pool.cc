@@ -13,8 +13,8 @@ class MaxPoolToTf final : public OpConverter {
   MaxPoolToTf() : OpConverter("MaxPool", 1) {}
   Layout layout() const override { return Layout::kNhwcNative; }
   std::vector<std::string> attributes() const override {
-    return {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
-            "strides"};
+    return {"auto_pad", "ceil_mode",     "dilations", "kernel_shape",
+            "pads",     "storage_order", "strides"};
   }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
@@ -30,8 +30,8 @@ class MaxPoolToTf final : public OpConverter {
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     std::string padding = p.padding;
     if (padding == "EXPLICIT") {
-      ir::Value* fill =
-          b.Const(Tensor::Scalar<float>(-std::numeric_limits<float>::infinity()), n.name() + "/-inf");
+      ir::Value* fill = b.Const(Tensor::Scalar<float>(-std::numeric_limits<float>::infinity()),
+                                n.name() + "/-inf");
       x = b.Emit("PadV2", {x, NhwcPaddings(b, p.pads), fill},
                  {{"T", TypeAttr(DataType::kFloat32)},
                   {"Tpaddings", ir::Attribute::Type(DataType::kInt32)}},
@@ -39,8 +39,9 @@ class MaxPoolToTf final : public OpConverter {
               ->output(0);
       padding = "VALID";
     }
-    b.SetOutput(0, b.Emit("MaxPool", {x}, PoolAttrs(p, padding), DataType::kFloat32, b.OutName(0))
-                       ->output(0));
+    b.SetOutput(
+        0,
+        b.Emit("MaxPool", {x}, PoolAttrs(p, padding), DataType::kFloat32, b.OutName(0))->output(0));
     return Status::Ok();
   }
 };

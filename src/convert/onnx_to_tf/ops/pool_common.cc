@@ -21,7 +21,8 @@ StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x) {
     // TF pools round down; ceil_mode is only expressible where it changes nothing.
     for (int i = 0; i < 2; ++i) {
       if (!p.hw[i].known())
-        return Unimplemented(n.Describe() + ": attribute 'ceil_mode' = 1 needs static spatial dims");
+        return Unimplemented(n.Describe() +
+                             ": attribute 'ceil_mode' = 1 needs static spatial dims");
       if (!(WindowOut(p.hw[i], p.k[i], p.s[i], 1, p.pads[i], p.pads[i + 2], true) ==
             WindowOut(p.hw[i], p.k[i], p.s[i], 1, p.pads[i], p.pads[i + 2], false)))
         return Unimplemented(n.Describe() + ": attribute 'ceil_mode' = 1 changes the output size " +
@@ -57,8 +58,14 @@ Attrs PoolAttrs(const PoolParams& p, const std::string& padding) {
 }
 
 ir::Value* NhwcPaddings(TfBuilder& b, const std::vector<int64_t>& pads) {
-  std::vector<int32_t> v = {0, 0, static_cast<int32_t>(pads[0]), static_cast<int32_t>(pads[2]),
-                            static_cast<int32_t>(pads[1]), static_cast<int32_t>(pads[3]), 0, 0};
+  std::vector<int32_t> v = {0,
+                            0,
+                            static_cast<int32_t>(pads[0]),
+                            static_cast<int32_t>(pads[2]),
+                            static_cast<int32_t>(pads[1]),
+                            static_cast<int32_t>(pads[3]),
+                            0,
+                            0};
   return b.Const(Tensor::FromVector<int32_t>(v, Shape{4, 2}), b.node().name() + "/paddings");
 }
 

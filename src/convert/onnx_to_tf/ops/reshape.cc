@@ -46,9 +46,12 @@ class ReshapeToTf final : public OpConverter {
       int64_t num = 1, den = 1;
       bool ok = true;
       for (const ir::Dim& d : *x.dims) {
-        if (d.known()) num *= d.value;
-        else if (!d.param.empty()) syms.push_back(d.param);
-        else ok = false;
+        if (d.known())
+          num *= d.value;
+        else if (!d.param.empty())
+          syms.push_back(d.param);
+        else
+          ok = false;
       }
       for (size_t i = 0; i < dims.size() && ok; ++i) {
         if (static_cast<int>(i) == infer) continue;
@@ -56,8 +59,10 @@ class ReshapeToTf final : public OpConverter {
           den *= dims[i].value;
         } else {
           auto it = std::find(syms.begin(), syms.end(), dims[i].param);
-          if (it == syms.end()) ok = false;
-          else syms.erase(it);
+          if (it == syms.end())
+            ok = false;
+          else
+            syms.erase(it);
         }
       }
       if (ok && syms.empty() && den > 0 && num % den == 0) dims[infer] = ir::Dim::Known(num / den);
@@ -79,8 +84,9 @@ class ReshapeToTf final : public OpConverter {
     if (!shape) {
       // A data-dependent target: TF's Reshape reads it as is, which matches ONNX only when
       // no element is 0 (ONNX copies the input dim there) - not knowable here.
-      return b.Error("input 1 (shape) cannot be resolved at convert time to a target with at "
-                     "most one unknown dim");
+      return b.Error(
+          "input 1 (shape) cannot be resolved at convert time to a target with at "
+          "most one unknown dim");
     }
     b.SetOutput(0, b.Emit("Reshape", {x, shape},
                           {{"T", TypeAttr(b.in_facts(0).dtype)},

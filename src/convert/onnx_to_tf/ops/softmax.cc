@@ -29,8 +29,8 @@ class SoftmaxToTf final : public OpConverter {
                                        " normalises only the last axis");
     if (b.in_facts(0).dtype != DataType::kFloat32) return b.Error("only float32 converts to TF");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
-    b.SetOutput(0, b.Emit(op_type(), {x}, {{"T", TypeAttr(DataType::kFloat32)}},
-                          DataType::kFloat32, b.OutName(0))
+    b.SetOutput(0, b.Emit(op_type(), {x}, {{"T", TypeAttr(DataType::kFloat32)}}, DataType::kFloat32,
+                          b.OutName(0))
                        ->output(0));
     return Status::Ok();
   }

@@ -55,7 +55,8 @@ class TransposeToTf final : public OpConverter {
     std::vector<bool> seen(r, false);
     if (static_cast<int>(perm.size()) != r)
       return InvalidArgument(n.Describe() + ": attribute 'perm' has " +
-                             std::to_string(perm.size()) + " entries for rank " + std::to_string(r));
+                             std::to_string(perm.size()) + " entries for rank " +
+                             std::to_string(r));
     for (int64_t p : perm) {
       if (p < 0 || p >= r || seen[p])
         return InvalidArgument(n.Describe() + ": attribute 'perm' is not a permutation");

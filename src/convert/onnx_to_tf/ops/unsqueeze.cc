@@ -38,11 +38,11 @@ class UnsqueezeToTf final : public OpConverter {
     const ValueFacts& out = b.out_facts(0);
     const Attrs ta = {{"T", TypeAttr(x.dtype)}};
     if (out.IsStatic()) {
-      b.SetOutput(0, b.Emit("Reshape", {v, b.ConstInt32(out.StaticDims(), n.name() + "/shape")},
-                            {{"T", TypeAttr(x.dtype)},
-                             {"Tshape", ir::Attribute::Type(DataType::kInt32)}},
-                            TfDType(x.dtype), b.OutName(0))
-                         ->output(0));
+      b.SetOutput(
+          0, b.Emit("Reshape", {v, b.ConstInt32(out.StaticDims(), n.name() + "/shape")},
+                    {{"T", TypeAttr(x.dtype)}, {"Tshape", ir::Attribute::Type(DataType::kInt32)}},
+                    TfDType(x.dtype), b.OutName(0))
+                 ->output(0));
       return Status::Ok();
     }
     for (size_t i = 0; i < axes.size(); ++i) {
