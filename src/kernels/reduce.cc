@@ -8,6 +8,10 @@
 #include "kernels/reduce.h"
 #include "kernels/softmax.h"
 
+// -O2 uses GCC's very-cheap vectoriser cost model, which skips loops of unknown trip count:
+// exactly the hot loops of this file (softmax, batch norm). Ask for the dynamic model here.
+#pragma GCC optimize("vect-cost-model=dynamic")
+
 namespace ferry::kernels {
 
 template <typename T>

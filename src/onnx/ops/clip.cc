@@ -37,6 +37,11 @@ class Clip final : public Op {
       }
       if (bounds_as_inputs_ && ctx.input(1)) lo = ctx.input(1)->data<T>()[0];
       if (bounds_as_inputs_ && ctx.input(2)) hi = ctx.input(2)->data<T>()[0];
+      if constexpr (std::is_same_v<T, float>) {  // the vectorised kernel (ReLU6 in MobileNet)
+        kernels::UnaryParams p{kernels::UnaryOp::kClip, lo, hi};
+        kernels::Unary<float>(p, x->data<float>(), y->data<float>(), x->NumElements());
+        return Status::Ok();
+      }
       const T* xp = x->data<T>();
       T* yp = y->data<T>();
       const int64_t n = x->NumElements();
