@@ -27,7 +27,7 @@ expect_exit() {
 # expect_one_line_error PATTERN: the last command's stderr is one line matching PATTERN.
 expect_one_line_error() {
   local lines; lines=$(grep -c . "$WORK/err" || true)
-  if [ "$lines" = 1 ] && grep -qE "$1" "$WORK/err"; then pass "one-line error matches /$1/"; else
+  if [ "$lines" = 1 ] && grep -qE -- "$1" "$WORK/err"; then pass "one-line error matches /$1/"; else
     fail "stderr should be one line matching /$1/, got:"; sed 's/^/    /' "$WORK/err"; fi
 }
 
