@@ -3,6 +3,7 @@
 #include <torch/script.h>
 #include <torch/serialize.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -21,8 +22,8 @@ Status SaveCheckpoint(const SimpleCnnWeights& weights, const std::string& path) 
     for (const auto& [name, spec] : SimpleCnnParamSpecs()) {
       const Tensor* t = weights.Find(name);
       // clone: the archive must own its storage, not alias the ferry buffer.
-      state.insert(name, ::torch::from_blob(const_cast<void*>(t->raw_data()),
-                                            t->shape().dims(), ::torch::kFloat32)
+      state.insert(name, ::torch::from_blob(const_cast<void*>(t->raw_data()), t->shape().dims(),
+                                            ::torch::kFloat32)
                              .clone());
     }
     c10::impl::GenericDict root(c10::StringType::get(), c10::AnyType::get());
@@ -59,8 +60,8 @@ StatusOr<SimpleCnnWeights> LoadCheckpoint(const std::string& path) {
     } else {
       return InvalidArgument(where + ": no string 'arch' entry");
     }
-    if (const c10::IValue* v = get("version"); v != nullptr && v->isInt() &&
-                                               v->toInt() > kCheckpointVersion) {
+    if (const c10::IValue* v = get("version");
+        v != nullptr && v->isInt() && v->toInt() > kCheckpointVersion) {
       return InvalidArgument(where + ": version " + std::to_string(v->toInt()) +
                              " is newer than this ferry reads (" +
                              std::to_string(kCheckpointVersion) + ")");

@@ -2,8 +2,8 @@
 
 #include <zlib.h>
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -58,8 +58,8 @@ StatusOr<Tensor> ReadIdxFile(const std::string& path, int expected_rank) {
   }
   if (magic[0] != 0 || magic[1] != 0 || magic[2] != kIdxUByte || magic[3] != expected_rank) {
     char buf[96];
-    std::snprintf(buf, sizeof(buf), "bad magic 0x%02x%02x%02x%02x, expected 0x000008%02x",
-                  magic[0], magic[1], magic[2], magic[3], expected_rank);
+    std::snprintf(buf, sizeof(buf), "bad magic 0x%02x%02x%02x%02x, expected 0x000008%02x", magic[0],
+                  magic[1], magic[2], magic[3], expected_rank);
     return InvalidArgument("IDX file '" + path + "': " + buf);
   }
 
@@ -71,11 +71,10 @@ StatusOr<Tensor> ReadIdxFile(const std::string& path, int expected_rank) {
                              std::to_string(i) + ")");
     }
     // Dims are big-endian int32 (the IDX spec); a size above 2^31 would be negative.
-    const uint32_t d = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) |
-                       uint32_t{b[3]};
+    const uint32_t d =
+        (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
     if (d > 0x7fffffffu) {
-      return InvalidArgument("IDX file '" + path + "': dim " + std::to_string(i) +
-                             " is negative");
+      return InvalidArgument("IDX file '" + path + "': dim " + std::to_string(i) + " is negative");
     }
     dims[i] = d;
   }

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include "torch/torch_guard.h"
@@ -21,8 +23,8 @@ struct SimpleCnnModuleImpl : nn::Module {
         max_pool(register_module("max_pool", nn::MaxPool2d(nn::MaxPool2dOptions(1)))),
         flatten(register_module("flatten", nn::Flatten())),
         relu(register_module("relu", nn::ReLU())),
-        fc(register_module("fc", nn::Sequential(nn::Linear(1024, 512), nn::ReLU(),
-                                                nn::Dropout(0.5), nn::Linear(512, 10)))) {}
+        fc(register_module("fc", nn::Sequential(nn::Linear(1024, 512), nn::ReLU(), nn::Dropout(0.5),
+                                                nn::Linear(512, 10)))) {}
 
   at::Tensor forward(at::Tensor x) {
     x = conv1->forward(x);
@@ -154,10 +156,9 @@ StatusOr<Tensor> SimpleCnn::Predict(const Tensor& input) const {
 Status SimpleCnn::StartTraining(double lr) {
   return CatchTorchErrors("SimpleCNN training", [&]() -> Status {
     // PyTorch's AdamW defaults, as the guide's configure_optimizers leaves them.
-    impl_->optimizer.emplace(impl_->module->parameters(), ::torch::optim::AdamWOptions(lr)
-                                                               .betas({0.9, 0.999})
-                                                               .eps(1e-8)
-                                                               .weight_decay(0.01));
+    impl_->optimizer.emplace(
+        impl_->module->parameters(),
+        ::torch::optim::AdamWOptions(lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(0.01));
     impl_->module->train();
     return Status::Ok();
   });
@@ -189,11 +190,10 @@ StatusOr<EvalStats> SimpleCnn::Evaluate(const uint8_t* pixels, const uint8_t* la
     constexpr int64_t kPixels = kImageSize * kImageSize;
     for (int64_t start = 0; start < n; start += batch_size) {
       const int64_t b = std::min(batch_size, n - start);
-      const at::Tensor x =
-          ::torch::from_blob(const_cast<uint8_t*>(pixels + start * kPixels),
-                             {b, 1, kImageSize, kImageSize}, ::torch::kUInt8)
-              .to(::torch::kFloat32)
-              .div_(255.0f);
+      const at::Tensor x = ::torch::from_blob(const_cast<uint8_t*>(pixels + start * kPixels),
+                                              {b, 1, kImageSize, kImageSize}, ::torch::kUInt8)
+                               .to(::torch::kFloat32)
+                               .div_(255.0f);
       const at::Tensor y =
           ::torch::from_blob(const_cast<uint8_t*>(labels + start), {b}, ::torch::kUInt8)
               .to(::torch::kInt64);

@@ -7,7 +7,7 @@ namespace ferry::torch {
 const std::vector<std::pair<std::string, Shape>>& SimpleCnnParamSpecs() {
   // fc.1 is the ReLU and fc.2 the Dropout of the Sequential: they have no parameters.
   static const auto* specs = new std::vector<std::pair<std::string, Shape>>{
-      {"conv1.weight", Shape{32, 1, 5, 5}}, {"conv1.bias", Shape{32}},
+      {"conv1.weight", Shape{32, 1, 5, 5}},  {"conv1.bias", Shape{32}},
       {"conv2.weight", Shape{64, 32, 5, 5}}, {"conv2.bias", Shape{64}},
       {"fc.0.weight", Shape{512, 1024}},     {"fc.0.bias", Shape{512}},
       {"fc.3.weight", Shape{10, 512}},       {"fc.3.bias", Shape{10}},

@@ -3,6 +3,7 @@
 #include <caffe2/serialize/inline_container.h>
 #include <torch/script.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "torch/checkpoint.h"
@@ -58,12 +59,14 @@ StatusOr<Tensor> FromTorch(const at::Tensor& t, const std::string& what) {
 // Collects the tensors of a forward's result: a tensor, or a (nested) tuple or list of them.
 Status CollectOutputs(const c10::IValue& v, std::vector<Tensor>& out) {
   if (v.isTensor()) {
-    FERRY_ASSIGN_OR_RETURN(Tensor t, FromTorch(v.toTensor(), "output " + std::to_string(out.size())));
+    FERRY_ASSIGN_OR_RETURN(Tensor t,
+                           FromTorch(v.toTensor(), "output " + std::to_string(out.size())));
     out.push_back(std::move(t));
     return Status::Ok();
   }
   if (v.isTuple()) {
-    for (const c10::IValue& e : v.toTupleRef().elements()) FERRY_RETURN_IF_ERROR(CollectOutputs(e, out));
+    for (const c10::IValue& e : v.toTupleRef().elements())
+      FERRY_RETURN_IF_ERROR(CollectOutputs(e, out));
     return Status::Ok();
   }
   if (v.isList()) {
@@ -134,8 +137,8 @@ StatusOr<std::unique_ptr<TorchModel>> TorchModel::Load(const std::string& path) 
 StatusOr<std::vector<Tensor>> TorchModel::Run(const std::vector<Tensor>& inputs) const {
   const std::string where = "torch model '" + impl_->path + "'";
   if (inputs.size() != impl_->inputs.size()) {
-    return InvalidArgument(where + ": got " + std::to_string(inputs.size()) +
-                           " inputs, expected " + std::to_string(impl_->inputs.size()));
+    return InvalidArgument(where + ": got " + std::to_string(inputs.size()) + " inputs, expected " +
+                           std::to_string(impl_->inputs.size()));
   }
   if (impl_->kind == Kind::kFerryCheckpoint) {
     FERRY_ASSIGN_OR_RETURN(Tensor y, impl_->cnn->Predict(inputs[0]));

@@ -20,12 +20,12 @@
 namespace ferry::torch {
 
 struct TrainProgress {
-  int epoch = 0;                 // 0-based
-  int64_t step = 0;              // global optimizer step, 1-based (steps done so far)
-  int64_t step_in_epoch = 0;     // 1-based
-  int64_t steps_per_epoch = 0;   // may exceed what runs when max_steps stops early
-  float loss = 0;                // this step's training loss
-  double samples_per_sec = 0;    // training throughput so far in this epoch
+  int epoch = 0;                // 0-based
+  int64_t step = 0;             // global optimizer step, 1-based (steps done so far)
+  int64_t step_in_epoch = 0;    // 1-based
+  int64_t steps_per_epoch = 0;  // may exceed what runs when max_steps stops early
+  float loss = 0;               // this step's training loss
+  double samples_per_sec = 0;   // training throughput so far in this epoch
 };
 
 struct TrainOptions {
@@ -35,9 +35,9 @@ struct TrainOptions {
   double lr = 1e-3;
   int val_split = 5000;  // held-out tail of the training set; 0: no validation
   uint64_t seed = 0;
-  std::string out_dir;   // receives model.pt and metrics.csv; created when missing
-  int num_threads = 0;   // libtorch intra-op threads; 0 keeps libtorch's default
-  int max_steps = -1;    // stop after this many optimizer steps in all (tests); -1: no limit
+  std::string out_dir;         // receives model.pt and metrics.csv; created when missing
+  int num_threads = 0;         // libtorch intra-op threads; 0 keeps libtorch's default
+  int max_steps = -1;          // stop after this many optimizer steps in all (tests); -1: no limit
   int log_every_n_steps = 50;  // Lightning's default; 1 logs every step
   bool evaluate_test = true;   // compute t10k accuracy at the end
   std::function<void(const TrainProgress&)> on_progress;  // called after every step
@@ -46,12 +46,12 @@ struct TrainOptions {
 struct TrainResult {
   double test_accuracy = -1;  // on t10k; -1 when not evaluated
   double test_loss = -1;
-  double val_loss = -1;       // after the last epoch; -1 without validation
+  double val_loss = -1;  // after the last epoch; -1 without validation
   double val_acc = -1;
   int64_t steps = 0;
   int epochs_run = 0;
-  double samples_per_sec = 0;  // training samples / time in training steps (no eval)
-  double seconds = 0;          // wall time of Train, data loading included
+  double samples_per_sec = 0;   // training samples / time in training steps (no eval)
+  double seconds = 0;           // wall time of Train, data loading included
   std::string checkpoint_path;  // out_dir/model.pt
   std::string metrics_path;     // out_dir/metrics.csv
 };

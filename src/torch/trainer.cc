@@ -25,10 +25,10 @@ double SecondsSince(Clock::time_point t0) {
 
 Status CheckOptions(const TrainOptions& o) {
   if (o.out_dir.empty()) return InvalidArgument("train: no output folder given");
-  if (o.epochs < 1) return InvalidArgument("train: epochs must be >= 1, got " +
-                                           std::to_string(o.epochs));
-  if (o.batch_size < 1) return InvalidArgument("train: batch size must be >= 1, got " +
-                                               std::to_string(o.batch_size));
+  if (o.epochs < 1)
+    return InvalidArgument("train: epochs must be >= 1, got " + std::to_string(o.epochs));
+  if (o.batch_size < 1)
+    return InvalidArgument("train: batch size must be >= 1, got " + std::to_string(o.batch_size));
   if (!(o.lr > 0)) return InvalidArgument("train: learning rate must be > 0");
   if (o.val_split < 0) return InvalidArgument("train: val_split must be >= 0");
   if (o.log_every_n_steps < 1) return InvalidArgument("train: log_every_n_steps must be >= 1");
@@ -180,9 +180,9 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   }
 
   if (options.evaluate_test) {
-    FERRY_ASSIGN_OR_RETURN(EvalStats t, model->Evaluate(test.images.data<uint8_t>(),
-                                                        test.labels.data<uint8_t>(), test.size(),
-                                                        512));
+    FERRY_ASSIGN_OR_RETURN(EvalStats t,
+                           model->Evaluate(test.images.data<uint8_t>(), test.labels.data<uint8_t>(),
+                                           test.size(), 512));
     result.test_accuracy = t.accuracy;
     result.test_loss = t.loss;
   }

@@ -66,9 +66,9 @@ TEST(OnnxExportTest, GraphHasTorchExportersOpsNamesAndInitializers) {
       ASSERT_NE(v, nullptr) << name;
       ASSERT_TRUE(v->is_constant()) << name;
       ASSERT_EQ(v->constant().shape(), shape) << name;
-      EXPECT_EQ(std::memcmp(v->constant().raw_data(), w.Find(name)->raw_data(),
-                            v->constant().NumBytes()),
-                0)
+      EXPECT_EQ(
+          std::memcmp(v->constant().raw_data(), w.Find(name)->raw_data(), v->constant().NumBytes()),
+          0)
           << name;
     }
   }

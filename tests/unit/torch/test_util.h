@@ -1,13 +1,12 @@
 // Helpers shared by the src/torch tests.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace ferry::torch::testing_util {
 

@@ -66,8 +66,7 @@ TEST(TorchModelTest, CheckpointForwardMatchesPythonGuideModel) {
 
     const std::string in = dir.file("in.npy"), out = dir.file("out.npy");
     ASSERT_TRUE(WriteNpy(in, x).ok());
-    ASSERT_EQ(RunCommand("/usr/bin/python3 " + kOracle + " forward " + ckpt + " " + in + " " +
-                         out),
+    ASSERT_EQ(RunCommand("/usr/bin/python3 " + kOracle + " forward " + ckpt + " " + in + " " + out),
               0);
     auto want = ReadNpy(out);
     ASSERT_TRUE(want.ok()) << want.status().ToString();

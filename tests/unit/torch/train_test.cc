@@ -73,8 +73,7 @@ TEST(TrainTest, ShortRunLearnsAndWritesCheckpointAndCsv) {
   EXPECT_FLOAT_EQ(logged, losses[99]);
   // Epoch row: empty train_loss, then train_loss_epoch, val_loss and val_acc.
   float epoch_loss = 0, val_loss = 0, val_acc = 0;
-  ASSERT_EQ(std::sscanf(lines[11].c_str(), "99,0,,%f,%f,%f", &epoch_loss, &val_loss, &val_acc),
-            3)
+  ASSERT_EQ(std::sscanf(lines[11].c_str(), "99,0,,%f,%f,%f", &epoch_loss, &val_loss, &val_acc), 3)
       << lines[11];
   EXPECT_NEAR(epoch_loss, Mean(losses, 0, 100), 0.05);  // batches are all full: plain mean
   EXPECT_NEAR(val_acc, r->val_acc, 1e-6);
