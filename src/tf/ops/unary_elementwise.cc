@@ -1,4 +1,4 @@
-// TF's float unary activations: Relu, Relu6, Sigmoid, Tanh, Exp, Neg, Sqrt
+// TF's float unary activations: Relu, Relu6, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs
 // (tensorflow/core/ops/nn_ops.cc, math_ops.cc). One class parameterised by the function.
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 namespace ferry::tf::ops {
 namespace {
 
-enum class UnaryKind { kRelu, kRelu6, kSigmoid, kTanh, kExp, kNeg, kSqrt };
+enum class UnaryKind { kRelu, kRelu6, kSigmoid, kTanh, kExp, kNeg, kSqrt, kAbs };
 
 template <UnaryKind K>
 class UnaryElementwise final : public runtime::Op {
@@ -40,6 +40,7 @@ class UnaryElementwise final : public runtime::Op {
     if constexpr (K == UnaryKind::kExp) return std::exp(v);
     if constexpr (K == UnaryKind::kNeg) return -v;
     if constexpr (K == UnaryKind::kSqrt) return std::sqrt(v);
+    if constexpr (K == UnaryKind::kAbs) return std::fabs(v);
   }
 };
 
@@ -53,6 +54,7 @@ void RegisterUnaryElementwise(runtime::OpSet& s) {
   s.Add<UnaryElementwise<UnaryKind::kExp>>("Exp", 1, "tf");
   s.Add<UnaryElementwise<UnaryKind::kNeg>>("Neg", 1, "tf");
   s.Add<UnaryElementwise<UnaryKind::kSqrt>>("Sqrt", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kAbs>>("Abs", 1, "tf");
 }
 
 }  // namespace ferry::tf::ops

@@ -374,3 +374,69 @@ TEST(ConvertTest, UnknownAttributeIsAnErrorNotDropped) {
 
 }  // namespace
 }  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+TEST(ReduceMeanToTfTest, SpatialMeanWithAndWithoutKeepdims) {
+  for (int keep : {0, 1}) {
+    OnnxGraph g;
+    ir::Value* x = g.Input("input", {2, 3, 4, 5});
+    ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 3, 1, 1})});
+    g.Output(g.Op("ReduceMean", "mean", {c},
+                  {{"axes", Attr::Ints({2, 3})}, {"keepdims", Attr::Int(keep)}}));
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3, 4, 5}, 50)});
+    ASSERT_TRUE(r.tf) << "keepdims " << keep;
+    EXPECT_EQ(FindOp(*r.tf, "Mean")->input(1)->constant().ToInt64Vector(),
+              (std::vector<int64_t>{1, 2}));
+    // keepdims=1 leaves a 4-D NHWC output to transpose back; keepdims=0 an [N, C] one.
+    EXPECT_EQ(CountOps(*r.tf, "Transpose"), keep ? 2 : 1) << "keepdims " << keep;
+  }
+}
+
+TEST(ReduceMeanToTfTest, ReorderingReductionIsAnError) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 3, 4, 5});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 3, 1, 1})});
+  g.Output(g.Op("ReduceMean", "mean_h", {c},
+                {{"axes", Attr::Ints({2})}, {"keepdims", Attr::Int(0)}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("ReduceMean 'mean_h': attribute 'keepdims'"),
+            std::string::npos)
+      << tf.status().ToString();
+}
+
+TEST(SqueezeToTfTest, AttributeAndInputAxes) {
+  for (int opset : {11, 13}) {
+    OnnxGraph g(opset);
+    ir::Value* x = g.Input("input", {-1, 4, 1, 1});
+    ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 4, 1, 1})});
+    std::vector<std::pair<std::string, Attr>> attrs;
+    std::vector<ir::Value*> ins = {c};
+    if (opset < 13) {
+      attrs.push_back({"axes", Attr::Ints({-1, 2})});
+    } else {
+      ins.push_back(g.Const("axes", Tensor::FromVector<int64_t>({2, 3}, Shape{2})));
+    }
+    g.Output(g.Op("Squeeze", "sq", ins, attrs));
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({3, 4, 1, 1}, 51)});
+    ASSERT_TRUE(r.tf) << "opset " << opset;
+    EXPECT_EQ(FindOp(*r.tf, "Squeeze")->attr("squeeze_dims")->ints(),
+              (std::vector<int64_t>{2, 3}));
+  }
+}
+
+TEST(ElementwiseToTfTest, ExpNegSqrtAbs) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {2, 3});
+  ir::Value* a = g.Op("Abs", "abs", {x});
+  g.Output(g.Op("Sqrt", "sqrt", {a}));
+  g.Output(g.Op("Exp", "exp", {g.Op("Neg", "neg", {a})}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3}, 52)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Abs"), 1);
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing

@@ -1,4 +1,5 @@
-// ONNX Relu, Sigmoid, Tanh (6, 13, 14) -> TF ops of the same meaning; layout-agnostic.
+// ONNX Relu, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs (6, 13, 14) -> the TF ops of the same names;
+// layout-agnostic.
 #include "convert/onnx_to_tf/ops/common.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -34,6 +35,10 @@ void RegisterElementwiseUnary(ConverterTable& t) {
   t.Add(std::make_unique<UnaryToTf>("Relu", "Relu"));
   t.Add(std::make_unique<UnaryToTf>("Sigmoid", "Sigmoid"));
   t.Add(std::make_unique<UnaryToTf>("Tanh", "Tanh"));
+  t.Add(std::make_unique<UnaryToTf>("Exp", "Exp"));
+  t.Add(std::make_unique<UnaryToTf>("Neg", "Neg"));
+  t.Add(std::make_unique<UnaryToTf>("Sqrt", "Sqrt"));
+  t.Add(std::make_unique<UnaryToTf>("Abs", "Abs"));
 }
 
 }  // namespace ferry::convert::onnx_to_tf::ops
