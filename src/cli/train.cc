@@ -1,9 +1,12 @@
 // ferry train: the guide's SimpleCNN on MNIST-format data, as its Lightning TrainModule.
+#include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "cli/command.h"
 #include "cli/train_flags.h"
 #include "core/progress.h"
+#include "tf/tfevents.h"
 
 namespace ferry::cli {
 
@@ -39,8 +42,33 @@ StatusOr<torch::TrainResult> TrainWithProgress(torch::TrainOptions o) {
                   p.samples_per_sec);
     bar->Update(p.step_in_epoch, suffix);
   };
+  // TensorBoard's event file beside metrics.csv, with the same rows (Lightning's default
+  // TensorBoardLogger writes one). Created at the first logged row: a run that fails before
+  // logging anything leaves no empty file behind.
+  std::unique_ptr<tf::EventWriter> events;
+  Status events_status;
+  o.on_metrics = [&](const torch::LoggedMetrics& m) {
+    if (!events_status.ok()) return;
+    if (!events) {
+      auto w = tf::EventWriter::Create(o.out_dir);
+      if (!w.ok()) {
+        events_status = w.status();
+        return;
+      }
+      events = std::move(w).value();
+    }
+    const std::pair<const char*, double> scalars[] = {{"train_loss", m.train_loss},
+                                                      {"train_loss_epoch", m.train_loss_epoch},
+                                                      {"val_loss", m.val_loss},
+                                                      {"val_acc", m.val_acc}};
+    for (const auto& [tag, v] : scalars)
+      if (!std::isnan(v) && events_status.ok())
+        events_status = events->AddScalar(tag, static_cast<float>(v), m.step);
+  };
   auto r = torch::Train(o);
   if (bar) bar->Finish("");
+  if (events && events_status.ok()) events_status = events->Close();
+  if (r.ok() && !events_status.ok()) return events_status.WithContext("TensorBoard event file");
   return r;
 }
 

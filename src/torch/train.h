@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "core/status.h"
@@ -28,6 +29,17 @@ struct TrainProgress {
   double samples_per_sec = 0;   // training throughput so far in this epoch
 };
 
+// One row of metrics.csv as it is logged, for loggers that write elsewhere too (the CLI writes
+// TensorBoard's event file from these). A metric the row does not log is NaN.
+struct LoggedMetrics {
+  int64_t step = 0;  // the row's step column
+  int epoch = 0;
+  double train_loss = std::numeric_limits<double>::quiet_NaN();
+  double train_loss_epoch = std::numeric_limits<double>::quiet_NaN();
+  double val_loss = std::numeric_limits<double>::quiet_NaN();
+  double val_acc = std::numeric_limits<double>::quiet_NaN();
+};
+
 struct TrainOptions {
   std::string data_dir = kDefaultMnistDir;
   int epochs = 1;
@@ -41,6 +53,7 @@ struct TrainOptions {
   int log_every_n_steps = 50;  // Lightning's default; 1 logs every step
   bool evaluate_test = true;   // compute t10k accuracy at the end
   std::function<void(const TrainProgress&)> on_progress;  // called after every step
+  std::function<void(const LoggedMetrics&)> on_metrics;  // called for every metrics.csv row
 };
 
 struct TrainResult {

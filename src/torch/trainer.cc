@@ -153,7 +153,16 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
       // train_loss_epoch is Lightning's sample-weighted mean of the step losses.
       epoch_loss_sum += static_cast<double>(loss) * n;
       epoch_samples += n;
-      if ((step + 1) % options.log_every_n_steps == 0) csv.StepRow(step, epoch, loss);
+      if ((step + 1) % options.log_every_n_steps == 0) {
+        csv.StepRow(step, epoch, loss);
+        if (options.on_metrics) {
+          LoggedMetrics m;
+          m.step = step;
+          m.epoch = epoch;
+          m.train_loss = loss;
+          options.on_metrics(m);
+        }
+      }
       ++step;
       if (options.on_progress) {
         TrainProgress p;
@@ -176,6 +185,17 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
       result.val_acc = val.accuracy;
     }
     csv.EpochRow(step - 1, epoch, epoch_loss_sum / epoch_samples, has_val ? &val : nullptr);
+    if (options.on_metrics) {
+      LoggedMetrics m;
+      m.step = step - 1;
+      m.epoch = epoch;
+      m.train_loss_epoch = epoch_loss_sum / epoch_samples;
+      if (has_val) {
+        m.val_loss = val.loss;
+        m.val_acc = val.accuracy;
+      }
+      options.on_metrics(m);
+    }
     result.epochs_run = epoch + 1;
   }
 
