@@ -1,7 +1,9 @@
 // ONNX MaxPool (1, 8, 10, 11, 12) and AveragePool (1, 7, 10, 11): 2-D NCHW pooling with
-// explicit or auto_pad padding, dilations (MaxPool-10+) and ceil_mode (10+). 1-D data
-// ([N, C, W]) runs as 2-D with a height of 1.
+// explicit or auto_pad padding, dilations (MaxPool-10+) and ceil_mode (10+); 1-D data
+// ([N, C, W]) runs as 2-D with a height of 1. Also GlobalAveragePool and GlobalMaxPool (1).
 #include "onnx/ops/pool.h"
+
+#include "kernels/reduce.h"
 
 namespace ferry::onnx::ops {
 
@@ -139,7 +141,34 @@ class GlobalAveragePool final : public Op {
   }
 };
 
+// GlobalMaxPool (1): max over every spatial dim, [N, C, ...] -> [N, C, 1, ...].
+class GlobalMaxPool final : public Op {
+ public:
+  explicit GlobalMaxPool(const NodeInfo& info) {}
+
+  Status Run(OpContext& ctx) const override {
+    FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
+    if (x->rank() < 3)
+      return ctx.Error("input 0 has rank " + std::to_string(x->rank()) + ", expected >= 3");
+    std::vector<int64_t> out = {x->dim(0), x->dim(1)};
+    std::vector<int> axes;
+    for (int d = 2; d < x->rank(); ++d) {
+      out.push_back(1);
+      axes.push_back(d);
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), Shape(out)));
+    return Dispatch<Types::kFloat>(ctx, x->dtype(), [&](auto tag) -> Status {
+      using T = decltype(tag);
+      kernels::Reduce<T>(kernels::ReduceOp::kMax, x->data<T>(), x->shape().dims(), axes,
+                         y->data<T>());
+      return Status::Ok();
+    });
+  }
+};
+
 }  // namespace
+
+void RegisterGlobalMaxPool(OpSet& s) { s.Add<GlobalMaxPool>("GlobalMaxPool", 1); }
 
 void RegisterMaxPool(OpSet& s) {
   for (int v : {1, 8, 10, 11, 12}) s.Add<MaxPool>("MaxPool", v);

@@ -154,5 +154,30 @@ TEST(ConvOpTest, OneDimensionalConvAndPool) {
   EXPECT_TRUE(Near(Floats((*y)[1]), {-4, 9}));
 }
 
+TEST(MoreShapeOpsTest, SplitTileSizeArgMaxGlobalMaxPool) {
+  GraphBuilder b(13);
+  ir::Value* x = b.Input("x");
+  ir::Node* split = b.Node("Split", "split", {x, b.Const("sz", I64({1, 2}))}, 2);
+  split->set_attr("axis", ir::Attribute::Int(1));
+  ir::Node* tile = b.Node("Tile", "tile", {x, b.Const("rep", I64({2, 1}))});
+  ir::Node* size = b.Node("Size", "size", {x});
+  ir::Node* am = b.Node("ArgMax", "argmax", {x});
+  am->set_attr("axis", ir::Attribute::Int(1));
+  am->set_attr("keepdims", ir::Attribute::Int(0));
+  ir::Node* gmp = b.Node("GlobalMaxPool", "gmp", {b.Const("img", F({1, 7, 3, 2, 0, 5, 4, 1}, Shape{1, 2, 2, 2}))});
+  b.Outputs(split);
+  for (ir::Node* n : {tile, size, am, gmp}) b.Output(n->output(0));
+  auto y = b.Run({F({1, 5, 2, 7, 3, 4}, Shape{2, 3})});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ(Floats((*y)[0]), (std::vector<float>{1, 7}));
+  EXPECT_EQ(Floats((*y)[1]), (std::vector<float>{5, 2, 3, 4}));
+  EXPECT_EQ((*y)[2].shape(), Shape({4, 3}));
+  EXPECT_EQ(Floats((*y)[2]), (std::vector<float>{1, 5, 2, 7, 3, 4, 1, 5, 2, 7, 3, 4}));
+  EXPECT_EQ(testing::Ints((*y)[3]), (std::vector<int64_t>{6}));
+  EXPECT_EQ(testing::Ints((*y)[4]), (std::vector<int64_t>{1, 0}));
+  EXPECT_EQ((*y)[5].shape(), Shape({1, 2, 1, 1}));
+  EXPECT_EQ(Floats((*y)[5]), (std::vector<float>{7, 5}));
+}
+
 }  // namespace
 }  // namespace ferry::onnx
