@@ -155,13 +155,15 @@ TEST(TrainTest, DISABLED_FullEpochReachesGuideAccuracy) {
   // FERRY_TRAIN_MAX_STEPS: a shorter run, for speed measurements only (no accuracy bar).
   const char* max_steps = std::getenv("FERRY_TRAIN_MAX_STEPS");
   if (max_steps != nullptr) o.max_steps = std::atoi(max_steps);
+  const char* seed = std::getenv("FERRY_TRAIN_SEED");
+  if (seed != nullptr) o.seed = std::strtoull(seed, nullptr, 10);
   auto r = Train(o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::printf(
-      "{\"impl\": \"ferry-libtorch\", \"threads\": %d, \"samples_per_sec\": %.1f, "
+      "{\"impl\": \"ferry-libtorch\", \"seed\": %llu, \"threads\": %d, \"samples_per_sec\": %.1f, "
       "\"test_accuracy\": %.4f, \"val_acc\": %.4f, \"steps\": %lld, \"seconds\": %.2f}\n",
-      o.num_threads, r->samples_per_sec, r->test_accuracy, r->val_acc,
-      static_cast<long long>(r->steps), r->seconds);
+      static_cast<unsigned long long>(o.seed), o.num_threads, r->samples_per_sec, r->test_accuracy,
+      r->val_acc, static_cast<long long>(r->steps), r->seconds);
   if (max_steps == nullptr) EXPECT_GE(r->test_accuracy, 0.84);
 }
 
