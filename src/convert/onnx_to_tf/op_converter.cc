@@ -1,5 +1,6 @@
 #include "convert/onnx_to_tf/op_converter.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -34,6 +35,17 @@ const OpConverter* ConverterTable::Find(const std::string& op_type, int64_t opse
 }
 
 DataType TfDType(DataType onnx) { return onnx == DataType::kInt64 ? DataType::kInt32 : onnx; }
+
+bool KeepsNchwOrder(const std::vector<int64_t>& removed) {
+  static const int64_t kNhwcPos[4] = {0, 3, 1, 2};
+  int64_t last = -1;
+  for (int64_t a = 0; a < 4; ++a) {
+    if (std::find(removed.begin(), removed.end(), a) != removed.end()) continue;
+    if (kNhwcPos[a] < last) return false;
+    last = kNhwcPos[a];
+  }
+  return true;
+}
 
 Tensor TransposeTensor(const Tensor& t, const std::vector<int64_t>& perm) {
   const int r = t.rank();

@@ -75,6 +75,9 @@ class OpConverter {
   // Attributes the converter understands; any other attribute on the node is an error
   // (an attribute TF cannot express must never be dropped silently).
   virtual std::vector<std::string> attributes() const { return {}; }
+  // For kChannelAxis ops: whether this node can run on NHWC inputs (the to_nhwc pass asks
+  // before choosing NHWC; when false the node gets NCHW inputs). Default: yes.
+  virtual bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const { return true; }
   // Fills the facts of the node's outputs from its inputs' facts. The default records
   // only input 0's dtype.
   virtual Status Infer(const ir::Node& n, InferContext& ctx) const;
@@ -174,6 +177,9 @@ DataType TfDType(DataType onnx);
 // Permutations between NCHW and NHWC.
 inline const std::vector<int64_t> kToNhwc = {0, 2, 3, 1};
 inline const std::vector<int64_t> kToNchw = {0, 3, 1, 2};
+// Whether dropping `removed` (sorted NCHW axes) from a 4-D NHWC tensor leaves the other
+// axes in ONNX's order, so a rank-reducing op needs no transpose (N, C after removing H, W).
+bool KeepsNchwOrder(const std::vector<int64_t>& removed);
 // Transposes a host tensor (any dtype) by perm.
 Tensor TransposeTensor(const Tensor& t, const std::vector<int64_t>& perm);
 

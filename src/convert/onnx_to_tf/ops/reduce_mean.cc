@@ -1,6 +1,6 @@
 // ONNX ReduceMean (1, 11, 13; axes attribute) -> TF Mean with keep_dims. In NHWC the axes
-// are remapped; with keepdims = 0 the kept axes must stay in ONNX's order (torch's
-// x.mean([2, 3]) keeps N, C in both layouts), else an error rather than a reordered result.
+// are remapped; with keepdims = 0 NHWC is accepted only when the kept axes stay in ONNX's
+// order (torch's x.mean([2, 3]) keeps N, C in both layouts), else the node gets NCHW.
 #include <algorithm>
 
 #include "convert/onnx_to_tf/ops/common.h"
@@ -14,6 +14,10 @@ class ReduceMeanToTf final : public OpConverter {
   Layout layout() const override { return Layout::kChannelAxis; }
   std::vector<std::string> attributes() const override { return {"axes", "keepdims"}; }
 
+  bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const override {
+    return n.GetInt("keepdims", 1) != 0 || KeepsNchwOrder(Axes(n, 4));
+  }
+
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
     const ValueFacts& x = ctx.in(0);
     ctx.out(0).dtype = x.dtype;
@@ -23,8 +27,10 @@ class ReduceMeanToTf final : public OpConverter {
     std::vector<ir::Dim> dims;
     for (int i = 0; i < x.rank(); ++i) {
       const bool reduced = std::find(axes.begin(), axes.end(), i) != axes.end();
-      if (!reduced) dims.push_back((*x.dims)[i]);
-      else if (keep) dims.push_back(ir::Dim::Known(1));
+      if (!reduced)
+        dims.push_back((*x.dims)[i]);
+      else if (keep)
+        dims.push_back(ir::Dim::Known(1));
     }
     ctx.out(0).dims = dims;
     return Status::Ok();
@@ -39,17 +45,8 @@ class ReduceMeanToTf final : public OpConverter {
     const bool keep = n.GetInt("keepdims", 1) != 0;
     std::vector<int64_t> tf_axes;
     for (int64_t a : axes) tf_axes.push_back(b.Axis(a, r));
-    if (!keep && b.nhwc()) {
-      int64_t last = -1;
-      for (int i = 0; i < r; ++i) {
-        if (std::find(axes.begin(), axes.end(), i) != axes.end()) continue;
-        const int64_t pos = b.Axis(i, r);
-        if (pos < last)
-          return b.Unsupported("keepdims", "= 0 would leave the NHWC axes in a different order "
-                                           "than ONNX's");
-        last = pos;
-      }
-    }
+    if (!keep && b.nhwc() && !KeepsNchwOrder(axes))
+      return Internal(n.Describe() + ": NHWC chosen for an order-changing reduction");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     b.SetOutput(0, b.Emit("Mean", {x, b.ConstInt32(tf_axes, n.name() + "/axes")},
                           {{"T", TypeAttr(DataType::kFloat32)},

@@ -1,6 +1,8 @@
 // ONNX Squeeze (1, 11: axes attribute; 13: axes input, constant here) -> TF Squeeze with
 // squeeze_dims. Without axes ONNX drops every size-1 dim, which needs static dims here so
-// the TF node states them (TF would also drop a dynamic batch of 1 at run time).
+// the TF node states them (TF would also drop a dynamic batch of 1 at run time). An NHWC
+// input stays NHWC when the squeezed axes leave the others in ONNX's order (the 1x1
+// spatial dims after a global pool).
 #include <algorithm>
 
 #include "convert/onnx_to_tf/ops/common.h"
@@ -11,7 +13,15 @@ namespace {
 class SqueezeToTf final : public OpConverter {
  public:
   explicit SqueezeToTf(int since) : OpConverter("Squeeze", since) {}
-  Layout layout() const override { return Layout::kNchwOnly; }
+  Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const override {
+    auto it = facts.find(n.input(0));
+    if (it == facts.end() || it->second.rank() != 4) return false;
+    static const ValueFacts kNone;
+    auto ai = n.input(1) ? facts.find(n.input(1)) : facts.end();
+    auto axes = Axes(n, ai == facts.end() ? kNone : ai->second, it->second);
+    return axes.ok() && !axes->empty() && KeepsNchwOrder(*axes);
+  }
   std::vector<std::string> attributes() const override {
     if (since_opset() < 13) return {"axes"};
     return {};
@@ -40,6 +50,10 @@ class SqueezeToTf final : public OpConverter {
         return b.Error("axis " + std::to_string(a) + " has size " + std::to_string(d.value));
     }
     FERRY_ASSIGN_OR_RETURN(ir::Value * v, b.Input(0));
+    if (b.nhwc()) {
+      for (int64_t& a : axes) a = b.Axis(a, 4);
+      std::sort(axes.begin(), axes.end());
+    }
     b.SetOutput(0, b.Emit("Squeeze", {v},
                           {{"T", TypeAttr(x.dtype)}, {"squeeze_dims", ir::Attribute::Ints(axes)}},
                           TfDType(x.dtype), b.OutName(0))

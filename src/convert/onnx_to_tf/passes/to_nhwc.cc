@@ -128,8 +128,10 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
         nhwc = FactsOf(facts, n->input(0)).rank() == 4;
         break;
       case Layout::kAgnostic:
-      case Layout::kChannelAxis:
         nhwc = any_nhwc && all_4d && consts_ok;
+        break;
+      case Layout::kChannelAxis:
+        nhwc = any_nhwc && all_4d && consts_ok && converters.at(n)->AcceptsNhwc(*n, facts);
         break;
       case Layout::kNchwOnly:
         nhwc = false;
