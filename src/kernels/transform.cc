@@ -189,4 +189,45 @@ void PadConstant(const void* x, const std::vector<int64_t>& x_shape,
   }
 }
 
+void PadBorder(PadMode mode, const void* x, const std::vector<int64_t>& x_shape,
+               const std::vector<int64_t>& pads, size_t elem_size, void* y) {
+  const size_t r = x_shape.size();
+  std::vector<int64_t> y_shape(r);
+  for (size_t d = 0; d < r; ++d) y_shape[d] = x_shape[d] + pads[d] + pads[d + r];
+  const int64_t ny = Product(y_shape, 0, r);
+  if (ny == 0) return;
+  // Per dim, the source coordinate of every output coordinate.
+  std::vector<std::vector<int64_t>> src(r);
+  for (size_t d = 0; d < r; ++d) {
+    const int64_t n = x_shape[d];
+    src[d].resize(y_shape[d]);
+    for (int64_t i = 0; i < y_shape[d]; ++i) {
+      int64_t c = i - pads[d];
+      if (mode == PadMode::kEdge) {
+        c = c < 0 ? 0 : (c >= n ? n - 1 : c);
+      } else if (n > 1) {
+        const int64_t period = 2 * (n - 1);
+        c = ((c % period) + period) % period;
+        if (c >= n) c = period - c;
+      } else {
+        c = 0;
+      }
+      src[d][i] = c;
+    }
+  }
+  const std::vector<int64_t> xs = Strides(x_shape);
+  const char* in = static_cast<const char*>(x);
+  char* out = static_cast<char*>(y);
+  std::vector<int64_t> idx(r, 0);
+  for (int64_t i = 0; i < ny; ++i) {
+    int64_t off = 0;
+    for (size_t d = 0; d < r; ++d) off += src[d][idx[d]] * xs[d];
+    std::memcpy(out + i * elem_size, in + off * elem_size, elem_size);
+    for (int d = static_cast<int>(r) - 1; d >= 0; --d) {
+      if (++idx[d] < y_shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
 }  // namespace ferry::kernels

@@ -1,5 +1,5 @@
 // Data movement kernels, dtype-agnostic (elem_size bytes per element): Transpose, Concat,
-// Gather, Slice and constant Pad. Oracle: reference/transform.h.
+// Gather, Slice and Pad (constant, edge, reflect). Oracle: reference/transform.h.
 #pragma once
 
 #include <cstddef>
@@ -34,5 +34,13 @@ void Slice(const void* x, const std::vector<int64_t>& x_shape, const std::vector
 // negative values crop). value points to one element of the dtype.
 void PadConstant(const void* x, const std::vector<int64_t>& x_shape,
                  const std::vector<int64_t>& pads, const void* value, size_t elem_size, void* y);
+
+enum class PadMode { kReflect, kEdge };
+
+// Border padding, ONNX Pad-11 modes: kEdge repeats the outermost element, kReflect mirrors
+// without repeating it (numpy 'reflect'). pads as for PadConstant but non-negative; reflect
+// needs pads < dim and edge a non-empty dim wherever a pad is non-zero (the caller checks).
+void PadBorder(PadMode mode, const void* x, const std::vector<int64_t>& x_shape,
+               const std::vector<int64_t>& pads, size_t elem_size, void* y);
 
 }  // namespace ferry::kernels

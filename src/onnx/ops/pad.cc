@@ -1,8 +1,10 @@
-// ONNX Pad (2, 11, 13, 18) in constant mode: pads (attribute in Pad-2, input 1 from 11 on,
-// [begin..., end...], negative values crop), constant value (attribute `value` in Pad-2,
-// optional scalar input 2 later), optional axes (input 3, Pad-18). reflect and edge modes
-// are not supported.
+// ONNX Pad (2, 11, 13, 18): pads (attribute in Pad-2, input 1 from 11 on, [begin...,
+// end...], negative values crop in constant mode), constant value (attribute `value` in
+// Pad-2, optional scalar input 2 later), optional axes (input 3, Pad-18); modes constant,
+// reflect and edge.
+#include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "kernels/transform.h"
 #include "onnx/ops/op_util.h"
@@ -14,8 +16,13 @@ class Pad final : public Op {
  public:
   explicit Pad(const NodeInfo& info) : from_inputs_(info.opset() >= 11) {
     const std::string mode = info.node().GetString("mode", "constant");
-    if (mode != "constant")
+    if (mode == "reflect") {
+      mode_ = kernels::PadMode::kReflect;
+    } else if (mode == "edge") {
+      mode_ = kernels::PadMode::kEdge;
+    } else if (mode != "constant") {
       init_status_ = Unimplemented(info.Describe() + ": mode '" + mode + "' is not supported");
+    }
     if (!from_inputs_) {
       pads_ = info.node().GetInts("pads");
       value_ = info.node().GetFloat("value", 0.0f);
@@ -56,6 +63,19 @@ class Pad final : public Op {
     }
     if (x->dtype() == DataType::kString)
       return Unimplemented(ctx.node().Describe() + ": string tensors");
+    if (mode_) {
+      for (int d = 0; d < r; ++d) {
+        const int64_t limit = *mode_ == kernels::PadMode::kReflect ? x->dim(d) - 1 : (x->dim(d) ? INT64_MAX : 0);
+        if (pads[d] < 0 || pads[d + r] < 0 || ((pads[d] || pads[d + r]) && (pads[d] > limit || pads[d + r] > limit)))
+          return ctx.Error("pads " + Shape(pads).ToString() + " do not fit dim " +
+                           std::to_string(d) + " of " + x->shape().ToString() + " in " +
+                           (*mode_ == kernels::PadMode::kReflect ? "reflect" : "edge") + " mode");
+      }
+      FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), Shape(out)));
+      kernels::PadBorder(*mode_, x->raw_data(), x->shape().dims(), pads, SizeOf(x->dtype()),
+                         y->raw_data());
+      return Status::Ok();
+    }
     // The fill value in x's dtype.
     Tensor value = Tensor::Zeros(x->dtype(), Shape{});
     const Tensor* cv = from_inputs_ ? ctx.input(2) : nullptr;
@@ -77,6 +97,7 @@ class Pad final : public Op {
 
  private:
   bool from_inputs_;
+  std::optional<kernels::PadMode> mode_;  // nullopt: constant
   std::vector<int64_t> pads_;
   float value_ = 0.0f;
 };

@@ -105,3 +105,38 @@ TEST(TransformTest, ConcatAndGatherHandComputed) {
 
 }  // namespace
 }  // namespace ferry::kernels
+
+namespace ferry::kernels {
+namespace {
+
+TEST(TransformTest, PadBorderMatchesReference) {
+  std::mt19937 rng(testing::TestSeed() + 3);
+  for (int iter = 0; iter < 200; ++iter) {
+    std::vector<int64_t> shape(testing::RandInt(rng, 1, 3));
+    for (auto& d : shape) d = testing::RandInt(rng, 1, 5);
+    const PadMode mode = testing::RandInt(rng, 0, 1) ? PadMode::kEdge : PadMode::kReflect;
+    const size_t r = shape.size();
+    std::vector<int64_t> pads(2 * r), out(r);
+    for (size_t d = 0; d < r; ++d) {
+      const int64_t max_pad = mode == PadMode::kReflect ? shape[d] - 1 : 3;
+      pads[d] = testing::RandInt(rng, 0, max_pad);
+      pads[d + r] = testing::RandInt(rng, 0, max_pad);
+      out[d] = shape[d] + pads[d] + pads[d + r];
+    }
+    std::vector<int32_t> x(reference::NumElements(shape));
+    for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<int32_t>(i);
+    const int64_t n = reference::NumElements(out);
+    std::vector<int32_t> want(n, -1), got(n, -2);
+    reference::PadBorder(mode, x.data(), shape, pads, 4, want.data());
+    PadBorder(mode, x.data(), shape, pads, 4, got.data());
+    EXPECT_EQ(got, want) << "mode=" << static_cast<int>(mode) << " shape=" << testing::ShapeStr(shape)
+                         << " pads=" << testing::ShapeStr(pads);
+  }
+  // numpy.pad([0, 1, 2], 2, 'reflect') == [2, 1, 0, 1, 2, 1, 0].
+  std::vector<int32_t> x = {0, 1, 2}, y(7, -1);
+  PadBorder(PadMode::kReflect, x.data(), {3}, {2, 2}, 4, y.data());
+  EXPECT_EQ(y, (std::vector<int32_t>{2, 1, 0, 1, 2, 1, 0}));
+}
+
+}  // namespace
+}  // namespace ferry::kernels

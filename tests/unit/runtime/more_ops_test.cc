@@ -93,12 +93,24 @@ TEST(PadOpTest, ConstantInputFormAndAttributeForm) {
   ASSERT_TRUE(y.ok()) << y.status().ToString();
   EXPECT_EQ(Floats((*y)[0]), (std::vector<float>{0, 5, 6}));
   GraphBuilder r(13);
-  ir::Node* bad = r.Node("Pad", "reflect_pad", {r.Input("x"), r.Const("p", I64({1, 1}))});
-  bad->set_attr("mode", ir::Attribute::String("reflect"));
+  ir::Node* bad = r.Node("Pad", "wrap_pad", {r.Input("x"), r.Const("p", I64({1, 1}))});
+  bad->set_attr("mode", ir::Attribute::String("wrap"));
   r.Output(bad->output(0));
   auto s = r.Session();
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("Pad 'reflect_pad'"), std::string::npos) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("Pad 'wrap_pad'"), std::string::npos) << s.status().ToString();
+  for (const char* mode : {"reflect", "edge"}) {
+    GraphBuilder m(13);
+    ir::Node* p = m.Node("Pad", "pad", {m.Input("x"), m.Const("p", I64({2, 1}))});
+    p->set_attr("mode", ir::Attribute::String(mode));
+    m.Output(p->output(0));
+    auto z = m.Run({F({1, 2, 3}, Shape{3})});
+    ASSERT_TRUE(z.ok()) << z.status().ToString();
+    const std::vector<float> want = std::string(mode) == "reflect"
+                                        ? std::vector<float>{3, 2, 1, 2, 3, 2}
+                                        : std::vector<float>{1, 1, 1, 2, 3, 3};
+    EXPECT_EQ(Floats((*z)[0]), want) << mode;
+  }
 }
 
 TEST(PReluOpTest, ChannelSlopeAndLegacyForm) {
