@@ -1,7 +1,8 @@
 // Pass 2: decides where each 4-D activation lives (NHWC inside, ONNX's NCHW at the graph
 // boundary) before any node is lowered. Rules, in topological order:
 //   kNhwcNative ops take NHWC and produce NHWC; kAgnostic and kChannelAxis ops follow their
-//   non-constant inputs when one is NHWC and all are 4-D; NCHW-only ops get NCHW back.
+//   non-constant inputs when one is NHWC and all are 4-D (a kChannelAxis op may decline
+//   through OpConverter::AcceptsNhwc); NCHW-only ops get NCHW back.
 //   Flatten / Reshape to [N, C*H*W] of an NHWC value stay NHWC when H*W == 1 (the element
 //   order is the same) or when every user is a Gemm/MatMul with constant weights, whose
 //   rows the converter permutes (the value is then kFlatNhwc; agnostic one-input nodes such
