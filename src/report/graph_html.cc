@@ -60,20 +60,15 @@ constexpr char kScript[] = R"js(
     const r = viewport.getBoundingClientRect();
     return { w: r.width || 1, h: r.height || 1 };
   }
-  // Whole graph when it is legible that way, else its top at a readable scale.
+  // The whole graph when its text stays legible that way (scale >= 0.9), else its top at
+  // about natural size: tall networks are read top-down.
   function fit(whole) {
     const a = aspect();
     const s = Math.min(a.w / graph.w, a.h / graph.h);
-    if (whole || s >= 0.55) {
-      const sc = Math.min(s, 1.6);
-      view = { w: a.w / sc, h: a.h / sc, x: 0, y: 0 };
-      view.x = graph.x + (graph.w - view.w) / 2;
-      view.y = graph.y + (graph.h - view.h) / 2;
-    } else {
-      const sc = Math.min(Math.max(a.w / graph.w, 0.8), 1.6);
-      view = { w: a.w / sc, h: a.h / sc, x: 0, y: graph.y };
-      view.x = graph.x + (graph.w - view.w) / 2;
-    }
+    const sc = whole || s >= 0.9 ? Math.min(s, 1.5) : Math.min(Math.max(a.w / graph.w, 0.8), 1.1);
+    view = { w: a.w / sc, h: a.h / sc, x: 0, y: graph.y };
+    view.x = graph.x + (graph.w - view.w) / 2;
+    if (whole || s >= 0.9) view.y = graph.y + (graph.h - view.h) / 2;
     apply();
   }
   function zoom(factor, cx, cy) {
