@@ -5,6 +5,7 @@
 // script saved it), and must hold exactly one Transpose: the one at its 4-D input.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -136,6 +137,24 @@ void CheckTorchvision(const std::string& name) {
   ASSERT_TRUE(y.ok()) << y.status().ToString();
   ASSERT_EQ((*y)[0].shape(), want->shape());
   EXPECT_LE(MaxAbsDiff((*y)[0], *want), 1e-3f) << name << " vs PyTorch";
+  // Timing for the record (not asserted): median of 5 runs at batch 1, ONNX vs TF op set.
+  auto onnx_graph = onnx::LoadModel((dir / "model.onnx").string());
+  ASSERT_TRUE(onnx_graph.ok());
+  auto os = runtime::Session::Create(*onnx_graph, onnx::OnnxOpSet());
+  ASSERT_TRUE(os.ok());
+  auto median_ms = [&](const runtime::Session& session) {
+    std::vector<double> ms;
+    for (int i = 0; i < 5; ++i) {
+      auto t0 = std::chrono::steady_clock::now();
+      EXPECT_TRUE(session.Run({*x}).ok());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[2];
+  };
+  std::printf("%s batch 1, %d threads: onnx op set %.1f ms, tf op set %.1f ms\n", name.c_str(),
+              (*s)->num_threads(), median_ms(**os), median_ms(**s));
   // Dynamic batch survives conversion.
   auto x3 = ReadNpy((dir / "input_b3.npy").string());
   ASSERT_TRUE(x3.ok());
