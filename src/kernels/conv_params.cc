@@ -6,7 +6,9 @@
 namespace ferry::kernels {
 
 Status ConvParams::Validate() const {
-  auto bad = [&](const std::string& m) { return InvalidArgument("Conv2D " + ToString() + ": " + m); };
+  auto bad = [&](const std::string& m) {
+    return InvalidArgument("Conv2D " + ToString() + ": " + m);
+  };
   if (batch < 0 || in_channels <= 0 || in_h <= 0 || in_w <= 0 || out_channels <= 0)
     return bad("sizes must be positive");
   if (kernel_h <= 0 || kernel_w <= 0) return bad("kernel must be positive");
@@ -16,7 +18,8 @@ Status ConvParams::Validate() const {
     return bad("pads must be non-negative");
   if (groups <= 0 || in_channels % groups != 0 || out_channels % groups != 0)
     return bad("channels must be divisible by groups");
-  if (out_h() <= 0 || out_w() <= 0) return bad("the dilated kernel is larger than the padded input");
+  if (out_h() <= 0 || out_w() <= 0)
+    return bad("the dilated kernel is larger than the padded input");
   return Status::Ok();
 }
 
@@ -24,10 +27,10 @@ std::string ConvParams::ToString() const {
   auto s = [](int64_t v) { return std::to_string(v); };
   return std::string(layout == Layout::kNCHW ? "NCHW" : "NHWC") + "/" +
          (weight_layout == WeightLayout::kOIHW ? "OIHW" : "HWIO") + " x[" + s(batch) + "," +
-         s(in_channels) + "," + s(in_h) + "," + s(in_w) + "] oc=" + s(out_channels) + " k=" +
-         s(kernel_h) + "x" + s(kernel_w) + " s=" + s(stride_h) + "," + s(stride_w) + " d=" +
-         s(dilation_h) + "," + s(dilation_w) + " pads=" + s(pad_top) + "," + s(pad_left) + "," +
-         s(pad_bottom) + "," + s(pad_right) + " g=" + s(groups) +
+         s(in_channels) + "," + s(in_h) + "," + s(in_w) + "] oc=" + s(out_channels) +
+         " k=" + s(kernel_h) + "x" + s(kernel_w) + " s=" + s(stride_h) + "," + s(stride_w) +
+         " d=" + s(dilation_h) + "," + s(dilation_w) + " pads=" + s(pad_top) + "," + s(pad_left) +
+         "," + s(pad_bottom) + "," + s(pad_right) + " g=" + s(groups) +
          " act=" + s(static_cast<int>(activation.kind));
 }
 
@@ -42,7 +45,9 @@ int64_t PoolParams::OutputSize(int64_t in, int64_t kernel, int64_t stride, int64
 }
 
 Status PoolParams::Validate() const {
-  auto bad = [&](const std::string& m) { return InvalidArgument("Pool2D " + ToString() + ": " + m); };
+  auto bad = [&](const std::string& m) {
+    return InvalidArgument("Pool2D " + ToString() + ": " + m);
+  };
   if (batch < 0 || channels <= 0 || in_h <= 0 || in_w <= 0) return bad("sizes must be positive");
   if (kernel_h <= 0 || kernel_w <= 0 || stride_h <= 0 || stride_w <= 0 || dilation_h <= 0 ||
       dilation_w <= 0)
@@ -56,11 +61,11 @@ Status PoolParams::Validate() const {
 std::string PoolParams::ToString() const {
   auto s = [](int64_t v) { return std::to_string(v); };
   return std::string(kind == PoolKind::kMax ? "max" : "avg") + "/" +
-         (layout == Layout::kNCHW ? "NCHW" : "NHWC") + " x[" + s(batch) + "," + s(channels) +
-         "," + s(in_h) + "," + s(in_w) + "] k=" + s(kernel_h) + "x" + s(kernel_w) + " s=" +
-         s(stride_h) + "," + s(stride_w) + " d=" + s(dilation_h) + "," + s(dilation_w) +
-         " pads=" + s(pad_top) + "," + s(pad_left) + "," + s(pad_bottom) + "," + s(pad_right) +
-         " out=" + s(out_h) + "x" + s(out_w) + (count_include_pad ? " include_pad" : "");
+         (layout == Layout::kNCHW ? "NCHW" : "NHWC") + " x[" + s(batch) + "," + s(channels) + "," +
+         s(in_h) + "," + s(in_w) + "] k=" + s(kernel_h) + "x" + s(kernel_w) + " s=" + s(stride_h) +
+         "," + s(stride_w) + " d=" + s(dilation_h) + "," + s(dilation_w) + " pads=" + s(pad_top) +
+         "," + s(pad_left) + "," + s(pad_bottom) + "," + s(pad_right) + " out=" + s(out_h) + "x" +
+         s(out_w) + (count_include_pad ? " include_pad" : "");
 }
 
 }  // namespace ferry::kernels

@@ -23,7 +23,7 @@ std::string ShapeStr(const std::vector<int64_t>& s) {
 
 // Input strides over the output shape (0 where the input is broadcast), dims merged.
 struct Plan {
-  std::vector<int64_t> dims;                 // merged output dims, innermost last
+  std::vector<int64_t> dims;                  // merged output dims, innermost last
   std::vector<std::vector<int64_t>> strides;  // per input
 };
 
@@ -115,8 +115,7 @@ StatusOr<std::vector<int64_t>> BroadcastShapes(const std::vector<int64_t>& a,
     const int64_t da = i + a.size() >= out.size() ? a[i + a.size() - out.size()] : 1;
     const int64_t db = i + b.size() >= out.size() ? b[i + b.size() - out.size()] : 1;
     if (da != db && da != 1 && db != 1)
-      return InvalidArgument("shapes " + ShapeStr(a) + " and " + ShapeStr(b) +
-                             " do not broadcast");
+      return InvalidArgument("shapes " + ShapeStr(a) + " and " + ShapeStr(b) + " do not broadcast");
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -135,12 +134,24 @@ Status Binary(BinaryOp op, const T* a, const std::vector<int64_t>& a_shape, cons
   }
   const Plan plan = MakePlan(out, {a_shape, b_shape});
   switch (op) {
-    case BinaryOp::kAdd: BinaryLoop(a, b, plan, y, [](T u, T v) { return u + v; }); break;
-    case BinaryOp::kSub: BinaryLoop(a, b, plan, y, [](T u, T v) { return u - v; }); break;
-    case BinaryOp::kMul: BinaryLoop(a, b, plan, y, [](T u, T v) { return u * v; }); break;
-    case BinaryOp::kDiv: BinaryLoop(a, b, plan, y, [](T u, T v) { return u / v; }); break;
-    case BinaryOp::kMax: BinaryLoop(a, b, plan, y, [](T u, T v) { return u > v ? u : v; }); break;
-    case BinaryOp::kMin: BinaryLoop(a, b, plan, y, [](T u, T v) { return u < v ? u : v; }); break;
+    case BinaryOp::kAdd:
+      BinaryLoop(a, b, plan, y, [](T u, T v) { return u + v; });
+      break;
+    case BinaryOp::kSub:
+      BinaryLoop(a, b, plan, y, [](T u, T v) { return u - v; });
+      break;
+    case BinaryOp::kMul:
+      BinaryLoop(a, b, plan, y, [](T u, T v) { return u * v; });
+      break;
+    case BinaryOp::kDiv:
+      BinaryLoop(a, b, plan, y, [](T u, T v) { return u / v; });
+      break;
+    case BinaryOp::kMax:
+      BinaryLoop(a, b, plan, y, [](T u, T v) { return u > v ? u : v; });
+      break;
+    case BinaryOp::kMin:
+      BinaryLoop(a, b, plan, y, [](T u, T v) { return u < v ? u : v; });
+      break;
     case BinaryOp::kPow:
       BinaryLoop(a, b, plan, y,
                  [](T u, T v) { return reference::ApplyBinary(BinaryOp::kPow, u, v); });
@@ -227,14 +238,14 @@ void Unary(const UnaryParams& p, const T* x, T* y, int64_t n) {
   }
 }
 
-#define FERRY_INSTANTIATE_ARITH(T)                                                          \
-  template Status Binary<T>(BinaryOp, const T*, const std::vector<int64_t>&, const T*,     \
-                            const std::vector<int64_t>&, T*);                              \
+#define FERRY_INSTANTIATE_ARITH(T)                                                     \
+  template Status Binary<T>(BinaryOp, const T*, const std::vector<int64_t>&, const T*, \
+                            const std::vector<int64_t>&, T*);                          \
   template void Unary<T>(const UnaryParams&, const T*, T*, int64_t);
-#define FERRY_INSTANTIATE_SELECT(T)                                                         \
-  template void Compare<T>(CompareOp, const T*, const std::vector<int64_t>&, const T*,     \
-                           const std::vector<int64_t>&, bool*);                            \
-  template void Where<T>(const bool*, const std::vector<int64_t>&, const T*,               \
+#define FERRY_INSTANTIATE_SELECT(T)                                                          \
+  template void Compare<T>(CompareOp, const T*, const std::vector<int64_t>&, const T*,       \
+                           const std::vector<int64_t>&, bool*);                              \
+  template void Where<T>(const bool*, const std::vector<int64_t>&, const T*,                 \
                          const std::vector<int64_t>&, const T*, const std::vector<int64_t>&, \
                          const std::vector<int64_t>&, T*);
 

@@ -41,7 +41,7 @@ void BroadcastTo(const void* x, const std::vector<int64_t>& x_shape, size_t elem
 
 enum class UnaryOp {
   kRelu,
-  kClip,         // alpha = min, beta = max
+  kClip,  // alpha = min, beta = max
   kSigmoid,
   kTanh,
   kExp,
@@ -56,7 +56,7 @@ enum class UnaryOp {
   kReciprocal,
   kFloor,
   kCeil,
-  kRound,            // half to even (ONNX Round-11)
+  kRound,  // half to even (ONNX Round-11)
   kSign,
   kCos,
   kSin,

@@ -25,9 +25,12 @@ struct FusedActivation {
   float max = 0.0f;
   float Apply(float v) const {
     switch (kind) {
-      case Activation::kRelu: return v > 0.0f ? v : 0.0f;
-      case Activation::kClip: return v < min ? min : (v > max ? max : v);
-      default: return v;
+      case Activation::kRelu:
+        return v > 0.0f ? v : 0.0f;
+      case Activation::kClip:
+        return v < min ? min : (v > max ? max : v);
+      default:
+        return v;
     }
   }
 };

@@ -1,11 +1,12 @@
 // Reductions, softmax and batch normalisation on plain loops: memory-bound, so the work is
 // in visiting memory in order (the reduction loop runs over contiguous rows).
+#include "kernels/reduce.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "kernels/batch_norm.h"
-#include "kernels/reduce.h"
 #include "kernels/softmax.h"
 
 // -O2 uses GCC's very-cheap vectoriser cost model, which skips loops of unknown trip count:
@@ -38,8 +39,8 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
     if (!kind[i]) ny *= dims[i];
   }
   using Acc = std::conditional_t<std::is_floating_point_v<T>, double, T>;
-  const Acc init = op == ReduceOp::kMax   ? std::numeric_limits<Acc>::lowest()
-                   : op == ReduceOp::kMin ? std::numeric_limits<Acc>::max()
+  const Acc init = op == ReduceOp::kMax    ? std::numeric_limits<Acc>::lowest()
+                   : op == ReduceOp::kMin  ? std::numeric_limits<Acc>::max()
                    : op == ReduceOp::kProd ? Acc(1)
                                            : Acc(0);
   std::vector<Acc> acc(ny, init);
@@ -63,10 +64,18 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
     const Acc v = static_cast<Acc>(x[i]);
     switch (op) {
       case ReduceOp::kSum:
-      case ReduceOp::kMean: acc[yo] += v; break;
-      case ReduceOp::kMax: acc[yo] = std::max(acc[yo], v); break;
-      case ReduceOp::kMin: acc[yo] = std::min(acc[yo], v); break;
-      case ReduceOp::kProd: acc[yo] *= v; break;
+      case ReduceOp::kMean:
+        acc[yo] += v;
+        break;
+      case ReduceOp::kMax:
+        acc[yo] = std::max(acc[yo], v);
+        break;
+      case ReduceOp::kMin:
+        acc[yo] = std::min(acc[yo], v);
+        break;
+      case ReduceOp::kProd:
+        acc[yo] *= v;
+        break;
     }
     for (int d = m - 1; d >= 0; --d) {
       yo += ystride[d];
@@ -111,9 +120,9 @@ void Softmax(const T* x, int64_t outer, int64_t n, int64_t inner, bool log, T* y
 }
 
 template <typename T>
-void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t spatial,
-                        const T* x, const T* scale, const T* bias, const T* mean, const T* var,
-                        float epsilon, T* y) {
+void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t spatial, const T* x,
+                        const T* scale, const T* bias, const T* mean, const T* var, float epsilon,
+                        T* y) {
   // Folded per channel into y = x * a + b.
   std::vector<T> a(channels), b(channels);
   for (int64_t c = 0; c < channels; ++c) {
@@ -137,8 +146,8 @@ void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t 
   }
 }
 
-#define FERRY_INSTANTIATE_REDUCE(T)                                                     \
-  template void Reduce<T>(ReduceOp, const T*, const std::vector<int64_t>&,               \
+#define FERRY_INSTANTIATE_REDUCE(T)                                        \
+  template void Reduce<T>(ReduceOp, const T*, const std::vector<int64_t>&, \
                           const std::vector<int>&, T*);
 FERRY_INSTANTIATE_REDUCE(float)
 FERRY_INSTANTIATE_REDUCE(double)
@@ -179,7 +188,7 @@ template void BatchNormInference<float>(Layout, int64_t, int64_t, int64_t, const
                                         const float*, const float*, const float*, const float*,
                                         float, float*);
 template void BatchNormInference<double>(Layout, int64_t, int64_t, int64_t, const double*,
-                                         const double*, const double*, const double*,
-                                         const double*, float, double*);
+                                         const double*, const double*, const double*, const double*,
+                                         float, double*);
 
 }  // namespace ferry::kernels

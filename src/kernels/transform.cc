@@ -53,15 +53,25 @@ void GatherStrided(const T* x, const std::vector<int64_t>& dims,
   }
 }
 
-struct Bytes3 { char b[3]; };
+struct Bytes3 {
+  char b[3];
+};
 
 void GatherStridedBytes(const void* x, const std::vector<int64_t>& dims,
                         const std::vector<int64_t>& strides, size_t elem_size, void* y) {
   switch (elem_size) {
-    case 1: GatherStrided(static_cast<const uint8_t*>(x), dims, strides, static_cast<uint8_t*>(y)); return;
-    case 2: GatherStrided(static_cast<const uint16_t*>(x), dims, strides, static_cast<uint16_t*>(y)); return;
-    case 4: GatherStrided(static_cast<const uint32_t*>(x), dims, strides, static_cast<uint32_t*>(y)); return;
-    case 8: GatherStrided(static_cast<const uint64_t*>(x), dims, strides, static_cast<uint64_t*>(y)); return;
+    case 1:
+      GatherStrided(static_cast<const uint8_t*>(x), dims, strides, static_cast<uint8_t*>(y));
+      return;
+    case 2:
+      GatherStrided(static_cast<const uint16_t*>(x), dims, strides, static_cast<uint16_t*>(y));
+      return;
+    case 4:
+      GatherStrided(static_cast<const uint32_t*>(x), dims, strides, static_cast<uint32_t*>(y));
+      return;
+    case 8:
+      GatherStrided(static_cast<const uint64_t*>(x), dims, strides, static_cast<uint64_t*>(y));
+      return;
     default: {
       // Odd sizes: treat each element as a row of bytes.
       std::vector<int64_t> d = dims, s = strides;
@@ -133,8 +143,8 @@ Status Gather(const void* x, const std::vector<int64_t>& x_shape, const int64_t*
 }
 
 void Slice(const void* x, const std::vector<int64_t>& x_shape, const std::vector<int64_t>& starts,
-           const std::vector<int64_t>& steps, const std::vector<int64_t>& y_shape,
-           size_t elem_size, void* y) {
+           const std::vector<int64_t>& steps, const std::vector<int64_t>& y_shape, size_t elem_size,
+           void* y) {
   const std::vector<int64_t> xs = Strides(x_shape);
   int64_t base = 0;
   std::vector<int64_t> strides(x_shape.size());

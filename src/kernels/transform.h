@@ -27,8 +27,8 @@ Status Gather(const void* x, const std::vector<int64_t>& x_shape, const int64_t*
 // i < y_shape[d]. starts are already clamped (numpy semantics resolved by the caller);
 // steps may be negative, never zero.
 void Slice(const void* x, const std::vector<int64_t>& x_shape, const std::vector<int64_t>& starts,
-           const std::vector<int64_t>& steps, const std::vector<int64_t>& y_shape,
-           size_t elem_size, void* y);
+           const std::vector<int64_t>& steps, const std::vector<int64_t>& y_shape, size_t elem_size,
+           void* y);
 
 // Constant padding: pads = [begin_0, ..., begin_{r-1}, end_0, ..., end_{r-1}] (ONNX order;
 // negative values crop). value points to one element of the dtype.

@@ -3,12 +3,13 @@
 // its slower im2col+gemm kernel, while the blocked jit kernels are several times faster even
 // counting the reorders of input and output around each call. Weights are described with
 // explicit strides so OIHW, HWIO and grouped forms need no copy before their reorder.
+#include "kernels/conv.h"
+
 #include <map>
+#include <mutex>
 #include <optional>
 #include <vector>
-#include <mutex>
 
-#include "kernels/conv.h"
 #include "kernels/onednn/context.h"
 
 namespace ferry::kernels {
@@ -28,8 +29,8 @@ memory::desc UserWeightsDesc(const ConvParams& p) {
   const int64_t kh = p.kernel_h, kw = p.kernel_w, o = p.out_channels;
   const bool oihw = p.weight_layout == WeightLayout::kOIHW;
   if (g == 1) {
-    memory::dims strides = oihw ? memory::dims{ig * kh * kw, kh * kw, kw, 1}
-                                : memory::dims{1, o, kw * ig * o, ig * o};
+    memory::dims strides =
+        oihw ? memory::dims{ig * kh * kw, kh * kw, kw, 1} : memory::dims{1, o, kw * ig * o, ig * o};
     return memory::desc({o, ig, kh, kw}, memory::data_type::f32, strides);
   }
   memory::dims strides = oihw ? memory::dims{og * ig * kh * kw, ig * kh * kw, kh * kw, kw, 1}
@@ -62,16 +63,15 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) 
     const auto alg = dnnl::algorithm::convolution_direct;
     auto desc = has_bias ? dnnl::convolution_forward::desc(kind, alg, src, w_any, bias, dst,
                                                            strides, dil, pad_l, pad_r)
-                         : dnnl::convolution_forward::desc(kind, alg, src, w_any, dst, strides,
-                                                           dil, pad_l, pad_r);
+                         : dnnl::convolution_forward::desc(kind, alg, src, w_any, dst, strides, dil,
+                                                           pad_l, pad_r);
     dnnl::primitive_attr attr;
     if (p.activation.kind != Activation::kNone) {
       dnnl::post_ops ops;
       if (p.activation.kind == Activation::kRelu)
         ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
       else
-        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, p.activation.min,
-                           p.activation.max);
+        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, p.activation.min, p.activation.max);
       attr.set_post_ops(ops);
     }
     auto out = std::make_shared<Prepared>();
@@ -83,8 +83,12 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) 
     out->reorder_src = out->pd.src_desc() != user_src;
     out->reorder_dst = out->pd.dst_desc() != user_dst;
     out->reorder_w = out->pd.weights_desc() != user_w;
-    if (out->reorder_src) out->to_blocked = dnnl::reorder(dnnl::reorder::primitive_desc(eng, user_src, eng, out->pd.src_desc()));
-    if (out->reorder_dst) out->from_blocked = dnnl::reorder(dnnl::reorder::primitive_desc(eng, out->pd.dst_desc(), eng, user_dst));
+    if (out->reorder_src)
+      out->to_blocked =
+          dnnl::reorder(dnnl::reorder::primitive_desc(eng, user_src, eng, out->pd.src_desc()));
+    if (out->reorder_dst)
+      out->from_blocked =
+          dnnl::reorder(dnnl::reorder::primitive_desc(eng, out->pd.dst_desc(), eng, user_dst));
     return out;
   } catch (const dnnl::error& e) {
     return onednn::FromDnnlError(e, "Conv2D " + p.ToString());
@@ -144,8 +148,8 @@ StatusOr<memory> PrepareWeights(const Prepared& pr, const ConvParams& p, const f
 }
 
 std::string Key(const ConvParams& p, bool has_bias) {
-  return p.ToString() + (has_bias ? " bias" : "") + " " + std::to_string(p.activation.min) +
-         "," + std::to_string(p.activation.max);
+  return p.ToString() + (has_bias ? " bias" : "") + " " + std::to_string(p.activation.min) + "," +
+         std::to_string(p.activation.max);
 }
 
 }  // namespace

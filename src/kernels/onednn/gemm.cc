@@ -1,9 +1,10 @@
 // Gemm and MatMul on oneDNN's row-major sgemm (float); other element types use plain loops.
+#include "kernels/gemm.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
 
-#include "kernels/gemm.h"
 #include "kernels/onednn/context.h"
 #include "kernels/reference/gemm.h"
 #include "kernels/reference/indexing.h"
@@ -25,8 +26,8 @@ Status Sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, con
       for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
     return Status::Ok();
   }
-  dnnl::status st = dnnl::sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb,
-                                beta, c, ldc);
+  dnnl::status st =
+      dnnl::sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   if (st != dnnl::status::success)
     return Internal("sgemm failed with status " + std::to_string(static_cast<int>(st)));
   return Status::Ok();
@@ -109,20 +110,22 @@ Status MatMul(const T* a, const std::vector<int64_t>& a_shape, const T* b,
       const int64_t rows = reference::NumElements(a_batch) * m;
       return Sgemm(false, false, rows, n, k, 1.0f, a, k, b, n, 0.0f, y, n);
     }
-    std::vector<int64_t> batch(y_shape.begin(), y_shape.begin() + std::max(a_batch.size(), b_batch.size()));
+    std::vector<int64_t> batch(y_shape.begin(),
+                               y_shape.begin() + std::max(a_batch.size(), b_batch.size()));
     const int64_t nb = reference::NumElements(batch);
     for (int64_t bi = 0; bi < nb; ++bi) {
       const std::vector<int64_t> idx = reference::Unravel(bi, batch);
       const float* ap = a + reference::BroadcastIndex(idx, a_batch) * m * k;
       const float* bp = b + reference::BroadcastIndex(idx, b_batch) * k * n;
-      FERRY_RETURN_IF_ERROR(Sgemm(false, false, m, n, k, 1.0f, ap, k, bp, n, 0.0f, y + bi * m * n, n));
+      FERRY_RETURN_IF_ERROR(
+          Sgemm(false, false, m, n, k, 1.0f, ap, k, bp, n, 0.0f, y + bi * m * n, n));
     }
     return Status::Ok();
   }
 }
 
-#define FERRY_INSTANTIATE_MATMUL(T)                                                      \
-  template Status MatMul<T>(const T*, const std::vector<int64_t>&, const T*,              \
+#define FERRY_INSTANTIATE_MATMUL(T)                                          \
+  template Status MatMul<T>(const T*, const std::vector<int64_t>&, const T*, \
                             const std::vector<int64_t>&, T*, int);
 FERRY_INSTANTIATE_MATMUL(float)
 FERRY_INSTANTIATE_MATMUL(double)

@@ -1,8 +1,9 @@
 // Pool2D through oneDNN's pooling_v2_forward (dilated pooling). oneDNN's include-padding
 // average divides by the whole kernel, so windows hanging past the right padding (ceil mode)
 // with count_include_pad go through the reference loops instead.
-#include "kernels/onednn/context.h"
 #include "kernels/pool.h"
+
+#include "kernels/onednn/context.h"
 #include "kernels/reference/pool.h"
 
 namespace ferry::kernels {
@@ -34,7 +35,8 @@ Status Pool2D(const PoolParams& p, const float* x, float* y, int num_threads) {
   onednn::Context::SetNumThreads(num_threads);
   try {
     const auto& eng = onednn::Context::Engine();
-    const auto tag = p.layout == Layout::kNCHW ? memory::format_tag::nchw : memory::format_tag::nhwc;
+    const auto tag =
+        p.layout == Layout::kNCHW ? memory::format_tag::nchw : memory::format_tag::nhwc;
     memory::desc src({p.batch, p.channels, p.in_h, p.in_w}, memory::data_type::f32, tag);
     memory::desc dst({p.batch, p.channels, p.out_h, p.out_w}, memory::data_type::f32, tag);
     const auto alg = p.kind == PoolKind::kMax ? dnnl::algorithm::pooling_max

@@ -5,8 +5,7 @@
 
 namespace ferry::kernels::reference {
 
-inline void Conv2D(const ConvParams& p, const float* x, const float* w, const float* b,
-                   float* y) {
+inline void Conv2D(const ConvParams& p, const float* x, const float* w, const float* b, float* y) {
   const int64_t oh_n = p.out_h(), ow_n = p.out_w();
   const int64_t ig_n = p.in_channels / p.groups, og_n = p.out_channels / p.groups;
   auto x_at = [&](int64_t n, int64_t c, int64_t h, int64_t ww) {
@@ -35,7 +34,8 @@ inline void Conv2D(const ConvParams& p, const float* x, const float* w, const fl
               for (int64_t kw = 0; kw < p.kernel_w; ++kw) {
                 const int64_t iw = ow * p.stride_w - p.pad_left + kw * p.dilation_w;
                 if (iw < 0 || iw >= p.in_w) continue;
-                acc += static_cast<double>(x[x_at(n, g * ig_n + i, ih, iw)]) * w[w_at(o, i, kh, kw)];
+                acc +=
+                    static_cast<double>(x[x_at(n, g * ig_n + i, ih, iw)]) * w[w_at(o, i, kh, kw)];
               }
             }
           y[y_at(n, o, oh, ow)] = p.activation.Apply(static_cast<float>(acc));

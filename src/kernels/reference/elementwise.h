@@ -15,12 +15,18 @@ namespace ferry::kernels::reference {
 template <typename T>
 T ApplyBinary(BinaryOp op, T a, T b) {
   switch (op) {
-    case BinaryOp::kAdd: return a + b;
-    case BinaryOp::kSub: return a - b;
-    case BinaryOp::kMul: return a * b;
-    case BinaryOp::kDiv: return b == T(0) && !std::is_floating_point_v<T> ? T(0) : a / b;
-    case BinaryOp::kMax: return std::max(a, b);
-    case BinaryOp::kMin: return std::min(a, b);
+    case BinaryOp::kAdd:
+      return a + b;
+    case BinaryOp::kSub:
+      return a - b;
+    case BinaryOp::kMul:
+      return a * b;
+    case BinaryOp::kDiv:
+      return b == T(0) && !std::is_floating_point_v<T> ? T(0) : a / b;
+    case BinaryOp::kMax:
+      return std::max(a, b);
+    case BinaryOp::kMin:
+      return std::min(a, b);
     case BinaryOp::kPow:
       return static_cast<T>(std::pow(static_cast<double>(a), static_cast<double>(b)));
   }
@@ -30,11 +36,16 @@ T ApplyBinary(BinaryOp op, T a, T b) {
 template <typename T>
 bool ApplyCompare(CompareOp op, T a, T b) {
   switch (op) {
-    case CompareOp::kEqual: return a == b;
-    case CompareOp::kLess: return a < b;
-    case CompareOp::kGreater: return a > b;
-    case CompareOp::kLessOrEqual: return a <= b;
-    case CompareOp::kGreaterOrEqual: return a >= b;
+    case CompareOp::kEqual:
+      return a == b;
+    case CompareOp::kLess:
+      return a < b;
+    case CompareOp::kGreater:
+      return a > b;
+    case CompareOp::kLessOrEqual:
+      return a <= b;
+    case CompareOp::kGreaterOrEqual:
+      return a >= b;
   }
   return false;
 }
@@ -44,34 +55,56 @@ T ApplyUnary(const UnaryParams& p, T x) {
   using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
   const C v = static_cast<C>(x);
   switch (p.op) {
-    case UnaryOp::kRelu: return x > T(0) ? x : T(0);
-    case UnaryOp::kClip: return static_cast<T>(std::min<C>(std::max<C>(v, p.alpha), p.beta));
-    case UnaryOp::kSigmoid: return static_cast<T>(C(1) / (C(1) + std::exp(-v)));
-    case UnaryOp::kTanh: return static_cast<T>(std::tanh(v));
-    case UnaryOp::kExp: return static_cast<T>(std::exp(v));
-    case UnaryOp::kLog: return static_cast<T>(std::log(v));
-    case UnaryOp::kNeg: return static_cast<T>(-x);
-    case UnaryOp::kSqrt: return static_cast<T>(std::sqrt(v));
-    case UnaryOp::kAbs: return x < T(0) ? static_cast<T>(-x) : x;
-    case UnaryOp::kErf: return static_cast<T>(std::erf(v));
+    case UnaryOp::kRelu:
+      return x > T(0) ? x : T(0);
+    case UnaryOp::kClip:
+      return static_cast<T>(std::min<C>(std::max<C>(v, p.alpha), p.beta));
+    case UnaryOp::kSigmoid:
+      return static_cast<T>(C(1) / (C(1) + std::exp(-v)));
+    case UnaryOp::kTanh:
+      return static_cast<T>(std::tanh(v));
+    case UnaryOp::kExp:
+      return static_cast<T>(std::exp(v));
+    case UnaryOp::kLog:
+      return static_cast<T>(std::log(v));
+    case UnaryOp::kNeg:
+      return static_cast<T>(-x);
+    case UnaryOp::kSqrt:
+      return static_cast<T>(std::sqrt(v));
+    case UnaryOp::kAbs:
+      return x < T(0) ? static_cast<T>(-x) : x;
+    case UnaryOp::kErf:
+      return static_cast<T>(std::erf(v));
     case UnaryOp::kHardSwish:
       return static_cast<T>(v * std::max<C>(C(0), std::min<C>(C(1), v / C(6) + C(0.5))));
     case UnaryOp::kHardSigmoid:
       return static_cast<T>(std::max<C>(C(0), std::min<C>(C(1), C(p.alpha) * v + C(p.beta))));
-    case UnaryOp::kLeakyRelu: return static_cast<T>(v < C(0) ? C(p.alpha) * v : v);
-    case UnaryOp::kReciprocal: return static_cast<T>(C(1) / v);
-    case UnaryOp::kFloor: return static_cast<T>(std::floor(v));
-    case UnaryOp::kCeil: return static_cast<T>(std::ceil(v));
-    case UnaryOp::kRound: return static_cast<T>(std::nearbyint(v));  // default mode: to even
-    case UnaryOp::kSign: return static_cast<T>(v > C(0) ? C(1) : (v < C(0) ? C(-1) : C(0)));
-    case UnaryOp::kCos: return static_cast<T>(std::cos(v));
-    case UnaryOp::kSin: return static_cast<T>(std::sin(v));
-    case UnaryOp::kElu: return static_cast<T>(v < C(0) ? C(p.alpha) * (std::exp(v) - C(1)) : v);
+    case UnaryOp::kLeakyRelu:
+      return static_cast<T>(v < C(0) ? C(p.alpha) * v : v);
+    case UnaryOp::kReciprocal:
+      return static_cast<T>(C(1) / v);
+    case UnaryOp::kFloor:
+      return static_cast<T>(std::floor(v));
+    case UnaryOp::kCeil:
+      return static_cast<T>(std::ceil(v));
+    case UnaryOp::kRound:
+      return static_cast<T>(std::nearbyint(v));  // default mode: to even
+    case UnaryOp::kSign:
+      return static_cast<T>(v > C(0) ? C(1) : (v < C(0) ? C(-1) : C(0)));
+    case UnaryOp::kCos:
+      return static_cast<T>(std::cos(v));
+    case UnaryOp::kSin:
+      return static_cast<T>(std::sin(v));
+    case UnaryOp::kElu:
+      return static_cast<T>(v < C(0) ? C(p.alpha) * (std::exp(v) - C(1)) : v);
     case UnaryOp::kSelu:
       return static_cast<T>(C(p.beta) * (v <= C(0) ? C(p.alpha) * (std::exp(v) - C(1)) : v));
-    case UnaryOp::kSoftplus: return static_cast<T>(std::log1p(std::exp(v)));
-    case UnaryOp::kSoftsign: return static_cast<T>(v / (C(1) + std::fabs(v)));
-    case UnaryOp::kThresholdedRelu: return static_cast<T>(v > C(p.alpha) ? v : C(0));
+    case UnaryOp::kSoftplus:
+      return static_cast<T>(std::log1p(std::exp(v)));
+    case UnaryOp::kSoftsign:
+      return static_cast<T>(v / (C(1) + std::fabs(v)));
+    case UnaryOp::kThresholdedRelu:
+      return static_cast<T>(v > C(p.alpha) ? v : C(0));
   }
   return x;
 }

@@ -35,8 +35,10 @@ void MatMul(const T* a, std::vector<int64_t> a_shape, const T* b, std::vector<in
   std::vector<int64_t> b_batch(b_shape.begin(), b_shape.end() - 2);
   std::vector<int64_t> batch(std::max(a_batch.size(), b_batch.size()));
   for (size_t i = 0; i < batch.size(); ++i) {
-    int64_t da = i + a_batch.size() >= batch.size() ? a_batch[i + a_batch.size() - batch.size()] : 1;
-    int64_t db = i + b_batch.size() >= batch.size() ? b_batch[i + b_batch.size() - batch.size()] : 1;
+    int64_t da =
+        i + a_batch.size() >= batch.size() ? a_batch[i + a_batch.size() - batch.size()] : 1;
+    int64_t db =
+        i + b_batch.size() >= batch.size() ? b_batch[i + b_batch.size() - batch.size()] : 1;
     batch[i] = da == 1 ? db : da;
   }
   const int64_t nb = NumElements(batch);

@@ -18,8 +18,8 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
   std::vector<int64_t> y_shape = x_shape;
   for (int a : axes) y_shape[a] = 1;
   const int64_t ny = NumElements(y_shape), nx = NumElements(x_shape);
-  std::vector<double> acc(ny, op == ReduceOp::kMax   ? -std::numeric_limits<double>::infinity()
-                              : op == ReduceOp::kMin ? std::numeric_limits<double>::infinity()
+  std::vector<double> acc(ny, op == ReduceOp::kMax    ? -std::numeric_limits<double>::infinity()
+                              : op == ReduceOp::kMin  ? std::numeric_limits<double>::infinity()
                               : op == ReduceOp::kProd ? 1.0
                                                       : 0.0);
   for (int64_t i = 0; i < nx; ++i) {
@@ -27,10 +27,18 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
     const double v = static_cast<double>(x[i]);
     switch (op) {
       case ReduceOp::kSum:
-      case ReduceOp::kMean: acc[o] += v; break;
-      case ReduceOp::kMax: acc[o] = std::max(acc[o], v); break;
-      case ReduceOp::kMin: acc[o] = std::min(acc[o], v); break;
-      case ReduceOp::kProd: acc[o] *= v; break;
+      case ReduceOp::kMean:
+        acc[o] += v;
+        break;
+      case ReduceOp::kMax:
+        acc[o] = std::max(acc[o], v);
+        break;
+      case ReduceOp::kMin:
+        acc[o] = std::min(acc[o], v);
+        break;
+      case ReduceOp::kProd:
+        acc[o] *= v;
+        break;
     }
   }
   const int64_t count = ny ? nx / ny : 0;
@@ -48,15 +56,15 @@ void Softmax(const T* x, int64_t outer, int64_t n, int64_t inner, bool log, T* y
       double sum = 0.0;
       for (int64_t i = 0; i < n; ++i) sum += std::exp(x[at(i)] - mx);
       for (int64_t i = 0; i < n; ++i)
-        y[at(i)] = static_cast<T>(log ? x[at(i)] - mx - std::log(sum)
-                                      : std::exp(x[at(i)] - mx) / sum);
+        y[at(i)] =
+            static_cast<T>(log ? x[at(i)] - mx - std::log(sum) : std::exp(x[at(i)] - mx) / sum);
     }
 }
 
 template <typename T>
-void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t spatial,
-                        const T* x, const T* scale, const T* bias, const T* mean, const T* var,
-                        float epsilon, T* y) {
+void BatchNormInference(Layout layout, int64_t batch, int64_t channels, int64_t spatial, const T* x,
+                        const T* scale, const T* bias, const T* mean, const T* var, float epsilon,
+                        T* y) {
   for (int64_t nb = 0; nb < batch; ++nb)
     for (int64_t c = 0; c < channels; ++c)
       for (int64_t s = 0; s < spatial; ++s) {
@@ -80,9 +88,8 @@ void LayerNorm(const T* x, int64_t outer, int64_t inner, const T* scale, const T
     for (int64_t i = 0; i < inner; ++i) var += (x[o * inner + i] - mu) * (x[o * inner + i] - mu);
     var /= inner;
     for (int64_t i = 0; i < inner; ++i)
-      y[o * inner + i] = static_cast<T>((x[o * inner + i] - mu) / std::sqrt(var + epsilon) *
-                                            scale[i] +
-                                        (bias ? bias[i] : T(0)));
+      y[o * inner + i] = static_cast<T>(
+          (x[o * inner + i] - mu) / std::sqrt(var + epsilon) * scale[i] + (bias ? bias[i] : T(0)));
   }
 }
 

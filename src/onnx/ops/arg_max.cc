@@ -23,8 +23,10 @@ class ArgExtreme final : public Op {
     for (int d = 0; d < x->rank(); ++d) {
       if (d < *axis) outer *= x->dim(d);
       if (d > *axis) inner *= x->dim(d);
-      if (d != *axis) out.push_back(x->dim(d));
-      else if (keepdims_) out.push_back(1);
+      if (d != *axis)
+        out.push_back(x->dim(d));
+      else if (keepdims_)
+        out.push_back(1);
     }
     if (n == 0) return ctx.Error("axis " + std::to_string(*axis) + " is empty");
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kInt64, Shape(out)));
@@ -37,7 +39,8 @@ class ArgExtreme final : public Op {
           int64_t best = 0;
           for (int64_t i = 1; i < n; ++i) {
             const T v = xp[(o * n + i) * inner + in], b = xp[(o * n + best) * inner + in];
-            const bool better = kMax ? (select_last_ ? v >= b : v > b) : (select_last_ ? v <= b : v < b);
+            const bool better =
+                kMax ? (select_last_ ? v >= b : v > b) : (select_last_ ? v <= b : v < b);
             if (better) best = i;
           }
           yp[o * inner + in] = best;

@@ -28,8 +28,7 @@ class Binary final : public Op {
       FERRY_RETURN_IF_ERROR(Dispatch<Types::kNumeric>(ctx, a->dtype(), [&](auto tag) -> Status {
         using T = decltype(tag);
         const int64_t n = b->NumElements();
-        for (int64_t i = 0; i < n; ++i)
-          converted.data<T>()[i] = static_cast<T>(b->GetAsDouble(i));
+        for (int64_t i = 0; i < n; ++i) converted.data<T>()[i] = static_cast<T>(b->GetAsDouble(i));
         return Status::Ok();
       }));
       b = &converted;

@@ -34,12 +34,12 @@ class Cast final : public Op {
         init_status_ = info.Error("attribute to: " + dt.status().message());
     } else if (to->kind() == ir::AttrKind::kString) {  // Cast-1 names the type: "FLOAT"
       static const std::pair<const char*, DataType> kNames[] = {
-          {"FLOAT", DataType::kFloat32}, {"DOUBLE", DataType::kFloat64},
+          {"FLOAT", DataType::kFloat32},   {"DOUBLE", DataType::kFloat64},
           {"FLOAT16", DataType::kFloat16}, {"INT8", DataType::kInt8},
-          {"INT16", DataType::kInt16},   {"INT32", DataType::kInt32},
-          {"INT64", DataType::kInt64},   {"UINT8", DataType::kUInt8},
-          {"UINT16", DataType::kUInt16}, {"UINT32", DataType::kUInt32},
-          {"UINT64", DataType::kUInt64}, {"BOOL", DataType::kBool}};
+          {"INT16", DataType::kInt16},     {"INT32", DataType::kInt32},
+          {"INT64", DataType::kInt64},     {"UINT8", DataType::kUInt8},
+          {"UINT16", DataType::kUInt16},   {"UINT32", DataType::kUInt32},
+          {"UINT64", DataType::kUInt64},   {"BOOL", DataType::kBool}};
       for (const auto& [name, dt] : kNames)
         if (to->s() == name) to_ = dt;
       if (to_ == DataType::kUndefined)

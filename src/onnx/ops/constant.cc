@@ -14,12 +14,13 @@ class Constant final : public Op {
                           "value_string", "value_strings", "sparse_value"})
       found += n.has_attr(k);
     if (found != 1) {
-      init_status_ = info.Error("exactly one value attribute is required, found " +
-                                std::to_string(found));
+      init_status_ =
+          info.Error("exactly one value attribute is required, found " + std::to_string(found));
       return;
     }
     // The loader densifies sparse_value, so both arrive as tensors.
-    const ir::Attribute* tensor_attr = n.has_attr("value") ? n.attr("value") : n.attr("sparse_value");
+    const ir::Attribute* tensor_attr =
+        n.has_attr("value") ? n.attr("value") : n.attr("sparse_value");
     if (const auto* a = tensor_attr) {
       if (a->kind() != ir::AttrKind::kTensor)
         init_status_ = info.Error("attribute value must be a tensor");
@@ -28,11 +29,13 @@ class Constant final : public Op {
     } else if (const auto* a = n.attr("value_float")) {
       value_ = Tensor::Scalar<float>(a->f());
     } else if (const auto* a = n.attr("value_floats")) {
-      value_ = Tensor::FromVector<float>(a->floats(), Shape{static_cast<int64_t>(a->floats().size())});
+      value_ =
+          Tensor::FromVector<float>(a->floats(), Shape{static_cast<int64_t>(a->floats().size())});
     } else if (const auto* a = n.attr("value_int")) {
       value_ = Tensor::Scalar<int64_t>(a->i());
     } else if (const auto* a = n.attr("value_ints")) {
-      value_ = Tensor::FromVector<int64_t>(a->ints(), Shape{static_cast<int64_t>(a->ints().size())});
+      value_ =
+          Tensor::FromVector<int64_t>(a->ints(), Shape{static_cast<int64_t>(a->ints().size())});
     } else if (const auto* a = n.attr("value_string")) {
       value_ = Tensor(DataType::kString, Shape{});
       value_.strings() = {a->s()};

@@ -1,9 +1,10 @@
 // ONNX Conv (1, 11): 2-D convolution of NCHW data with OIHW weights, any group count
 // (depthwise included), dilations, explicit or auto_pad padding, optional bias. 1-D data
 // ([N, C, W]) runs as 2-D with a height of 1.
+#include "kernels/conv.h"
+
 #include <memory>
 
-#include "kernels/conv.h"
 #include "onnx/ops/op_util.h"
 
 namespace ferry::onnx::ops {
@@ -50,11 +51,12 @@ class Conv final : public Op {
     p.kernel_h = is_1d ? 1 : w.dim(2);
     p.kernel_w = w.dim(rank - 1);
     p.groups = group_;
-    if (!attrs->kernel.empty() && (attrs->kernel[0] != p.kernel_h || attrs->kernel[1] != p.kernel_w))
+    if (!attrs->kernel.empty() &&
+        (attrs->kernel[0] != p.kernel_h || attrs->kernel[1] != p.kernel_w))
       return ctx.Error("kernel_shape does not match weights of shape " + w.shape().ToString());
     if (w.dim(1) * group_ != p.in_channels)
-      return ctx.Error("weights " + w.shape().ToString() + " with group " +
-                       std::to_string(group_) + " expect " + std::to_string(w.dim(1) * group_) +
+      return ctx.Error("weights " + w.shape().ToString() + " with group " + std::to_string(group_) +
+                       " expect " + std::to_string(w.dim(1) * group_) +
                        " input channels, input 0 has shape " + x.shape().ToString());
     if (p.out_channels % group_ != 0)
       return ctx.Error("output channels " + std::to_string(p.out_channels) +

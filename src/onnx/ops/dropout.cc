@@ -12,8 +12,7 @@ class Dropout final : public Op {
   explicit Dropout(const NodeInfo& info) {
     const Tensor* training = info.constant_input(2);
     if (info.has_input(2) && (!training || training->NumElements() != 1))
-      init_status_ = Unimplemented(info.Describe() +
-                                   ": training_mode must be a constant scalar");
+      init_status_ = Unimplemented(info.Describe() + ": training_mode must be a constant scalar");
     else if (training && training->GetAsInt64(0) != 0)
       init_status_ = Unimplemented(info.Describe() + ": training_mode=true is not supported");
   }

@@ -1,6 +1,7 @@
 // ONNX Gemm (1, 6, 7, 9, 11, 13): Y = alpha * op(A) * op(B) + beta * C, C unidirectionally
 // broadcast to [M, N] and optional from 11 on.
 #include "kernels/gemm.h"
+
 #include "onnx/ops/op_util.h"
 
 namespace ferry::onnx::ops {

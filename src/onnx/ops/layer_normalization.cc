@@ -24,7 +24,8 @@ class LayerNormalization final : public Op {
     if (bias) FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 2));
     auto axis = NormalizeAxis(axis_, x->rank(), ctx.node().Describe());
     if (!axis.ok()) return axis.status();
-    const std::vector<int64_t> norm_shape(x->shape().dims().begin() + *axis, x->shape().dims().end());
+    const std::vector<int64_t> norm_shape(x->shape().dims().begin() + *axis,
+                                          x->shape().dims().end());
     int64_t outer = 1, inner = 1;
     for (int d = 0; d < x->rank(); ++d) (d < *axis ? outer : inner) *= x->dim(d);
     // Scale and B broadcast (unidirectionally) to the normalised block.
@@ -74,8 +75,6 @@ class LayerNormalization final : public Op {
 
 }  // namespace
 
-void RegisterLayerNormalization(OpSet& s) {
-  s.Add<LayerNormalization>("LayerNormalization", 17);
-}
+void RegisterLayerNormalization(OpSet& s) { s.Add<LayerNormalization>("LayerNormalization", 17); }
 
 }  // namespace ferry::onnx::ops

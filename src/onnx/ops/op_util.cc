@@ -88,13 +88,12 @@ StatusOr<SpatialAttrs> SpatialAttrs::To2D(int spatial) const {
   if (spatial != 1 && spatial != 2)
     return Unimplemented("only 1-D and 2-D data are supported, got " + std::to_string(spatial) +
                          " spatial dims");
-  auto fill = [&](std::vector<int64_t> v, size_t want, int64_t def, const char* name)
-      -> StatusOr<std::vector<int64_t>> {
+  auto fill = [&](std::vector<int64_t> v, size_t want, int64_t def,
+                  const char* name) -> StatusOr<std::vector<int64_t>> {
     if (v.empty()) v.assign(want, def);
     if (v.size() != want)
-      return InvalidArgument("attribute " + std::string(name) + " has " +
-                             std::to_string(v.size()) + " values for " +
-                             std::to_string(spatial) + "-D data");
+      return InvalidArgument("attribute " + std::string(name) + " has " + std::to_string(v.size()) +
+                             " values for " + std::to_string(spatial) + "-D data");
     return v;
   };
   SpatialAttrs out = *this;

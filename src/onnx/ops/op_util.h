@@ -37,28 +37,39 @@ enum class Types { kFloat, kNumeric, kAll };
 template <Types kTypes, typename F>
 Status Dispatch(const OpContext& ctx, DataType dt, F&& f) {
   switch (dt) {
-    case DataType::kFloat32: return f(float{});
-    case DataType::kFloat64: return f(double{});
-    default: break;
+    case DataType::kFloat32:
+      return f(float{});
+    case DataType::kFloat64:
+      return f(double{});
+    default:
+      break;
   }
   if constexpr (kTypes != Types::kFloat) {
     switch (dt) {
-      case DataType::kInt32: return f(int32_t{});
-      case DataType::kInt64: return f(int64_t{});
-      case DataType::kInt8: return f(int8_t{});
-      case DataType::kInt16: return f(int16_t{});
-      case DataType::kUInt8: return f(uint8_t{});
-      case DataType::kUInt16: return f(uint16_t{});
-      case DataType::kUInt32: return f(uint32_t{});
-      case DataType::kUInt64: return f(uint64_t{});
-      default: break;
+      case DataType::kInt32:
+        return f(int32_t{});
+      case DataType::kInt64:
+        return f(int64_t{});
+      case DataType::kInt8:
+        return f(int8_t{});
+      case DataType::kInt16:
+        return f(int16_t{});
+      case DataType::kUInt8:
+        return f(uint8_t{});
+      case DataType::kUInt16:
+        return f(uint16_t{});
+      case DataType::kUInt32:
+        return f(uint32_t{});
+      case DataType::kUInt64:
+        return f(uint64_t{});
+      default:
+        break;
     }
   }
   if constexpr (kTypes == Types::kAll) {
     if (dt == DataType::kBool) return f(bool{});
   }
-  return Unimplemented(ctx.node().Describe() + ": dtype " + DataTypeName(dt) +
-                       " is not supported");
+  return Unimplemented(ctx.node().Describe() + ": dtype " + DataTypeName(dt) + " is not supported");
 }
 
 // Conv/pool spatial attributes (ONNX Conv-11 / MaxPool-12 / AveragePool-11) for 1-D or 2-D

@@ -65,8 +65,10 @@ class Pad final : public Op {
       return Unimplemented(ctx.node().Describe() + ": string tensors");
     if (mode_) {
       for (int d = 0; d < r; ++d) {
-        const int64_t limit = *mode_ == kernels::PadMode::kReflect ? x->dim(d) - 1 : (x->dim(d) ? INT64_MAX : 0);
-        if (pads[d] < 0 || pads[d + r] < 0 || ((pads[d] || pads[d + r]) && (pads[d] > limit || pads[d + r] > limit)))
+        const int64_t limit =
+            *mode_ == kernels::PadMode::kReflect ? x->dim(d) - 1 : (x->dim(d) ? INT64_MAX : 0);
+        if (pads[d] < 0 || pads[d + r] < 0 ||
+            ((pads[d] || pads[d + r]) && (pads[d] > limit || pads[d + r] > limit)))
           return ctx.Error("pads " + Shape(pads).ToString() + " do not fit dim " +
                            std::to_string(d) + " of " + x->shape().ToString() + " in " +
                            (*mode_ == kernels::PadMode::kReflect ? "reflect" : "edge") + " mode");

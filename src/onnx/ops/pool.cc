@@ -54,7 +54,7 @@ Status RunPool(OpContext& ctx, const SpatialAttrs& attrs, kernels::PoolKind kind
   FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
                          MakePoolParams(ctx, attrs, kind, count_include_pad));
   Shape y_shape = ctx.input(0)->rank() == 3 ? Shape{p.batch, p.channels, p.out_w}
-                                             : Shape{p.batch, p.channels, p.out_h, p.out_w};
+                                            : Shape{p.batch, p.channels, p.out_h, p.out_w};
   FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
   Status s = kernels::Pool2D(p, ctx.input(0)->data<float>(), y->data<float>(), ctx.num_threads());
   return s.ok() ? s : ctx.Error(s.message());
@@ -80,7 +80,7 @@ class MaxPool final : public Op {
     FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
                            MakePoolParams(ctx, attrs_, kernels::PoolKind::kMax, false));
     Shape y_shape = ctx.input(0)->rank() == 3 ? Shape{p.batch, p.channels, p.out_w}
-                                               : Shape{p.batch, p.channels, p.out_h, p.out_w};
+                                              : Shape{p.batch, p.channels, p.out_h, p.out_w};
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, y_shape));
     FERRY_ASSIGN_OR_RETURN(Tensor * idx, ctx.Output(1, DataType::kInt64, y_shape));
     Status s = kernels::MaxPool2DWithIndices(p, ctx.input(0)->data<float>(), y->data<float>(),

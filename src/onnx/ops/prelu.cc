@@ -28,8 +28,7 @@ class PRelu final : public Op {
       using T = decltype(tag);
       const int64_t n = x->NumElements();
       std::unique_ptr<T[]> s(new T[n]);
-      kernels::BroadcastTo(slope->raw_data(), slope_shape, sizeof(T),
-                           x->shape().dims(), s.get());
+      kernels::BroadcastTo(slope->raw_data(), slope_shape, sizeof(T), x->shape().dims(), s.get());
       const T* xp = x->data<T>();
       T* yp = y->data<T>();
       for (int64_t i = 0; i < n; ++i) yp[i] = xp[i] < T(0) ? static_cast<T>(s[i] * xp[i]) : xp[i];

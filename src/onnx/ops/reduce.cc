@@ -2,9 +2,10 @@
 // axes is an attribute until the op's input form (ReduceSum-13, the others 18), where an
 // empty or absent axes reduces everything unless noop_with_empty_axes; keepdims defaults
 // to 1.
+#include "kernels/reduce.h"
+
 #include <algorithm>
 
-#include "kernels/reduce.h"
 #include "onnx/ops/op_util.h"
 
 namespace ferry::onnx::ops {
@@ -16,7 +17,8 @@ template <ReduceOp K>
 class Reduce final : public Op {
  public:
   // axes_input_since: the opset from which axes is input 1.
-  Reduce(const NodeInfo& info, int axes_input_since) : axes_from_input_(info.opset() >= axes_input_since) {
+  Reduce(const NodeInfo& info, int axes_input_since)
+      : axes_from_input_(info.opset() >= axes_input_since) {
     keepdims_ = info.node().GetInt("keepdims", 1) != 0;
     noop_with_empty_axes_ = info.node().GetInt("noop_with_empty_axes", 0) != 0;
     if (!axes_from_input_) axes_ = info.node().GetInts("axes");
@@ -47,8 +49,10 @@ class Reduce final : public Op {
       if (reduced && (K == ReduceOp::kMax || K == ReduceOp::kMin) && x->dim(d) == 0)
         return ctx.Error("cannot reduce an empty axis " + std::to_string(d) + " of " +
                          x->shape().ToString());
-      if (!reduced) out.push_back(x->dim(d));
-      else if (keepdims_) out.push_back(1);
+      if (!reduced)
+        out.push_back(x->dim(d));
+      else if (keepdims_)
+        out.push_back(1);
     }
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), Shape(out)));
     return Dispatch<Types::kNumeric>(ctx, x->dtype(), [&](auto tag) -> Status {

@@ -2,6 +2,7 @@
 // at `axis` (default 1) and normalised over the whole inner block; from 13 on only the
 // single dim `axis` (default -1) is normalised.
 #include "kernels/softmax.h"
+
 #include "onnx/ops/op_util.h"
 
 namespace ferry::onnx::ops {
@@ -21,9 +22,12 @@ class SoftmaxOp final : public Op {
     if (!axis.ok()) return axis.status();
     int64_t outer = 1, n = 1, inner = 1;
     for (int d = 0; d < r; ++d) {
-      if (d < *axis) outer *= x->dim(d);
-      else if (d == *axis || coerce_2d_) n *= x->dim(d);
-      else inner *= x->dim(d);
+      if (d < *axis)
+        outer *= x->dim(d);
+      else if (d == *axis || coerce_2d_)
+        n *= x->dim(d);
+      else
+        inner *= x->dim(d);
     }
     if (r == 0) n = 1;
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), x->shape()));

@@ -26,7 +26,8 @@ class Split final : public Op {
     const int64_t dim = x->dim(*axis);
     if (split.empty()) {
       const int64_t part = (dim + n - 1) / n;
-      for (int i = 0; i < n; ++i) split.push_back(std::max<int64_t>(0, std::min(part, dim - i * part)));
+      for (int i = 0; i < n; ++i)
+        split.push_back(std::max<int64_t>(0, std::min(part, dim - i * part)));
     }
     int64_t total = 0;
     for (int64_t s : split) total += s;

@@ -70,12 +70,8 @@ void RegisterReciprocal(OpSet& s) {
 void RegisterFloor(OpSet& s) { AddVersions<UnaryOp::kFloor>(s, "Floor", {1, 6, 13}); }
 void RegisterCeil(OpSet& s) { AddVersions<UnaryOp::kCeil>(s, "Ceil", {1, 6, 13}); }
 void RegisterHardSwish(OpSet& s) { AddVersions<UnaryOp::kHardSwish>(s, "HardSwish", {14}); }
-void RegisterHardSigmoid(OpSet& s) {
-  AddVersions<UnaryOp::kHardSigmoid>(s, "HardSigmoid", {1, 6});
-}
-void RegisterLeakyRelu(OpSet& s) {
-  AddVersions<UnaryOp::kLeakyRelu>(s, "LeakyRelu", {1, 6, 16});
-}
+void RegisterHardSigmoid(OpSet& s) { AddVersions<UnaryOp::kHardSigmoid>(s, "HardSigmoid", {1, 6}); }
+void RegisterLeakyRelu(OpSet& s) { AddVersions<UnaryOp::kLeakyRelu>(s, "LeakyRelu", {1, 6, 16}); }
 void RegisterRound(OpSet& s) { AddVersions<UnaryOp::kRound>(s, "Round", {11}); }
 void RegisterSign(OpSet& s) { AddVersions<UnaryOp::kSign>(s, "Sign", {9, 13}); }
 void RegisterCos(OpSet& s) { AddVersions<UnaryOp::kCos>(s, "Cos", {7}); }

@@ -35,7 +35,9 @@ ConvParams RandomConv(std::mt19937& rng) {
   p.in_h = RandInt(rng, p.dilation_h * (p.kernel_h - 1) + 1, 9);
   p.in_w = RandInt(rng, p.dilation_w * (p.kernel_w - 1) + 1, 9);
   const int act = static_cast<int>(RandInt(rng, 0, 2));
-  p.activation.kind = act == 0 ? Activation::kNone : act == 1 ? Activation::kRelu : Activation::kClip;
+  p.activation.kind = act == 0   ? Activation::kNone
+                      : act == 1 ? Activation::kRelu
+                                 : Activation::kClip;
   p.activation.min = -0.25f;
   p.activation.max = 0.5f;
   return p;
@@ -60,7 +62,8 @@ TEST(ConvTest, OneDnnMatchesReferenceOnRandomShapes) {
     ConstantWeightConv2D cached;
     for (int rep = 0; rep < 2; ++rep) {
       auto again = Sentinel(p.y_size());
-      ASSERT_TRUE(cached.Run(p, x.data(), w.data(), bias ? b.data() : nullptr, again.data(), 1).ok());
+      ASSERT_TRUE(
+          cached.Run(p, x.data(), w.data(), bias ? b.data() : nullptr, again.data(), 1).ok());
       EXPECT_TRUE(AllClose(again, want)) << "cached " << p.ToString() << " bias=" << bias;
     }
   }

@@ -34,8 +34,8 @@ TEST(GemmTest, MatchesReferenceWithTransposesAndBroadcastC) {
     reference::Gemm(p, a.data(), b.data(), has_c ? c.data() : nullptr, want.data());
     ASSERT_TRUE(Gemm(p, a.data(), b.data(), has_c ? c.data() : nullptr, got.data(), 2).ok());
     EXPECT_TRUE(AllClose(got, want))
-        << "m=" << p.m << " n=" << p.n << " k=" << p.k << " tA=" << p.trans_a
-        << " tB=" << p.trans_b << " alpha=" << p.alpha << " beta=" << p.beta
+        << "m=" << p.m << " n=" << p.n << " k=" << p.k << " tA=" << p.trans_a << " tB=" << p.trans_b
+        << " alpha=" << p.alpha << " beta=" << p.beta
         << " c=" << (has_c ? ShapeStr(p.c_shape) : "none");
   }
 }
@@ -52,7 +52,8 @@ TEST(MatMulTest, BatchedBroadcastingMatchesReference) {
     if (RandInt(rng, 0, 5) == 0) a = {k};  // vector operands
     if (RandInt(rng, 0, 5) == 0) b = {k};
     auto shape = MatMulShape(a, b);
-    ASSERT_TRUE(shape.ok()) << ShapeStr(a) << " @ " << ShapeStr(b) << ": " << shape.status().ToString();
+    ASSERT_TRUE(shape.ok()) << ShapeStr(a) << " @ " << ShapeStr(b) << ": "
+                            << shape.status().ToString();
     auto av = RandomFloats(rng, reference::NumElements(a));
     auto bv = RandomFloats(rng, reference::NumElements(b));
     const int64_t ny = reference::NumElements(*shape);

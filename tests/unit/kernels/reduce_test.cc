@@ -68,8 +68,8 @@ TEST(BatchNormTest, MatchesReferenceInBothLayouts) {
     auto scale = RandomFloats(rng, c), bias = RandomFloats(rng, c), mean = RandomFloats(rng, c);
     auto var = RandomFloats(rng, c, 0.1f, 2.0f);
     auto want = Sentinel(x.size()), got = Sentinel(x.size());
-    reference::BatchNormInference(layout, n, c, s, x.data(), scale.data(), bias.data(),
-                                  mean.data(), var.data(), 1e-5f, want.data());
+    reference::BatchNormInference(layout, n, c, s, x.data(), scale.data(), bias.data(), mean.data(),
+                                  var.data(), 1e-5f, want.data());
     BatchNormInference<float>(layout, n, c, s, x.data(), scale.data(), bias.data(), mean.data(),
                               var.data(), 1e-5f, got.data());
     EXPECT_TRUE(AllClose(got, want, 1e-5f, 1e-5f)) << "layout=" << static_cast<int>(layout);
@@ -93,8 +93,8 @@ TEST(LayerNormTest, MatchesReferenceAndReturnsStatistics) {
     auto mean = testing::Sentinel(outer), inv = testing::Sentinel(outer);
     reference::LayerNorm(x.data(), outer, inner, scale.data(), with_bias ? bias.data() : nullptr,
                          1e-5f, want.data());
-    LayerNorm<float>(x.data(), outer, inner, scale.data(), with_bias ? bias.data() : nullptr,
-                     1e-5f, got.data(), mean.data(), inv.data());
+    LayerNorm<float>(x.data(), outer, inner, scale.data(), with_bias ? bias.data() : nullptr, 1e-5f,
+                     got.data(), mean.data(), inv.data());
     EXPECT_TRUE(testing::AllClose(got, want, 1e-4f, 1e-4f))
         << "outer=" << outer << " inner=" << inner << " bias=" << with_bias;
     double mu = 0;

@@ -18,7 +18,8 @@ namespace ferry::kernels::testing {
 // FERRY_TEST_SEED=<n> replays a run; otherwise a fresh seed, printed.
 inline uint32_t TestSeed() {
   static const uint32_t seed = [] {
-    if (const char* env = std::getenv("FERRY_TEST_SEED")) return static_cast<uint32_t>(std::atoll(env));
+    if (const char* env = std::getenv("FERRY_TEST_SEED"))
+      return static_cast<uint32_t>(std::atoll(env));
     return static_cast<uint32_t>(std::random_device{}());
   }();
   std::cout << "[ seed ] FERRY_TEST_SEED=" << seed << "\n";

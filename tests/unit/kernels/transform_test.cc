@@ -52,7 +52,8 @@ TEST(TransformTest, SliceMatchesReferenceWithNegativeSteps) {
     for (int64_t d : shape) {
       int64_t step = RandInt(rng, 1, 3) * (RandInt(rng, 0, 1) ? 1 : -1);
       int64_t start = RandInt(rng, 0, d - 1);
-      int64_t max_count = step > 0 ? (d - start + step - 1) / step : (start + 1 + (-step) - 1) / (-step);
+      int64_t max_count =
+          step > 0 ? (d - start + step - 1) / step : (start + 1 + (-step) - 1) / (-step);
       starts.push_back(start);
       steps.push_back(step);
       out.push_back(RandInt(rng, 1, max_count));
@@ -129,7 +130,8 @@ TEST(TransformTest, PadBorderMatchesReference) {
     std::vector<int32_t> want(n, -1), got(n, -2);
     reference::PadBorder(mode, x.data(), shape, pads, 4, want.data());
     PadBorder(mode, x.data(), shape, pads, 4, got.data());
-    EXPECT_EQ(got, want) << "mode=" << static_cast<int>(mode) << " shape=" << testing::ShapeStr(shape)
+    EXPECT_EQ(got, want) << "mode=" << static_cast<int>(mode)
+                         << " shape=" << testing::ShapeStr(shape)
                          << " pads=" << testing::ShapeStr(pads);
   }
   // numpy.pad([0, 1, 2], 2, 'reflect') == [2, 1, 0, 1, 2, 1, 0].

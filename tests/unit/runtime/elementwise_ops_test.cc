@@ -36,7 +36,8 @@ TEST(ElementwiseOpsTest, BroadcastArithmeticFloatAndInt64) {
 TEST(ElementwiseOpsTest, MismatchedShapesNameTheNode) {
   GraphBuilder b;
   ir::Value* x = b.Input("x");
-  ir::Node* add = b.Node("Add", "add_7", {x, b.Const("c", Tensor::Zeros(DataType::kFloat32, Shape{4}))});
+  ir::Node* add =
+      b.Node("Add", "add_7", {x, b.Const("c", Tensor::Zeros(DataType::kFloat32, Shape{4}))});
   b.Output(add->output(0));
   auto y = b.Run({Tensor::Zeros(DataType::kFloat32, Shape{2, 3})});
   ASSERT_FALSE(y.ok());

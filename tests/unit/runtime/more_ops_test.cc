@@ -19,8 +19,9 @@ Tensor I64(std::vector<int64_t> v) {
 TEST(LayerNormOpTest, NormalisesTrailingDimsWithStatistics) {
   GraphBuilder b(17);
   ir::Value* x = b.Input("x");
-  ir::Node* n = b.Node("LayerNormalization", "ln",
-                       {x, b.Const("s", F({1, 2, 1, 2}, Shape{4})), b.Const("b", F({0, 0, 1, 1}, Shape{4}))}, 3);
+  ir::Node* n = b.Node(
+      "LayerNormalization", "ln",
+      {x, b.Const("s", F({1, 2, 1, 2}, Shape{4})), b.Const("b", F({0, 0, 1, 1}, Shape{4}))}, 3);
   n->set_attr("epsilon", ir::Attribute::Float(0.0f));
   b.Outputs(n);
   auto y = b.Run({F({1, 2, 3, 4, 2, 2, 2, 6}, Shape{2, 4})});
@@ -75,8 +76,9 @@ TEST(PadOpTest, ConstantInputFormAndAttributeForm) {
   {
     GraphBuilder b(13);
     ir::Value* x = b.Input("x");
-    ir::Node* p = b.Node("Pad", "pad", {x, b.Const("p", I64({0, 1, 1, -1})),
-                                        b.Const("v", Tensor::Scalar<float>(9.0f))});
+    ir::Node* p =
+        b.Node("Pad", "pad",
+               {x, b.Const("p", I64({0, 1, 1, -1})), b.Const("v", Tensor::Scalar<float>(9.0f))});
     b.Output(p->output(0));
     auto y = b.Run({F({1, 2, 3, 4}, Shape{2, 2})});
     ASSERT_TRUE(y.ok()) << y.status().ToString();
@@ -98,7 +100,8 @@ TEST(PadOpTest, ConstantInputFormAndAttributeForm) {
   r.Output(bad->output(0));
   auto s = r.Session();
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("Pad 'wrap_pad'"), std::string::npos) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("Pad 'wrap_pad'"), std::string::npos)
+      << s.status().ToString();
   for (const char* mode : {"reflect", "edge"}) {
     GraphBuilder m(13);
     ir::Node* p = m.Node("Pad", "pad", {m.Input("x"), m.Const("p", I64({2, 1}))});
@@ -176,7 +179,8 @@ TEST(MoreShapeOpsTest, SplitTileSizeArgMaxGlobalMaxPool) {
   ir::Node* am = b.Node("ArgMax", "argmax", {x});
   am->set_attr("axis", ir::Attribute::Int(1));
   am->set_attr("keepdims", ir::Attribute::Int(0));
-  ir::Node* gmp = b.Node("GlobalMaxPool", "gmp", {b.Const("img", F({1, 7, 3, 2, 0, 5, 4, 1}, Shape{1, 2, 2, 2}))});
+  ir::Node* gmp = b.Node("GlobalMaxPool", "gmp",
+                         {b.Const("img", F({1, 7, 3, 2, 0, 5, 4, 1}, Shape{1, 2, 2, 2}))});
   b.Outputs(split);
   for (ir::Node* n : {tile, size, am, gmp}) b.Output(n->output(0));
   auto y = b.Run({F({1, 5, 2, 7, 3, 4}, Shape{2, 3})});

@@ -84,15 +84,16 @@ TEST(ConvOpTest, GroupsDepthwiseAndAsymmetricPadsMatchReference) {
 TEST(ConvOpTest, AutoPadSameUpperKeepsSpatialSize) {
   GraphBuilder b(11);
   ir::Value* x = b.Input("x");
-  ir::Node* n = b.Node("Conv", "conv", {x, b.Const("w", Tensor::FromVector(std::vector<float>(9, 1.0f), Shape{1, 1, 3, 3}))});
+  ir::Node* n =
+      b.Node("Conv", "conv",
+             {x, b.Const("w", Tensor::FromVector(std::vector<float>(9, 1.0f), Shape{1, 1, 3, 3}))});
   n->set_attr("auto_pad", ir::Attribute::String("SAME_UPPER"));
   b.Output(n->output(0));
   auto y = b.Run({Tensor::FromVector(std::vector<float>(16, 1.0f), Shape{1, 1, 4, 4})});
   ASSERT_TRUE(y.ok()) << y.status().ToString();
   ASSERT_EQ((*y)[0].shape(), Shape({1, 1, 4, 4}));
   // Corner sees 2x2 ones, edge 2x3, interior 3x3.
-  EXPECT_EQ(Floats((*y)[0]),
-            (std::vector<float>{4, 6, 6, 4, 6, 9, 9, 6, 6, 9, 9, 6, 4, 6, 6, 4}));
+  EXPECT_EQ(Floats((*y)[0]), (std::vector<float>{4, 6, 6, 4, 6, 9, 9, 6, 6, 9, 9, 6, 4, 6, 6, 4}));
 }
 
 TEST(PoolOpTest, MaxPoolCeilModeAddsPartialWindows) {
@@ -151,8 +152,9 @@ TEST(GemmOpTest, TransBAndBroadcastBias) {
   auto a = Random(rng, 3 * 5), w = Random(rng, 4 * 5), c = Random(rng, 4);
   GraphBuilder b(13);
   ir::Value* x = b.Input("x");
-  ir::Node* n = b.Node("Gemm", "fc", {x, b.Const("w", Tensor::FromVector(w, Shape{4, 5})),
-                                      b.Const("c", Tensor::FromVector(c, Shape{4}))});
+  ir::Node* n = b.Node("Gemm", "fc",
+                       {x, b.Const("w", Tensor::FromVector(w, Shape{4, 5})),
+                        b.Const("c", Tensor::FromVector(c, Shape{4}))});
   n->set_attr("transB", ir::Attribute::Int(1));
   n->set_attr("alpha", ir::Attribute::Float(0.5f));
   b.Output(n->output(0));
@@ -216,7 +218,8 @@ TEST(SoftmaxOpTest, Opset11CoercesTo2DAndOpset13UsesOneAxis) {
       if (opset == 11) {  // normalise over the 6 elements of each batch row
         double s = 0;
         for (int i = 0; i < 6; ++i) s += std::exp(xv[o * 6 + i]);
-        for (int i = 0; i < 6; ++i) want[o * 6 + i] = static_cast<float>(std::exp(xv[o * 6 + i]) / s);
+        for (int i = 0; i < 6; ++i)
+          want[o * 6 + i] = static_cast<float>(std::exp(xv[o * 6 + i]) / s);
       } else {  // normalise over dim 1 only, separately for each of the 2 inner positions
         for (int in = 0; in < 2; ++in) {
           double s = 0;

@@ -25,7 +25,9 @@ class GraphBuilder {
     g_->inputs().push_back(v);
     return v;
   }
-  ir::Value* Const(const std::string& name, Tensor t) { return g_->AddConstant(name, std::move(t)); }
+  ir::Value* Const(const std::string& name, Tensor t) {
+    return g_->AddConstant(name, std::move(t));
+  }
   // Adds a node with `num_outputs` outputs named "<name>_out<i>"; returns the node.
   ir::Node* Node(const std::string& op, const std::string& name, std::vector<ir::Value*> inputs,
                  int num_outputs = 1) {
@@ -70,8 +72,8 @@ inline ::testing::AssertionResult Near(const std::vector<float>& got,
     return ::testing::AssertionFailure() << "sizes " << got.size() << " vs " << want.size();
   for (size_t i = 0; i < got.size(); ++i)
     if (!(std::fabs(got[i] - want[i]) <= tol * (1.0f + std::fabs(want[i]))))
-      return ::testing::AssertionFailure() << "element " << i << ": got " << got[i] << ", want "
-                                           << want[i];
+      return ::testing::AssertionFailure()
+             << "element " << i << ": got " << got[i] << ", want " << want[i];
   return ::testing::AssertionSuccess();
 }
 

@@ -69,15 +69,49 @@ TEST(OnnxOpSetTest, MaxPoolIndicesRowAndColumnMajor) {
 
 TEST(OnnxOpSetTest, EveryRequiredOpIsRegistered) {
   const runtime::OpSet& ops = OnnxOpSet();
-  for (const char* op :
-       {"Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Relu", "Clip",
-        "Sigmoid", "Tanh", "Erf", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
-        "Reshape", "Concat", "BatchNormalization", "LogSoftmax", "Softmax", "Identity",
-        "Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Dropout", "Transpose", "Cast",
-        "ConstantOfShape", "Slice", "Expand", "ReduceMean", "Range", "Equal", "Where", "Less",
-        "Greater", "Not"}) {
-    for (int v : {13, 17})
-      EXPECT_NE(ops.Find("", op, v), nullptr) << op << " at opset " << v;
+  for (const char* op : {"Conv",
+                         "Gemm",
+                         "MatMul",
+                         "Add",
+                         "Sub",
+                         "Mul",
+                         "Div",
+                         "Pow",
+                         "Sqrt",
+                         "Relu",
+                         "Clip",
+                         "Sigmoid",
+                         "Tanh",
+                         "Erf",
+                         "MaxPool",
+                         "AveragePool",
+                         "GlobalAveragePool",
+                         "Flatten",
+                         "Reshape",
+                         "Concat",
+                         "BatchNormalization",
+                         "LogSoftmax",
+                         "Softmax",
+                         "Identity",
+                         "Constant",
+                         "Shape",
+                         "Gather",
+                         "Unsqueeze",
+                         "Squeeze",
+                         "Dropout",
+                         "Transpose",
+                         "Cast",
+                         "ConstantOfShape",
+                         "Slice",
+                         "Expand",
+                         "ReduceMean",
+                         "Range",
+                         "Equal",
+                         "Where",
+                         "Less",
+                         "Greater",
+                         "Not"}) {
+    for (int v : {13, 17}) EXPECT_NE(ops.Find("", op, v), nullptr) << op << " at opset " << v;
   }
   EXPECT_EQ(&OnnxOpSet(), &ops);  // built once
 }

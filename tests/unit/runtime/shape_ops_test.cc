@@ -52,7 +52,8 @@ TEST(ShapeOpsTest, TorchFlattenPatternShapeGatherUnsqueezeConcatReshape) {
   GraphBuilder b(13);
   ir::Value* x = b.Input("x");
   ir::Node* shape = b.Node("Shape", "shape", {x});
-  ir::Node* gather = b.Node("Gather", "gather", {shape->output(0), b.Const("zero", Tensor::Scalar<int64_t>(0))});
+  ir::Node* gather =
+      b.Node("Gather", "gather", {shape->output(0), b.Const("zero", Tensor::Scalar<int64_t>(0))});
   ir::Node* unsq = b.Node("Unsqueeze", "unsq", {gather->output(0), b.Const("axes", I64({0}))});
   ir::Node* cat = b.Node("Concat", "cat", {unsq->output(0), b.Const("m1", I64({-1}))});
   cat->set_attr("axis", ir::Attribute::Int(0));
@@ -95,8 +96,9 @@ TEST(ShapeOpsTest, UnsqueezeAttributeFormBefore13AndSqueeze) {
 TEST(ShapeOpsTest, SliceWithNegativeStepsAndClampedEnds) {
   GraphBuilder b(13);
   ir::Value* x = b.Input("x");
-  ir::Node* n = b.Node("Slice", "sl", {x, b.Const("st", I64({-1, 1})), b.Const("en", I64({-100, 1000})),
-                                       b.Const("ax", I64({0, 1})), b.Const("sp", I64({-2, 2}))});
+  ir::Node* n = b.Node("Slice", "sl",
+                       {x, b.Const("st", I64({-1, 1})), b.Const("en", I64({-100, 1000})),
+                        b.Const("ax", I64({0, 1})), b.Const("sp", I64({-2, 2}))});
   b.Output(n->output(0));
   auto y = b.Run({Tensor::FromVector(IotaFloats(20), Shape{4, 5})});
   ASSERT_TRUE(y.ok()) << y.status().ToString();
@@ -141,9 +143,10 @@ TEST(ShapeOpsTest, ConstantFormsConstantOfShapeRangeExpand) {
   cf->set_attr("value_float", ir::Attribute::Float(2.5f));
   ir::Node* cos = b.Node("ConstantOfShape", "cos", {c->output(0)});
   cos->set_attr("value", ir::Attribute::FromTensor(Tensor::FromVector<int64_t>({7}, Shape{1})));
-  ir::Node* range = b.Node("Range", "range", {b.Const("s", Tensor::Scalar<int64_t>(1)),
-                                              b.Const("l", Tensor::Scalar<int64_t>(8)),
-                                              b.Const("d", Tensor::Scalar<int64_t>(3))});
+  ir::Node* range =
+      b.Node("Range", "range",
+             {b.Const("s", Tensor::Scalar<int64_t>(1)), b.Const("l", Tensor::Scalar<int64_t>(8)),
+              b.Const("d", Tensor::Scalar<int64_t>(3))});
   ir::Node* ex = b.Node("Expand", "ex", {cf->output(0), c->output(0)});
   b.Output(cos->output(0));
   b.Output(range->output(0));
