@@ -100,5 +100,19 @@ TEST(CheckHtmlTest, PerNodeListMarksTheFirstFailure) {
   EXPECT_LT(html.find("fc_2", row), html.find("</tr>", row));
 }
 
+TEST(CheckHtmlTest, ShapeMismatchSaysSoInsteadOfAHistogram) {
+  check::Tolerance tol;
+  check::CheckReport r;
+  r.trials = 1;
+  Tensor a = Tensor::FromVector<float>({1, 2}, Shape({2}));
+  Tensor b = Tensor::FromVector<float>({1, 2, 3}, Shape({3}));
+  r.outputs.push_back(check::Compare("y", a, b, tol));
+  EXPECT_TRUE(r.outputs[0].error_histogram.empty());
+  const std::string html = CheckReportHtml(r, tol, {"a", "b"});
+  EXPECT_NE(html.find("shapes differ"), std::string::npos);
+  EXPECT_NE(html.find("[2] vs [3]"), std::string::npos);
+  EXPECT_EQ(html.find("<svg"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ferry::report
