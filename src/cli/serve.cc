@@ -17,6 +17,7 @@ void AddServeCommand(CLI::App& app, Action* action) {
     int port = 8501;
     bool enable_batching = false;
     int threads = 0;
+    int model_instances = 2;
     int http_threads = 128;
     int poll_wait_seconds = 1;
     int64_t max_body_bytes = int64_t{64} << 20;
@@ -42,6 +43,10 @@ void AddServeCommand(CLI::App& app, Action* action) {
                 "batch_timeout_micros, num_batch_threads, max_enqueued_batches)");
   c->add_option("--threads", f->threads,
                 "threads per model run (default: FERRY_NUM_THREADS or all cores)");
+  c->add_option("--model_instances", f->model_instances,
+                "copies of each model, each run by a thread of its own (0: one copy, run on "
+                "the request's thread)")
+      ->capture_default_str();
   c->add_option("--file_system_poll_wait_seconds", f->poll_wait_seconds,
                 "seconds between looks for new versions (0: look once at start)")
       ->capture_default_str();
@@ -82,6 +87,7 @@ void AddServeCommand(CLI::App& app, Action* action) {
       o.port = f->port;
       o.http_threads = f->http_threads;
       o.enable_batching = f->enable_batching;
+      o.model_instances = f->model_instances;
       o.poll_wait_seconds = f->poll_wait_seconds;
       o.max_body_bytes = f->max_body_bytes;
       o.idle_timeout_seconds = f->idle_timeout_seconds;

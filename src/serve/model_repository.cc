@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <set>
 
+#include "serve/pinned_runner.h"
+
 namespace ferry::serve {
 namespace fs = std::filesystem;
 
@@ -117,6 +119,26 @@ void ModelRepository::PollOnce() {
   for (const std::string& name : ModelNames()) PollModel(name);
 }
 
+StatusOr<std::unique_ptr<check::ModelRunner>> ModelRepository::LoadInstances(
+    const std::string& dir) const {
+  if (!options_.loader) return Internal("no model loader");
+  const int n = std::max(1, options_.model_instances);
+  std::vector<std::unique_ptr<check::ModelRunner>> instances;
+  for (int i = 0; i < n; ++i) {
+    StatusOr<std::unique_ptr<check::ModelRunner>> r = Internal("unset");
+    try {
+      r = options_.loader(dir);
+    } catch (const std::exception& e) {
+      r = Internal(std::string("loading threw: ") + e.what());
+    }
+    if (!r.ok()) return r.status();
+    if (!*r) return Internal("the loader returned no model");
+    instances.push_back(std::move(r).value());
+  }
+  if (options_.model_instances <= 0) return std::move(instances[0]);
+  return std::unique_ptr<check::ModelRunner>(new PinnedRunner(std::move(instances)));
+}
+
 void ModelRepository::PollModel(const std::string& name) {
   ModelConfig config;
   {
@@ -162,16 +184,8 @@ void ModelRepository::PollModel(const std::string& name) {
     }
     // Load outside the lock: requests keep being served by the versions already there.
     Log("loading model '" + name + "' version " + std::to_string(v) + " from " + dir);
-    StatusOr<std::unique_ptr<check::ModelRunner>> runner = Internal("no model loader");
-    if (options_.loader) {
-      try {
-        runner = options_.loader(dir);
-      } catch (const std::exception& e) {
-        runner = Internal(std::string("loading threw: ") + e.what());
-      }
-    }
+    StatusOr<std::unique_ptr<check::ModelRunner>> runner = LoadInstances(dir);
     std::shared_ptr<const ServableVersion> servable;
-    if (runner.ok() && !*runner) runner = Internal("the loader returned no model");
     if (runner.ok()) {
       Batcher::BatchObserver observer;
       if (options_.on_batch)

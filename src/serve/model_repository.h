@@ -70,6 +70,10 @@ struct RepositoryOptions {
   int poll_wait_seconds = 1;
   bool enable_batching = false;
   BatchingParameters batching;
+  // Instances of each version, each run by a thread of its own (PinnedRunner): runs never
+  // move between threads, which oneDNN's default scratchpad needs. 0: one instance, run on
+  // whatever thread the request came on.
+  int model_instances = 2;
   // Observers for metrics and logs; may be empty.
   std::function<void(const std::string& model, int64_t rows)> on_batch;
   std::function<void(const std::string& model, int64_t version, const Status& status)> on_load;
@@ -115,6 +119,8 @@ class ModelRepository {
   };
 
   void PollModel(const std::string& name);
+  // The loader's model for `dir`, as options_.model_instances pinned instances.
+  StatusOr<std::unique_ptr<check::ModelRunner>> LoadInstances(const std::string& dir) const;
   void Log(const std::string& line) const;
 
   const RepositoryOptions options_;

@@ -26,6 +26,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   if (options.port < 0 || options.port > 65535)
     return InvalidArgument("--rest_api_port " + std::to_string(options.port) +
                            " is not a port number");
+  if (options.model_instances < 0 || options.model_instances > 64)
+    return InvalidArgument("--model_instances must be in [0, 64]");
   if (options.http_threads < 1) return InvalidArgument("--rest_api_num_threads must be >= 1");
   if (options.max_body_bytes < 1) return InvalidArgument("--max_body_bytes must be >= 1");
   if (options.idle_timeout_seconds < 1)
@@ -40,6 +42,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   ro.poll_wait_seconds = s->options_.poll_wait_seconds;
   ro.enable_batching = s->options_.enable_batching;
   ro.batching = s->options_.batching;
+  ro.model_instances = s->options_.model_instances;
   ro.on_batch = [self](const std::string& model, int64_t rows) {
     self->metrics_.RecordBatch(model, rows);
   };
@@ -71,7 +74,24 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
     res.set_content(std::move(r.body), r.content_type.c_str());
   };
   http->Get(".*", handle);
-  http->Post(".*", handle);
+  // POST bodies are read through a content reader: httplib would otherwise cap bodies sent
+  // as application/x-www-form-urlencoded (what `curl -d` sends, as in TF Serving's own
+  // examples) at 8 KiB. The reader still enforces set_payload_max_length (413).
+  http->Post(".*", [api](const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader) {
+    std::string body;
+    const bool complete = reader([&body](const char* data, size_t n) {
+      body.append(data, n);
+      return true;
+    });
+    if (!complete) {  // httplib has set the status (413 for an oversized body)
+      if (res.status < 400) res.status = 400;
+      return;
+    }
+    HttpReply r = api->Handle(req.method, req.path, body);
+    res.status = r.status;
+    res.set_content(std::move(r.body), r.content_type.c_str());
+  });
   // Whatever httplib answers by itself (413, an unsupported method, a bad request line)
   // still gets a JSON body.
   const int64_t limit = s->options_.max_body_bytes;

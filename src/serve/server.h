@@ -35,6 +35,7 @@ struct ServerOptions {
   // the connections served at once; more wait in the accept queue.
   int http_threads = 128;
   int poll_wait_seconds = 1;  // --file_system_poll_wait_seconds
+  int model_instances = 2;    // see RepositoryOptions::model_instances
   bool enable_batching = false;
   BatchingParameters batching;
   int64_t max_body_bytes = int64_t{64} << 20;  // larger bodies get 413

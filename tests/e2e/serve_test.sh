@@ -55,7 +55,7 @@ http() {
   local want="$1" desc="$2" method="$3" path="$4" body="${5:-}"
   local args=(-s -o "$WORK/resp" -w "%{http_code}" -X "$method" "http://127.0.0.1:$PORT$path")
   [ -n "$body" ] && args+=(-H "Content-Type: application/json" --data-binary "@$body")
-  local got; got=$(curl "${args[@]}" || echo 000)
+  local got; got=$(curl "${args[@]}") || true
   if [ "$got" = "$want" ]; then pass "$desc ($got)"; else fail "$desc: HTTP $got, expected $want: $(head -c 300 "$WORK/resp")"; fi
 }
 
@@ -75,7 +75,8 @@ pass "server listening on 127.0.0.1:$PORT"
 
 http 200 "ready" GET /v2/health/ready
 http 200 "model status" GET /v1/models/cnn
-grep -q '"version":"1","state":"AVAILABLE"' "$WORK/resp" && pass "version 1 AVAILABLE" || fail "status: $(cat "$WORK/resp")"
+grep -q '"state":"AVAILABLE","status":{"error_code":"OK","error_message":""},"version":"1"' "$WORK/resp" \
+  && pass "version 1 AVAILABLE" || fail "status: $(cat "$WORK/resp")"
 http 200 "metadata" GET /v1/models/cnn/metadata
 grep -q '"input":{"dtype":"DT_FLOAT","name":"input","tensor_shape":{"dim":\[{"name":"","size":"-1"},{"name":"","size":"1"},{"name":"","size":"28"},{"name":"","size":"28"}\]' "$WORK/resp" \
   && pass "signature_def of the input" || fail "metadata: $(cat "$WORK/resp")"
@@ -84,6 +85,9 @@ http 200 "predict, row format" POST /v1/models/cnn:predict "$WORK/row.json"
 close_to_torch "$WORK/resp" 'j["predictions"]' "row predictions vs PyTorch"
 http 200 "predict, columnar format" POST /v1/models/cnn/versions/1:predict "$WORK/col.json"
 close_to_torch "$WORK/resp" 'j["outputs"]' "columnar outputs vs PyTorch"
+# TF Serving's examples use curl -d, which sends application/x-www-form-urlencoded.
+curl -s -o "$WORK/resp" -d "@$WORK/row.json" "http://127.0.0.1:$PORT/v1/models/cnn:predict" || true
+close_to_torch "$WORK/resp" 'j["predictions"]' "curl -d (form content type) vs PyTorch"
 http 200 "KServe v2 infer" POST /v2/models/cnn/infer "$WORK/v2.json"
 close_to_torch "$WORK/resp" 'np.reshape(j["outputs"][0]["data"], j["outputs"][0]["shape"])' "v2 outputs vs PyTorch"
 

@@ -220,6 +220,20 @@ TEST_F(ServerTest, UnknownModelVersionOrPathIs404) {
   EXPECT_TRUE(r.body.contains("error"));
 }
 
+// curl -d sends application/x-www-form-urlencoded, as TF Serving's examples do.
+TEST_F(ServerTest, FormEncodedContentTypeIsReadAsJson) {
+  Start(Options());
+  std::string body = R"({"instances": [)";
+  for (int i = 0; i < 2000; ++i) body += std::string(i ? "," : "") + "[1,2,3]";
+  body += "]}";
+  ASSERT_GT(body.size(), 8192u);
+  httplib::Client cli("127.0.0.1", port_);
+  auto res = cli.Post("/v1/models/m:predict", body, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body.substr(0, 200);
+  EXPECT_EQ(json::parse(res->body)["predictions"].size(), 2000u);
+}
+
 TEST_F(ServerTest, BodyOverTheLimitIs413) {
   ServerOptions o = Options();
   o.max_body_bytes = 1000;
@@ -279,7 +293,9 @@ TEST_F(ServerTest, KServeV2) {
 }
 
 TEST_F(ServerTest, MetricsInPrometheusFormat) {
-  Start(Options());
+  ServerOptions o = Options();
+  o.model_instances = 0;  // runs on the HTTP threads, no PinnedRunner
+  Start(std::move(o));
   for (int i = 0; i < 3; ++i)
     ASSERT_EQ(Post(port_, "/v1/models/m:predict", R"({"instances": [[1, 2, 3]]})").status, 200);
   ASSERT_EQ(Post(port_, "/v1/models/m:predict", "{").status, 400);
