@@ -442,3 +442,31 @@ TEST(ElementwiseToTfTest, ExpNegSqrtAbs) {
 
 }  // namespace
 }  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+TEST(SoftmaxToTfTest, Opset11FlattensFromAxisSoOnlyTheLastAxisConverts) {
+  // Softmax-11 over axis 1 of a 4-D tensor normalises C*H*W jointly: no TF Softmax does that.
+  OnnxGraph g(11);
+  ir::Value* x = g.Input("input", {1, 4, 2, 3});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 4, 1, 1})});
+  g.Output(g.Op("Softmax", "sm11", {c}, {{"axis", Attr::Int(1)}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("Softmax 'sm11': attribute 'axis'"), std::string::npos)
+      << tf.status().ToString();
+}
+
+TEST(SoftmaxToTfTest, Opset13LastSpatialAxisGetsNchw) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("input", {1, 4, 2, 3});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 4, 1, 1})});
+  g.Output(g.Op("Softmax", "sm", {c}, {{"axis", Attr::Int(-1)}}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 4, 2, 3}, 54)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);  // input, and back to NCHW before the Softmax
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing

@@ -13,6 +13,14 @@ class SoftmaxToTf final : public OpConverter {
   Layout layout() const override { return Layout::kChannelAxis; }
   std::vector<std::string> attributes() const override { return {"axis"}; }
 
+  // Opset 13+ over the channels of a 4-D tensor is NHWC's last axis. Before 13 the op
+  // normalises everything from `axis` on (flattened in NCHW order), so it needs NCHW.
+  bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const override {
+    if (since_opset() < 13) return false;
+    const int64_t axis = n.GetInt("axis", -1);
+    return axis == 1 || axis == -3;
+  }
+
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
     ctx.out(0).dtype = ctx.in(0).dtype;
     ctx.out(0).dims = ctx.in(0).dims;
@@ -23,9 +31,12 @@ class SoftmaxToTf final : public OpConverter {
     const int r = b.in_facts(0).rank();
     if (r < 1) return b.Error("input rank is unknown");
     const int64_t axis = n.GetInt("axis", since_opset() >= 13 ? -1 : 1);
-    if (b.Axis(axis, r) != r - 1)
+    // Before opset 13 this also requires the ONNX axis to be the last: flattening from the
+    // last axis is the plain last-axis softmax.
+    const bool pre13_ok = since_opset() >= 13 || (axis < 0 ? axis + r : axis) == r - 1;
+    if (!pre13_ok || b.Axis(axis, r) != r - 1)
       return b.Unsupported("axis", "= " + std::to_string(axis) + " is not the last axis of the " +
-                                       (b.nhwc() ? "NHWC" : "") + " tensor; TF " + op_type() +
+                                       (b.nhwc() ? "NHWC " : "") + "tensor; TF " + op_type() +
                                        " normalises only the last axis");
     if (b.in_facts(0).dtype != DataType::kFloat32) return b.Error("only float32 converts to TF");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
