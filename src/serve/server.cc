@@ -4,9 +4,25 @@
 #include <cstdio>
 #include <exception>
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 
 namespace ferry::serve {
+namespace {
+
+// Debian's libcpp-httplib is built with a listen backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG):
+// with 64 clients connecting at once, the kernel drops SYNs and they retry after 1 s, 3 s...
+// listen(2) on a listening socket updates its backlog, so raise it once bound.
+class HttpServer final : public httplib::Server {
+ public:
+  void RaiseBacklog(int backlog) {
+    const int fd = svr_sock_;
+    if (fd >= 0) ::listen(fd, backlog);
+  }
+};
+
+}  // namespace
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
 
@@ -58,7 +74,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
              "appears");
   s->api_ = std::make_unique<RestApi>(s->repository_.get(), &s->metrics_);
 
-  auto http = std::make_unique<httplib::Server>();
+  auto http = std::make_unique<HttpServer>();
   const int threads = s->options_.http_threads;
   http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http->set_tcp_nodelay(true);
@@ -124,6 +140,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                                 std::to_string(s->options_.port) + " (in use?)");
     s->port_ = s->options_.port;
   }
+  http->RaiseBacklog(1024);
   s->http_ = std::move(http);
   httplib::Server* h = s->http_.get();
   s->listener_ = std::thread([h] { h->listen_after_bind(); });
