@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -47,9 +48,18 @@ TEST(TrainTest, ShortRunLearnsAndWritesCheckpointAndCsv) {
     EXPECT_EQ(p.steps_per_epoch, (60000 - 5000 + 63) / 64);
     losses.push_back(p.loss);
   };
+  std::vector<LoggedMetrics> rows;
+  o.on_metrics = [&](const LoggedMetrics& m) { rows.push_back(m); };
   auto r = Train(o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->steps, 100);
+  // on_metrics sees the rows of metrics.csv: 10 step rows, then the epoch row.
+  ASSERT_EQ(rows.size(), 11u);
+  EXPECT_EQ(rows[0].step, 9);
+  EXPECT_TRUE(std::isnan(rows[0].val_acc));
+  EXPECT_EQ(rows[10].step, 99);
+  EXPECT_DOUBLE_EQ(rows[10].val_acc, r->val_acc);
+  EXPECT_TRUE(std::isnan(rows[10].train_loss));
   ASSERT_EQ(losses.size(), 100u);
   // Chance level is ln(10) = 2.30; 100 AdamW steps bring the loss well below it.
   EXPECT_LT(Mean(losses, 80, 100), 0.75 * Mean(losses, 0, 20))
