@@ -2,6 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <cstdint>
+#include <vector>
+
 namespace ferry::kernels::onednn {
 
 const dnnl::engine& Context::Engine() {
@@ -24,6 +27,15 @@ void Context::SetNumThreads(int num_threads) {
     set(num_threads);
     current = num_threads;
   }
+}
+
+dnnl::memory Context::Scratchpad(const dnnl::memory::desc& desc) {
+  thread_local std::vector<uint8_t> buffer;
+  const size_t n = desc.get_size();
+  if (buffer.size() < n + 64) buffer.resize(n + 64);
+  // 64-byte aligned start inside the buffer.
+  const auto addr = reinterpret_cast<uintptr_t>(buffer.data());
+  return dnnl::memory(desc, Engine(), buffer.data() + ((64 - addr % 64) % 64));
 }
 
 Status FromDnnlError(const dnnl::error& e, const std::string& what) {

@@ -19,6 +19,12 @@ class Context {
   // regions. oneDNN's forward kernels split work statically, so results do not depend on
   // scheduling: equal thread counts give bitwise equal outputs.
   static void SetNumThreads(int num_threads);
+  // Every primitive is created with a user-managed scratchpad (primitive_attr
+  // scratchpad_mode::user): with oneDNN's default library scratchpad a primitive may only run
+  // on the thread that created it (oneDNN guide, "Primitive Attributes: Scratchpad"), which a
+  // cached primitive shared by session threads cannot promise. This is the calling thread's
+  // scratchpad buffer, grown to `desc`'s size.
+  static dnnl::memory Scratchpad(const dnnl::memory::desc& desc);
 };
 
 // Turns a dnnl::error into a Status naming `what`.

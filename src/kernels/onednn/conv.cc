@@ -38,12 +38,18 @@ memory::desc UserWeightsDesc(const ConvParams& p) {
   return memory::desc({g, og, ig, kh, kw}, memory::data_type::f32, strides);
 }
 
+// A reorder primitive with its descriptor (for the scratchpad size).
+struct CachedReorder {
+  dnnl::reorder::primitive_desc pd;
+  dnnl::reorder prim;
+};
+
 struct Prepared {
   dnnl::convolution_forward::primitive_desc pd;
   dnnl::convolution_forward prim;
   memory::desc user_src, user_dst, user_w;
   bool reorder_src = false, reorder_dst = false, reorder_w = false;
-  std::optional<dnnl::reorder> to_blocked, from_blocked;
+  std::optional<CachedReorder> to_blocked, from_blocked;
 };
 
 StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) {
@@ -65,7 +71,9 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) 
                                                            strides, dil, pad_l, pad_r)
                          : dnnl::convolution_forward::desc(kind, alg, src, w_any, dst, strides, dil,
                                                            pad_l, pad_r);
-    dnnl::primitive_attr attr;
+    dnnl::primitive_attr attr, attr_plain;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    attr_plain.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     if (p.activation.kind != Activation::kNone) {
       dnnl::post_ops ops;
       if (p.activation.kind == Activation::kRelu)
@@ -83,16 +91,24 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) 
     out->reorder_src = out->pd.src_desc() != user_src;
     out->reorder_dst = out->pd.dst_desc() != user_dst;
     out->reorder_w = out->pd.weights_desc() != user_w;
-    if (out->reorder_src)
-      out->to_blocked =
-          dnnl::reorder(dnnl::reorder::primitive_desc(eng, user_src, eng, out->pd.src_desc()));
-    if (out->reorder_dst)
-      out->from_blocked =
-          dnnl::reorder(dnnl::reorder::primitive_desc(eng, out->pd.dst_desc(), eng, user_dst));
+    // The cached reorders run on any thread too: user scratchpad as well.
+    auto make_reorder = [&](const memory::desc& from, const memory::desc& to) {
+      dnnl::reorder::primitive_desc rpd(eng, from, eng, to, attr_plain);
+      return CachedReorder{rpd, dnnl::reorder(rpd)};
+    };
+    if (out->reorder_src) out->to_blocked = make_reorder(user_src, out->pd.src_desc());
+    if (out->reorder_dst) out->from_blocked = make_reorder(out->pd.dst_desc(), user_dst);
     return out;
   } catch (const dnnl::error& e) {
     return onednn::FromDnnlError(e, "Conv2D " + p.ToString());
   }
+}
+
+void Reorder(const CachedReorder& r, const memory& from, const memory& to) {
+  r.prim.execute(onednn::Context::Stream(),
+            {{DNNL_ARG_FROM, from},
+             {DNNL_ARG_TO, to},
+             {DNNL_ARG_SCRATCHPAD, onednn::Context::Scratchpad(r.pd.scratchpad_desc())}});
 }
 
 Status Execute(const Prepared& pr, const ConvParams& p, const float* x, const memory& w,
@@ -114,14 +130,15 @@ Status Execute(const Prepared& pr, const ConvParams& p, const float* x, const me
     };
     if (pr.reorder_src) {
       src = scratch(src_buf, pr.pd.src_desc());
-      pr.to_blocked->execute(stream, user_src, src);
+      Reorder(*pr.to_blocked, user_src, src);
     }
     if (pr.reorder_dst) dst = scratch(dst_buf, pr.pd.dst_desc());
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}};
     if (b) args.emplace(DNNL_ARG_BIAS, memory(pr.pd.bias_desc(), eng, const_cast<float*>(b)));
+    args.emplace(DNNL_ARG_SCRATCHPAD, onednn::Context::Scratchpad(pr.pd.scratchpad_desc()));
     pr.prim.execute(stream, args);
-    if (pr.reorder_dst) pr.from_blocked->execute(stream, dst, user_dst);
+    if (pr.reorder_dst) Reorder(*pr.from_blocked, dst, user_dst);
     stream.wait();
     return Status::Ok();
   } catch (const dnnl::error& e) {

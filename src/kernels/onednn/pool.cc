@@ -46,12 +46,16 @@ Status Pool2D(const PoolParams& p, const float* x, float* y, int num_threads) {
         dnnl::prop_kind::forward_inference, alg, src, dst, {p.stride_h, p.stride_w},
         {p.kernel_h, p.kernel_w}, {p.dilation_h - 1, p.dilation_w - 1}, {p.pad_top, p.pad_left},
         {p.pad_bottom + extra_h, p.pad_right + extra_w});
-    dnnl::pooling_v2_forward::primitive_desc pd(desc, eng);
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);  // see Context::Scratchpad
+    dnnl::pooling_v2_forward::primitive_desc pd(desc, attr, eng);
     dnnl::pooling_v2_forward prim(pd);
     auto& stream = onednn::Context::Stream();
     onednn::Context::SetNumThreads(num_threads);
     memory src_m(src, eng, const_cast<float*>(x)), dst_m(dst, eng, y);
-    prim.execute(stream, {{DNNL_ARG_SRC, src_m}, {DNNL_ARG_DST, dst_m}});
+    prim.execute(stream, {{DNNL_ARG_SRC, src_m},
+                          {DNNL_ARG_DST, dst_m},
+                          {DNNL_ARG_SCRATCHPAD, onednn::Context::Scratchpad(pd.scratchpad_desc())}});
     stream.wait();
     return Status::Ok();
   } catch (const dnnl::error&) {

@@ -1,6 +1,7 @@
 #include "kernels/conv.h"
 
 #include <cstring>
+#include <thread>
 
 #include "kernels/reference/conv.h"
 #include "test_util.h"
@@ -121,6 +122,36 @@ TEST(ConvTest, SameThreadCountGivesBitwiseEqualOutputs) {
     auto again = Sentinel(p.y_size());
     ASSERT_TRUE(Conv2D(p, x.data(), w.data(), nullptr, again.data(), 2).ok());
     EXPECT_EQ(0, std::memcmp(first.data(), again.data(), first.size() * sizeof(float)));
+  }
+}
+
+TEST(ConvTest, CachedPrimitiveRunsOnOtherThreads) {
+  // The primitive is created on this thread and executed on fresh ones (serve's request
+  // threads): oneDNN's library scratchpad would forbid that; ferry's user scratchpad allows it.
+  std::mt19937 rng(testing::TestSeed() + 2);
+  ConvParams p;
+  p.in_channels = 32;
+  p.out_channels = 64;
+  p.in_h = p.in_w = 14;
+  p.kernel_h = p.kernel_w = 3;
+  p.groups = 1;
+  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
+  auto x = RandomFloats(rng, p.x_size());
+  auto w = RandomFloats(rng, p.w_size());
+  auto want = Sentinel(p.y_size());
+  ConstantWeightConv2D cached;
+  ASSERT_TRUE(cached.Run(p, x.data(), w.data(), nullptr, want.data(), 1).ok());
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::vector<float>> got(2, Sentinel(p.y_size()));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t)
+      threads.emplace_back([&, t] {
+        EXPECT_TRUE(cached.Run(p, x.data(), w.data(), nullptr, got[t].data(), 1).ok());
+      });
+    for (auto& t : threads) t.join();
+    for (int t = 0; t < 2; ++t)
+      EXPECT_EQ(0, std::memcmp(got[t].data(), want.data(), want.size() * sizeof(float)))
+          << "round " << round << " thread " << t;
   }
 }
 
