@@ -5,7 +5,8 @@
 //   GET  /v1/models/M[/versions/N | /labels/L]            model_version_status
 //   GET  /v1/models/M[/versions/N | /labels/L]/metadata   signature_def
 //   POST /v1/models/M[/versions/N | /labels/L]:predict    row or columnar predict
-// KServe v2 / Triton (https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/):
+// KServe v2 / Triton
+// (https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/):
 //   GET /v2, /v2/health/live, /v2/health/ready, /v2/models/M[/versions/V][/ready]
 //   POST /v2/models/M[/versions/V]/infer
 // and GET /metrics (also /monitoring/prometheus/metrics, TF Serving's path).

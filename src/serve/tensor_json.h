@@ -31,7 +31,8 @@ StatusOr<std::string> WritePredictResponse(const std::vector<Tensor>& outputs,
                                            const std::vector<check::TensorSpec>& specs,
                                            bool row_format);
 
-// KServe v2 inference (https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/):
+// KServe v2 inference
+// (https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/):
 //   {"id"?, "inputs": [{"name", "shape", "datatype", "data"}], "outputs"?: [{"name"}]}
 struct InferRequest {
   std::string id;

@@ -4,7 +4,8 @@
 //
 // Grammar (protobuf text format, the subset those files use):
 //   message := field*
-//   field   := NAME [':'] ( '{' message '}' | '<' message '>' | scalar | '[' scalar,* ']' ) [';'|',']
+//   field   := NAME [':'] ( '{' message '}' | '<' message '>' | scalar | '[' scalar,* ']' )
+//              [';'|',']
 //   scalar  := number | identifier | "string" | 'string'
 // '#' starts a comment to the end of the line.
 #pragma once

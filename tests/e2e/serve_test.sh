@@ -143,4 +143,30 @@ set -e
 code=$(cat "$WORK/last_code")
 [ "$code" = 200 ] || [ "$code" = 000 ] && pass "request racing SIGTERM: answered ($code) or refused before accept" \
   || fail "request racing SIGTERM got $code"
+# Several models from a TF Serving model config file.
+cat >"$WORK/models.config" <<EOF
+model_config_list {
+  config { name: "a" base_path: "$WORK/models/cnn" model_platform: "tensorflow"
+           version_labels { key: "stable" value: 2 } }
+  config { name: "b" base_path: "$WORK/models/cnn" model_version_policy { specific { versions: 2 } } }
+}
+EOF
+"$FERRY" serve --model_config_file "$WORK/models.config" --rest_api_port 0 \
+  >"$WORK/serve.out" 2>"$WORK/serve.err" &
+SERVER=$!
+PORT=
+for _ in $(seq 1 100); do
+  PORT=$(grep -oE "listening on http://127.0.0.1:[0-9]+" "$WORK/serve.out" 2>/dev/null | grep -oE "[0-9]+$" || true)
+  [ -n "$PORT" ] && break
+  sleep 0.2
+done
+http 200 "config file: model a by label" POST /v1/models/a/labels/stable:predict "$WORK/row.json"
+close_to_torch "$WORK/resp" 'j["predictions"]' "model a vs PyTorch"
+http 200 "config file: model b, version 2" POST /v1/models/b/versions/2:predict "$WORK/row.json"
+http 200 "config file: both ready" GET /v2/health/ready
+kill -TERM $SERVER
+set +e; wait $SERVER; rc=$?; set -e
+[ "$rc" = 0 ] && pass "second server: SIGTERM exit 0" || fail "second server: exit $rc"
+expect_exit 2 "unreadable model config file" -- "$FERRY" serve --model_config_file "$WORK/none.config"
+expect_one_line_error "none.config: cannot open"
 finish
