@@ -126,7 +126,7 @@ Status Binary(BinaryOp op, const T* a, const std::vector<int64_t>& a_shape, cons
               const std::vector<int64_t>& b_shape, T* y) {
   FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> out, BroadcastShapes(a_shape, b_shape));
   if constexpr (!std::is_floating_point_v<T>) {
-    if (op == BinaryOp::kDiv) {
+    if (op == BinaryOp::kDiv || op == BinaryOp::kMod || op == BinaryOp::kFmod) {
       const int64_t nb = reference::NumElements(b_shape);
       for (int64_t i = 0; i < nb; ++i)
         if (b[i] == T(0)) return InvalidArgument("integer division by zero");
@@ -153,8 +153,11 @@ Status Binary(BinaryOp op, const T* a, const std::vector<int64_t>& a_shape, cons
       BinaryLoop(a, b, plan, y, [](T u, T v) { return u < v ? u : v; });
       break;
     case BinaryOp::kPow:
-      BinaryLoop(a, b, plan, y,
-                 [](T u, T v) { return reference::ApplyBinary(BinaryOp::kPow, u, v); });
+    case BinaryOp::kMod:
+    case BinaryOp::kFmod:
+    case BinaryOp::kShiftLeft:
+    case BinaryOp::kShiftRight:
+      BinaryLoop(a, b, plan, y, [op](T u, T v) { return reference::ApplyBinary(op, u, v); });
       break;
   }
   return Status::Ok();

@@ -10,15 +10,18 @@
 
 namespace ferry::kernels {
 
-enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow };
-enum class CompareOp { kEqual, kLess, kGreater, kLessOrEqual, kGreaterOrEqual };
+// kMod: integer remainder with the divisor's sign (ONNX Mod-13 fmod=0, Python %); kFmod: C
+// fmod (the dividend's sign). kShiftLeft/kShiftRight: ONNX BitShift-11 on unsigned types.
+enum class BinaryOp { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow, kMod, kFmod, kShiftLeft, kShiftRight };
+// kAnd/kOr/kXor: ONNX logical ops (And/Or/Xor-7) on the truth of each operand.
+enum class CompareOp { kEqual, kLess, kGreater, kLessOrEqual, kGreaterOrEqual, kAnd, kOr, kXor };
 
 // numpy broadcasting of two shapes (ONNX "multidirectional broadcasting").
 StatusOr<std::vector<int64_t>> BroadcastShapes(const std::vector<int64_t>& a,
                                                const std::vector<int64_t>& b);
 
 // y = a op b, y has BroadcastShapes(a_shape, b_shape). Integer Div truncates toward zero
-// (C++ and onnxruntime); integer division by zero is an error.
+// (C++ and onnxruntime); integer division (or Mod) by zero is an error.
 template <typename T>
 Status Binary(BinaryOp op, const T* a, const std::vector<int64_t>& a_shape, const T* b,
               const std::vector<int64_t>& b_shape, T* y);
@@ -65,6 +68,17 @@ enum class UnaryOp {
   kSoftplus,         // log(1 + exp(x))
   kSoftsign,         // x / (1 + |x|)
   kThresholdedRelu,  // x > alpha ? x : 0
+  kTan,
+  kAsin,
+  kAcos,
+  kAtan,
+  kSinh,
+  kCosh,
+  kAsinh,
+  kAcosh,
+  kAtanh,
+  kCelu,    // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))   (ONNX Celu-12)
+  kShrink,  // x < -alpha ? x + beta : (x > alpha ? x - beta : 0)   (alpha = lambd, beta = bias)
 };
 
 struct UnaryParams {

@@ -76,6 +76,20 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
       case ReduceOp::kProd:
         acc[yo] *= v;
         break;
+      case ReduceOp::kL1:
+        acc[yo] += v < Acc(0) ? static_cast<Acc>(-v) : v;
+        break;
+      case ReduceOp::kL2:
+      case ReduceOp::kSumSquare:
+        acc[yo] += v * v;
+        break;
+      case ReduceOp::kLogSum:
+        acc[yo] += v;
+        break;
+      case ReduceOp::kLogSumExp:
+        // Double accumulation: float inputs cannot overflow exp before |x| > 709.
+        acc[yo] += static_cast<Acc>(std::exp(static_cast<double>(v)));
+        break;
     }
     for (int d = m - 1; d >= 0; --d) {
       yo += ystride[d];
@@ -85,8 +99,22 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
     }
   }
   const int64_t count = ny ? nx / ny : 0;
-  for (int64_t o = 0; o < ny; ++o)
-    y[o] = static_cast<T>(op == ReduceOp::kMean ? acc[o] / static_cast<Acc>(count) : acc[o]);
+  for (int64_t o = 0; o < ny; ++o) {
+    switch (op) {
+      case ReduceOp::kMean:
+        y[o] = static_cast<T>(acc[o] / static_cast<Acc>(count));
+        break;
+      case ReduceOp::kL2:
+        y[o] = static_cast<T>(std::sqrt(static_cast<double>(acc[o])));
+        break;
+      case ReduceOp::kLogSum:
+      case ReduceOp::kLogSumExp:
+        y[o] = static_cast<T>(std::log(static_cast<double>(acc[o])));
+        break;
+      default:
+        y[o] = static_cast<T>(acc[o]);
+    }
+  }
 }
 
 template <typename T>

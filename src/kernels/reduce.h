@@ -7,7 +7,9 @@
 
 namespace ferry::kernels {
 
-enum class ReduceOp { kSum, kMean, kMax, kMin, kProd };
+// kL1 sums |x|, kL2 is sqrt(sum x^2), kSumSquare sums x^2, kLogSum is log(sum x) and
+// kLogSumExp log(sum exp(x)) (ONNX ReduceL1/L2/SumSquare/LogSum/LogSumExp-13).
+enum class ReduceOp { kSum, kMean, kMax, kMin, kProd, kL1, kL2, kSumSquare, kLogSum, kLogSumExp };
 
 template <typename T>
 void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,

@@ -29,6 +29,35 @@ T ApplyBinary(BinaryOp op, T a, T b) {
       return std::min(a, b);
     case BinaryOp::kPow:
       return static_cast<T>(std::pow(static_cast<double>(a), static_cast<double>(b)));
+    case BinaryOp::kFmod:
+      if constexpr (std::is_floating_point_v<T>) {
+        return std::fmod(a, b);
+      } else {
+        return b == T(0) ? T(0) : static_cast<T>(a % b);
+      }
+    case BinaryOp::kMod:
+      if constexpr (std::is_floating_point_v<T>) {
+        // Python's %: the result takes the divisor's sign.
+        T r = std::fmod(a, b);
+        if (r != T(0) && ((r < T(0)) != (b < T(0)))) r += b;
+        return r;
+      } else {
+        if (b == T(0)) return T(0);
+        T r = static_cast<T>(a % b);
+        if constexpr (std::is_signed_v<T>) {
+          if (r != T(0) && ((r < T(0)) != (b < T(0)))) r = static_cast<T>(r + b);
+        }
+        return r;
+      }
+    case BinaryOp::kShiftLeft:
+    case BinaryOp::kShiftRight:
+      if constexpr (std::is_integral_v<T>) {
+        // Shifting by the type's width or more is undefined in C++; numpy gives 0.
+        if (b < T(0) || static_cast<uint64_t>(b) >= sizeof(T) * 8) return T(0);
+        return static_cast<T>(op == BinaryOp::kShiftLeft ? a << b : a >> b);
+      } else {
+        return T(0);
+      }
   }
   return T(0);
 }
@@ -46,6 +75,12 @@ bool ApplyCompare(CompareOp op, T a, T b) {
       return a <= b;
     case CompareOp::kGreaterOrEqual:
       return a >= b;
+    case CompareOp::kAnd:
+      return a != T(0) && b != T(0);
+    case CompareOp::kOr:
+      return a != T(0) || b != T(0);
+    case CompareOp::kXor:
+      return (a != T(0)) != (b != T(0));
   }
   return false;
 }
@@ -105,6 +140,31 @@ T ApplyUnary(const UnaryParams& p, T x) {
       return static_cast<T>(v / (C(1) + std::fabs(v)));
     case UnaryOp::kThresholdedRelu:
       return static_cast<T>(v > C(p.alpha) ? v : C(0));
+    case UnaryOp::kTan:
+      return static_cast<T>(std::tan(v));
+    case UnaryOp::kAsin:
+      return static_cast<T>(std::asin(v));
+    case UnaryOp::kAcos:
+      return static_cast<T>(std::acos(v));
+    case UnaryOp::kAtan:
+      return static_cast<T>(std::atan(v));
+    case UnaryOp::kSinh:
+      return static_cast<T>(std::sinh(v));
+    case UnaryOp::kCosh:
+      return static_cast<T>(std::cosh(v));
+    case UnaryOp::kAsinh:
+      return static_cast<T>(std::asinh(v));
+    case UnaryOp::kAcosh:
+      return static_cast<T>(std::acosh(v));
+    case UnaryOp::kAtanh:
+      return static_cast<T>(std::atanh(v));
+    case UnaryOp::kCelu:
+      return static_cast<T>(std::max<C>(C(0), v) +
+                            std::min<C>(C(0), C(p.alpha) * (std::exp(v / C(p.alpha)) - C(1))));
+    case UnaryOp::kShrink:
+      return static_cast<T>(v < -C(p.alpha)  ? v + C(p.beta)
+                            : v > C(p.alpha) ? v - C(p.beta)
+                                             : C(0));
   }
   return x;
 }

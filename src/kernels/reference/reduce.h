@@ -39,11 +39,29 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
       case ReduceOp::kProd:
         acc[o] *= v;
         break;
+      case ReduceOp::kL1:
+        acc[o] += std::fabs(v);
+        break;
+      case ReduceOp::kL2:
+      case ReduceOp::kSumSquare:
+        acc[o] += v * v;
+        break;
+      case ReduceOp::kLogSum:
+        acc[o] += v;
+        break;
+      case ReduceOp::kLogSumExp:
+        acc[o] += std::exp(v);
+        break;
     }
   }
   const int64_t count = ny ? nx / ny : 0;
-  for (int64_t o = 0; o < ny; ++o)
-    y[o] = static_cast<T>(op == ReduceOp::kMean ? acc[o] / count : acc[o]);
+  for (int64_t o = 0; o < ny; ++o) {
+    double r = acc[o];
+    if (op == ReduceOp::kMean) r /= count;
+    if (op == ReduceOp::kL2) r = std::sqrt(r);
+    if (op == ReduceOp::kLogSum || op == ReduceOp::kLogSumExp) r = std::log(r);
+    y[o] = static_cast<T>(r);
+  }
 }
 
 template <typename T>

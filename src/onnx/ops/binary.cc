@@ -1,7 +1,9 @@
 // ONNX binary arithmetic with numpy broadcasting: Add, Sub, Mul, Div (1, 6, 7, 13, 14) and
 // Pow (1, 7, 12, 13, 15). Integer types serve the shape computations exporters emit. Before
-// opset 7, B broadcasts onto A only with broadcast=1, aligned at `axis` (Add-6).
+// opset 7, B broadcasts onto A only with broadcast=1, aligned at `axis` (Add-6). Mod (10, 13)
+// picks C fmod with fmod=1; BitShift (11) reads its direction attribute.
 #include <optional>
+#include <string>
 
 #include "kernels/elementwise.h"
 #include "onnx/ops/op_util.h"
@@ -13,6 +15,15 @@ template <kernels::BinaryOp K>
 class Binary final : public Op {
  public:
   explicit Binary(const NodeInfo& info) {
+    if (K == kernels::BinaryOp::kMod && info.node().GetInt("fmod", 0) != 0)
+      op_ = kernels::BinaryOp::kFmod;
+    if (K == kernels::BinaryOp::kShiftLeft) {
+      const std::string dir = info.node().GetString("direction", "");
+      if (dir == "RIGHT")
+        op_ = kernels::BinaryOp::kShiftRight;
+      else if (dir != "LEFT")
+        init_status_ = info.Error("direction is '" + dir + "', expected LEFT or RIGHT");
+    }
     if (info.opset() < 7 && info.node().GetInt("broadcast", 0) != 0 && info.node().has_attr("axis"))
       legacy_axis_ = info.node().GetInt("axis", 0);
   }
@@ -44,7 +55,7 @@ class Binary final : public Op {
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, a->dtype(), Shape(*shape)));
     Status s = Dispatch<Types::kNumeric>(ctx, a->dtype(), [&](auto tag) -> Status {
       using T = decltype(tag);
-      return kernels::Binary<T>(K, a->data<T>(), a->shape().dims(), b->data<T>(), b_shape,
+      return kernels::Binary<T>(op_, a->data<T>(), a->shape().dims(), b->data<T>(), b_shape,
                                 y->data<T>());
     });
     return s.ok() || s.code() == StatusCode::kUnimplemented ? s : ctx.Error(s.message());
@@ -52,6 +63,7 @@ class Binary final : public Op {
 
  private:
   std::optional<int64_t> legacy_axis_;
+  kernels::BinaryOp op_ = K;
 };
 
 }  // namespace
@@ -71,5 +83,10 @@ void RegisterDiv(OpSet& s) {
 void RegisterPow(OpSet& s) {
   for (int v : {1, 7, 12, 13, 15}) s.Add<Binary<kernels::BinaryOp::kPow>>("Pow", v);
 }
+
+void RegisterMod(OpSet& s) {
+  for (int v : {10, 13}) s.Add<Binary<kernels::BinaryOp::kMod>>("Mod", v);
+}
+void RegisterBitShift(OpSet& s) { s.Add<Binary<kernels::BinaryOp::kShiftLeft>>("BitShift", 11); }
 
 }  // namespace ferry::onnx::ops

@@ -1,5 +1,6 @@
 // ONNX comparisons with numpy broadcasting, bool output: Equal (7, 11, 13),
-// Less (7, 9, 13), Greater (7, 9, 13). Equal also takes bool inputs (Equal-11).
+// Less (7, 9, 13), Greater (7, 9, 13), LessOrEqual and GreaterOrEqual (12, 16), and the
+// logical And, Or, Xor (7, bool inputs). Equal also takes bool inputs (Equal-11).
 #include "kernels/elementwise.h"
 #include "onnx/ops/op_util.h"
 
@@ -39,5 +40,15 @@ void RegisterLess(OpSet& s) {
 void RegisterGreater(OpSet& s) {
   for (int v : {7, 9, 13}) s.Add<Compare<kernels::CompareOp::kGreater>>("Greater", v);
 }
+
+void RegisterLessOrEqual(OpSet& s) {
+  for (int v : {12, 16}) s.Add<Compare<kernels::CompareOp::kLessOrEqual>>("LessOrEqual", v);
+}
+void RegisterGreaterOrEqual(OpSet& s) {
+  for (int v : {12, 16}) s.Add<Compare<kernels::CompareOp::kGreaterOrEqual>>("GreaterOrEqual", v);
+}
+void RegisterAnd(OpSet& s) { s.Add<Compare<kernels::CompareOp::kAnd>>("And", 7); }
+void RegisterOr(OpSet& s) { s.Add<Compare<kernels::CompareOp::kOr>>("Or", 7); }
+void RegisterXor(OpSet& s) { s.Add<Compare<kernels::CompareOp::kXor>>("Xor", 7); }
 
 }  // namespace ferry::onnx::ops

@@ -1,4 +1,5 @@
-// ONNX reductions ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd (1, 11, 13, 18):
+// ONNX reductions ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2,
+// ReduceSumSquare, ReduceLogSum, ReduceLogSumExp (1, 11, 13, 18):
 // axes is an attribute until the op's input form (ReduceSum-13, the others 18), where an
 // empty or absent axes reduces everything unless noop_with_empty_axes; keepdims defaults
 // to 1.
@@ -85,5 +86,14 @@ void RegisterReduceSum(OpSet& s) { AddReduce<ReduceOp::kSum, 13>(s, "ReduceSum")
 void RegisterReduceMax(OpSet& s) { AddReduce<ReduceOp::kMax, 18>(s, "ReduceMax"); }
 void RegisterReduceMin(OpSet& s) { AddReduce<ReduceOp::kMin, 18>(s, "ReduceMin"); }
 void RegisterReduceProd(OpSet& s) { AddReduce<ReduceOp::kProd, 18>(s, "ReduceProd"); }
+void RegisterReduceL1(OpSet& s) { AddReduce<ReduceOp::kL1, 18>(s, "ReduceL1"); }
+void RegisterReduceL2(OpSet& s) { AddReduce<ReduceOp::kL2, 18>(s, "ReduceL2"); }
+void RegisterReduceSumSquare(OpSet& s) {
+  AddReduce<ReduceOp::kSumSquare, 18>(s, "ReduceSumSquare");
+}
+void RegisterReduceLogSum(OpSet& s) { AddReduce<ReduceOp::kLogSum, 18>(s, "ReduceLogSum"); }
+void RegisterReduceLogSumExp(OpSet& s) {
+  AddReduce<ReduceOp::kLogSumExp, 18>(s, "ReduceLogSumExp");
+}
 
 }  // namespace ferry::onnx::ops

@@ -1,6 +1,7 @@
 // ONNX elementwise unary maths: Relu, Sigmoid, Tanh, Erf, Sqrt, Exp, Log, Neg, Abs,
 // Reciprocal, Floor, Ceil, Round, Sign, Cos, Sin, HardSwish, HardSigmoid, LeakyRelu, Elu,
-// Selu, Softplus, Softsign, ThresholdedRelu. One class, the kernel op as
+// Selu, Softplus, Softsign, ThresholdedRelu, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh,
+// Atanh, Celu, Shrink. One class, the kernel op as
 // its template argument.
 #include "kernels/elementwise.h"
 #include "onnx/ops/op_util.h"
@@ -25,6 +26,11 @@ class Unary final : public Op {
     if (K == UnaryOp::kSelu) {  // ONNX Selu-6 defaults
       params_.alpha = info.node().GetFloat("alpha", 1.67326319217681884765625f);
       params_.beta = info.node().GetFloat("gamma", 1.05070102214813232421875f);
+    }
+    if (K == UnaryOp::kCelu) params_.alpha = info.node().GetFloat("alpha", 1.0f);
+    if (K == UnaryOp::kShrink) {  // ONNX Shrink-9 defaults
+      params_.alpha = info.node().GetFloat("lambd", 0.5f);
+      params_.beta = info.node().GetFloat("bias", 0.0f);
     }
     if (K == UnaryOp::kHardSigmoid) {
       params_.alpha = info.node().GetFloat("alpha", 0.2f);
@@ -83,5 +89,17 @@ void RegisterSoftsign(OpSet& s) { AddVersions<UnaryOp::kSoftsign>(s, "Softsign",
 void RegisterThresholdedRelu(OpSet& s) {
   AddVersions<UnaryOp::kThresholdedRelu>(s, "ThresholdedRelu", {10});
 }
+
+void RegisterTan(OpSet& s) { AddVersions<UnaryOp::kTan>(s, "Tan", {7}); }
+void RegisterAsin(OpSet& s) { AddVersions<UnaryOp::kAsin>(s, "Asin", {7}); }
+void RegisterAcos(OpSet& s) { AddVersions<UnaryOp::kAcos>(s, "Acos", {7}); }
+void RegisterAtan(OpSet& s) { AddVersions<UnaryOp::kAtan>(s, "Atan", {7}); }
+void RegisterSinh(OpSet& s) { AddVersions<UnaryOp::kSinh>(s, "Sinh", {9}); }
+void RegisterCosh(OpSet& s) { AddVersions<UnaryOp::kCosh>(s, "Cosh", {9}); }
+void RegisterAsinh(OpSet& s) { AddVersions<UnaryOp::kAsinh>(s, "Asinh", {9}); }
+void RegisterAcosh(OpSet& s) { AddVersions<UnaryOp::kAcosh>(s, "Acosh", {9}); }
+void RegisterAtanh(OpSet& s) { AddVersions<UnaryOp::kAtanh>(s, "Atanh", {9}); }
+void RegisterCelu(OpSet& s) { AddVersions<UnaryOp::kCelu>(s, "Celu", {12}); }
+void RegisterShrink(OpSet& s) { AddVersions<UnaryOp::kShrink>(s, "Shrink", {9}); }
 
 }  // namespace ferry::onnx::ops

@@ -1,0 +1,112 @@
+// Ops added for ONNX backend-test conformance: the extra reductions, Mod/BitShift, the logical
+// ops, inverse trigonometry, Celu and Shrink, checked against hand computations.
+#include "op_test_util.h"
+
+namespace ferry::onnx {
+namespace {
+
+using testing::Floats;
+using testing::GraphBuilder;
+using testing::Near;
+
+Tensor F(std::vector<float> v, Shape s) { return Tensor::FromVector(v, std::move(s)); }
+
+// Runs a one-node graph `op` over `inputs` (graph inputs x0, x1, ...) and returns output 0.
+StatusOr<Tensor> RunOne(const std::string& op, std::vector<Tensor> inputs,
+                        std::vector<std::pair<std::string, ir::Attribute>> attrs = {},
+                        int64_t opset = 17) {
+  GraphBuilder b(opset);
+  std::vector<ir::Value*> ins;
+  for (size_t i = 0; i < inputs.size(); ++i) ins.push_back(b.Input("x" + std::to_string(i)));
+  ir::Node* n = b.Node(op, "n", ins);
+  for (auto& [k, v] : attrs) n->set_attr(k, v);
+  b.Output(n->output(0));
+  FERRY_ASSIGN_OR_RETURN(std::vector<Tensor> y, b.Run(inputs));
+  return y[0];
+}
+
+TEST(ConformanceOpsTest, NormAndLogReductions) {
+  const Tensor x = F({1, -2, 3, -4, 0.5f, 2}, Shape{2, 3});
+  const std::vector<std::pair<std::string, ir::Attribute>> ax = {
+      {"axes", ir::Attribute::Ints({1})}, {"keepdims", ir::Attribute::Int(0)}};
+  auto l1 = RunOne("ReduceL1", {x}, ax);
+  ASSERT_TRUE(l1.ok()) << l1.status().ToString();
+  EXPECT_TRUE(Near(Floats(*l1), {6, 6.5f})) << "ReduceL1 sums |x| per row";
+  auto l2 = RunOne("ReduceL2", {x}, ax);
+  ASSERT_TRUE(l2.ok()) << l2.status().ToString();
+  EXPECT_TRUE(Near(Floats(*l2), {std::sqrt(14.0f), std::sqrt(20.25f)})) << "ReduceL2";
+  auto ss = RunOne("ReduceSumSquare", {x}, ax);
+  ASSERT_TRUE(ss.ok()) << ss.status().ToString();
+  EXPECT_TRUE(Near(Floats(*ss), {14, 20.25f})) << "ReduceSumSquare";
+  auto lse = RunOne("ReduceLogSumExp", {x}, ax);
+  ASSERT_TRUE(lse.ok()) << lse.status().ToString();
+  EXPECT_TRUE(Near(Floats(*lse), {std::log(std::exp(1.0f) + std::exp(-2.0f) + std::exp(3.0f)),
+                                  std::log(std::exp(-4.0f) + std::exp(0.5f) + std::exp(2.0f))}))
+      << "ReduceLogSumExp";
+  auto ls = RunOne("ReduceLogSum", {F({1, 2, 3, 4}, Shape{4})});
+  ASSERT_TRUE(ls.ok()) << ls.status().ToString();
+  EXPECT_EQ(ls->shape(), Shape({1})) << "keepdims defaults to 1";
+  EXPECT_TRUE(Near(Floats(*ls), {std::log(10.0f)})) << "ReduceLogSum";
+}
+
+TEST(ConformanceOpsTest, ModFollowsDivisorSignUnlessFmod) {
+  const Tensor a = Tensor::FromVector(std::vector<int32_t>{7, -7, 7, -7}, Shape{4});
+  const Tensor b = Tensor::FromVector(std::vector<int32_t>{3, 3, -3, -3}, Shape{4});
+  auto m = RunOne("Mod", {a, b});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->ToInt64Vector(), (std::vector<int64_t>{1, 2, -2, -1})) << "Mod (Python %)";
+  auto f = RunOne("Mod", {F({7, -7, 5.5f}, Shape{3}), F({3, 3, -2}, Shape{3})},
+                  {{"fmod", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_TRUE(Near(Floats(*f), {1, -1, 1.5f})) << "Mod fmod=1 keeps the dividend's sign";
+}
+
+TEST(ConformanceOpsTest, BitShiftDirections) {
+  const Tensor a = Tensor::FromVector(std::vector<uint8_t>{16, 4, 1}, Shape{3});
+  const Tensor b = Tensor::FromVector(std::vector<uint8_t>{1, 2, 3}, Shape{3});
+  auto r = RunOne("BitShift", {a, b}, {{"direction", ir::Attribute::String("RIGHT")}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->ToInt64Vector(), (std::vector<int64_t>{8, 1, 0})) << "BitShift RIGHT";
+  auto l = RunOne("BitShift", {a, b}, {{"direction", ir::Attribute::String("LEFT")}});
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_EQ(l->ToInt64Vector(), (std::vector<int64_t>{32, 16, 8})) << "BitShift LEFT";
+  auto bad = RunOne("BitShift", {a, b}, {{"direction", ir::Attribute::String("UP")}});
+  EXPECT_FALSE(bad.ok()) << "BitShift must reject an unknown direction";
+}
+
+TEST(ConformanceOpsTest, LogicalOpsBroadcast) {
+  const Tensor a = Tensor::FromVector(std::vector<bool>{true, false, true, false}, Shape{2, 2});
+  const Tensor b = Tensor::FromVector(std::vector<bool>{true, false}, Shape{2});
+  const std::vector<std::pair<std::string, std::vector<int64_t>>> cases = {
+      {"And", {1, 0, 1, 0}}, {"Or", {1, 0, 1, 0}}, {"Xor", {0, 0, 0, 0}}};
+  for (const auto& [op, want] : cases) {
+    auto y = RunOne(op, {a, b});
+    ASSERT_TRUE(y.ok()) << op << ": " << y.status().ToString();
+    EXPECT_EQ(y->dtype(), DataType::kBool) << op;
+    EXPECT_EQ(y->ToInt64Vector(), want) << op << " with broadcasting";
+  }
+  auto le = RunOne("LessOrEqual", {F({1, 2, 3}, Shape{3}), F({2}, Shape{1})});
+  ASSERT_TRUE(le.ok()) << le.status().ToString();
+  EXPECT_EQ(le->ToInt64Vector(), (std::vector<int64_t>{1, 1, 0})) << "LessOrEqual";
+}
+
+TEST(ConformanceOpsTest, TrigonometryCeluShrink) {
+  const Tensor x = F({-0.5f, 0.0f, 0.5f}, Shape{3});
+  auto acos = RunOne("Acos", {x});
+  ASSERT_TRUE(acos.ok()) << acos.status().ToString();
+  EXPECT_TRUE(Near(Floats(*acos), {std::acos(-0.5f), std::acos(0.0f), std::acos(0.5f)}))
+      << "Acos";
+  auto atanh = RunOne("Atanh", {x});
+  ASSERT_TRUE(atanh.ok()) << atanh.status().ToString();
+  EXPECT_TRUE(Near(Floats(*atanh), {std::atanh(-0.5f), 0.0f, std::atanh(0.5f)})) << "Atanh";
+  auto celu = RunOne("Celu", {x}, {{"alpha", ir::Attribute::Float(2.0f)}});
+  ASSERT_TRUE(celu.ok()) << celu.status().ToString();
+  EXPECT_TRUE(Near(Floats(*celu), {2.0f * (std::exp(-0.25f) - 1.0f), 0.0f, 0.5f})) << "Celu";
+  auto shrink = RunOne("Shrink", {F({-2, -0.3f, 0.3f, 2}, Shape{4})},
+                       {{"lambd", ir::Attribute::Float(1.0f)}, {"bias", ir::Attribute::Float(0.5f)}});
+  ASSERT_TRUE(shrink.ok()) << shrink.status().ToString();
+  EXPECT_TRUE(Near(Floats(*shrink), {-1.5f, 0, 0, 1.5f})) << "Shrink";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
