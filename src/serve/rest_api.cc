@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "serve/json_parse.h"
 #include "serve/tensor_json.h"
 
 namespace ferry::serve {
@@ -66,18 +67,14 @@ json SpecsAsV2(const std::vector<check::TensorSpec>& specs) {
   return a;
 }
 
-HttpReply JsonReply(int status, const json& j) { return {status, j.dump(), "application/json"}; }
+// Invalid UTF-8 (say, an input name a client sent) is replaced rather than thrown on.
+HttpReply JsonReply(int status, const json& j) {
+  return {status, j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json"};
+}
 
 StatusOr<json> ParseBody(const std::string& body) {
   if (body.empty()) return InvalidArgument("the request has no body (expected JSON)");
-  if (JsonNestingDepth(body) > kMaxJsonDepth)
-    return InvalidArgument("JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                           " levels");
-  try {
-    return json::parse(body);
-  } catch (const json::exception& e) {
-    return InvalidArgument(std::string("JSON Parse error: ") + e.what());
-  }
+  return ParseJson(body, kMaxJsonDepth);
 }
 
 }  // namespace
@@ -115,25 +112,6 @@ const char* TfErrorCodeName(StatusCode code) {
     case StatusCode::kInternal: return "INTERNAL";
   }
   return "UNKNOWN";
-}
-
-int JsonNestingDepth(const std::string& text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
 }
 
 HttpReply ErrorReply(int status, const std::string& message) {

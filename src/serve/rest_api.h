@@ -57,8 +57,6 @@ class RestApi {
 int HttpStatusOf(const Status& status);
 // "OK", "INVALID_ARGUMENT", ... (TF's canonical error code names).
 const char* TfErrorCodeName(StatusCode code);
-// Deepest nesting of [ and { in a JSON text (outside strings): guards the parser's stack.
-int JsonNestingDepth(const std::string& text);
 HttpReply ErrorReply(int status, const std::string& message);
 
 }  // namespace ferry::serve
