@@ -1,11 +1,11 @@
 // A model run by a fixed set of threads, each with its own instance of the model.
 //
 // Why: oneDNN's default (global) scratchpad requires a primitive to be executed by the thread
-// that created it (oneDNN developer guide, "Primitive Attributes: Scratchpad"); ferry's
-// kernels create primitives lazily on first run and cache them per op, so a model whose
-// first run was on one HTTP thread crashes when the next request lands on another. Pinning
-// every instance to one thread keeps creation and execution on the same thread, and having
-// one instance per thread keeps the threads from sharing a primitive.
+// that created it (oneDNN developer guide, "Primitive Attributes: Scratchpad"). Before ferry's
+// kernels moved to a user-managed scratchpad, a model whose first run was on one HTTP thread
+// crashed when the next request landed on another. Pinning each instance to one thread keeps
+// any runtime with thread-bound state safe, and one instance per thread keeps the threads
+// from sharing per-op caches (ServerOptions::model_instances = 0 turns this off).
 #pragma once
 
 #include <condition_variable>
