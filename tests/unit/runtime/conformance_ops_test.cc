@@ -110,3 +110,37 @@ TEST(ConformanceOpsTest, TrigonometryCeluShrink) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(ConformanceOpsTest, NllLossWeightedMeanAndIgnoreIndex) {
+  // logp [N=2, C=3], targets {2, 0}, weights {1, 2, 3}: mean = (3*0.3 + 1*0.5) / (3 + 1).
+  const Tensor logp = F({-0.1f, -0.2f, -0.3f, -0.5f, -0.6f, -0.7f}, Shape{2, 3});
+  const Tensor t = Tensor::FromVector(std::vector<int64_t>{2, 0}, Shape{2});
+  const Tensor w = F({1, 2, 3}, Shape{3});
+  auto mean = RunOne("NegativeLogLikelihoodLoss", {logp, t, w});
+  ASSERT_TRUE(mean.ok()) << mean.status().ToString();
+  EXPECT_EQ(mean->shape(), Shape()) << "mean reduction gives a scalar";
+  EXPECT_TRUE(Near(Floats(*mean), {(0.9f + 0.5f) / 4.0f})) << "weighted mean";
+  auto none = RunOne("NegativeLogLikelihoodLoss", {logp, t},
+                     {{"reduction", ir::Attribute::String("none")},
+                      {"ignore_index", ir::Attribute::Int(0)}});
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(Near(Floats(*none), {0.3f, 0.0f})) << "ignored target contributes 0";
+  const Tensor bad = Tensor::FromVector(std::vector<int64_t>{3, 0}, Shape{2});
+  EXPECT_FALSE(RunOne("NegativeLogLikelihoodLoss", {logp, bad}).ok())
+      << "a target outside [0, C) must be an error, not a read past the row";
+}
+
+TEST(ConformanceOpsTest, SoftmaxCrossEntropySumsLogSoftmax) {
+  const Tensor x = F({1, 2, 3, 0, 0, 0}, Shape{2, 3});
+  const Tensor t = Tensor::FromVector(std::vector<int32_t>{2, 1}, Shape{2});
+  auto y = RunOne("SoftmaxCrossEntropyLoss", {x, t}, {{"reduction", ir::Attribute::String("sum")}});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  const float lse0 = std::log(std::exp(1.0f) + std::exp(2.0f) + std::exp(3.0f));
+  EXPECT_TRUE(Near(Floats(*y), {(lse0 - 3.0f) + std::log(3.0f)})) << "sum of -log_softmax";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
