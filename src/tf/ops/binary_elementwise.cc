@@ -26,19 +26,11 @@ class BinaryElementwise final : public runtime::Op {
                        DataTypeName(b->dtype()));
     FERRY_ASSIGN_OR_RETURN(Shape s, BroadcastShape(a->shape(), b->shape(), ctx));
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, a->dtype(), s));
-    switch (a->dtype()) {
-      case DataType::kFloat32:
-        BroadcastBinary<float>(*a, *b, out, Fn<float>());
-        break;
-      case DataType::kInt32:
-        BroadcastBinary<int32_t>(*a, *b, out, Fn<int32_t>());
-        break;
-      case DataType::kInt64:
-        BroadcastBinary<int64_t>(*a, *b, out, Fn<int64_t>());
-        break;
-      default:
-        return ctx.Error(std::string("dtype ") + DataTypeName(a->dtype()) + " is not supported");
-    }
+    const bool ok = VisitNumeric(a->dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      BroadcastBinary<T>(*a, *b, out, Fn<T>());
+    });
+    if (!ok) return ctx.Error(std::string("dtype ") + DataTypeName(a->dtype()) + " is not supported");
     return Status::Ok();
   }
 

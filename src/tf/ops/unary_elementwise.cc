@@ -1,5 +1,7 @@
-// TF's float unary activations: Relu, Relu6, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs
-// (tensorflow/core/ops/nn_ops.cc, math_ops.cc). One class parameterised by the function.
+// TF's float unary ops: Relu, Relu6, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs, Log, Cos, Sin, Tan,
+// Floor, Ceil, Round (half to even), Reciprocal, Sign, Erf, Softplus, Softsign, Elu, Selu,
+// Rsqrt, Square (tensorflow/core/ops/nn_ops.cc, math_ops.cc). One class parameterised by the
+// function.
 #include <algorithm>
 #include <cmath>
 
@@ -9,7 +11,10 @@
 namespace ferry::tf::ops {
 namespace {
 
-enum class UnaryKind { kRelu, kRelu6, kSigmoid, kTanh, kExp, kNeg, kSqrt, kAbs };
+enum class UnaryKind {
+  kRelu, kRelu6, kSigmoid, kTanh, kExp, kNeg, kSqrt, kAbs, kLog, kCos, kSin, kTan, kFloor,
+  kCeil, kRound, kReciprocal, kSign, kErf, kSoftplus, kSoftsign, kElu, kSelu, kRsqrt, kSquare
+};
 
 template <UnaryKind K>
 class UnaryElementwise final : public runtime::Op {
@@ -41,6 +46,28 @@ class UnaryElementwise final : public runtime::Op {
     if constexpr (K == UnaryKind::kNeg) return -v;
     if constexpr (K == UnaryKind::kSqrt) return std::sqrt(v);
     if constexpr (K == UnaryKind::kAbs) return std::fabs(v);
+    if constexpr (K == UnaryKind::kLog) return std::log(v);
+    if constexpr (K == UnaryKind::kCos) return std::cos(v);
+    if constexpr (K == UnaryKind::kSin) return std::sin(v);
+    if constexpr (K == UnaryKind::kTan) return std::tan(v);
+    if constexpr (K == UnaryKind::kFloor) return std::floor(v);
+    if constexpr (K == UnaryKind::kCeil) return std::ceil(v);
+    // TF Round rounds half to even (banker's), as the default FE_TONEAREST mode does.
+    if constexpr (K == UnaryKind::kRound) return std::nearbyint(v);
+    if constexpr (K == UnaryKind::kReciprocal) return 1.f / v;
+    if constexpr (K == UnaryKind::kSign) return static_cast<float>((v > 0.f) - (v < 0.f));
+    if constexpr (K == UnaryKind::kErf) return std::erf(v);
+    // softplus(x) = log(1 + exp(x)), computed without overflow for large x.
+    if constexpr (K == UnaryKind::kSoftplus) return v > 0.f ? v + std::log1p(std::exp(-v))
+                                                            : std::log1p(std::exp(v));
+    if constexpr (K == UnaryKind::kSoftsign) return v / (1.f + std::fabs(v));
+    if constexpr (K == UnaryKind::kElu) return v > 0.f ? v : std::expm1(v);
+    // TF's Selu constants (nn_ops.cc, SeluOp): scale 1.0507009873554804934193349852946,
+    // alpha 1.6732632423543772848170429916717.
+    if constexpr (K == UnaryKind::kSelu)
+      return 1.0507009873554804934f * (v > 0.f ? v : 1.6732632423543772848f * std::expm1(v));
+    if constexpr (K == UnaryKind::kRsqrt) return 1.f / std::sqrt(v);
+    if constexpr (K == UnaryKind::kSquare) return v * v;
   }
 };
 
@@ -55,6 +82,22 @@ void RegisterUnaryElementwise(runtime::OpSet& s) {
   s.Add<UnaryElementwise<UnaryKind::kNeg>>("Neg", 1, "tf");
   s.Add<UnaryElementwise<UnaryKind::kSqrt>>("Sqrt", 1, "tf");
   s.Add<UnaryElementwise<UnaryKind::kAbs>>("Abs", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kLog>>("Log", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kCos>>("Cos", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kSin>>("Sin", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kTan>>("Tan", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kFloor>>("Floor", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kCeil>>("Ceil", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kRound>>("Round", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kReciprocal>>("Reciprocal", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kSign>>("Sign", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kErf>>("Erf", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kSoftplus>>("Softplus", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kSoftsign>>("Softsign", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kElu>>("Elu", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kSelu>>("Selu", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kRsqrt>>("Rsqrt", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kSquare>>("Square", 1, "tf");
 }
 
 }  // namespace ferry::tf::ops

@@ -38,6 +38,29 @@ StatusOr<Window> ComputeWindow(int64_t in, int64_t k, int64_t stride, int64_t di
                                const std::string& padding, int64_t explicit_before,
                                int64_t explicit_after);
 
+// Calls f(T{}) with T the C++ element type of `t` (float32/64, int8..64, uint8..64, and bool
+// when `with_bool`); returns false, calling nothing, for any other dtype.
+template <typename F>
+bool VisitNumeric(DataType t, F&& f, bool with_bool = false) {
+  switch (t) {
+    case DataType::kFloat32: f(float{}); return true;
+    case DataType::kFloat64: f(double{}); return true;
+    case DataType::kInt8: f(int8_t{}); return true;
+    case DataType::kInt16: f(int16_t{}); return true;
+    case DataType::kInt32: f(int32_t{}); return true;
+    case DataType::kInt64: f(int64_t{}); return true;
+    case DataType::kUInt8: f(uint8_t{}); return true;
+    case DataType::kUInt16: f(uint16_t{}); return true;
+    case DataType::kUInt32: f(uint32_t{}); return true;
+    case DataType::kUInt64: f(uint64_t{}); return true;
+    case DataType::kBool:
+      if (!with_bool) return false;
+      f(bool{});
+      return true;
+    default: return false;
+  }
+}
+
 // Applies f(a, b) elementwise over the broadcast of two float tensors into out.
 template <typename T, typename F>
 void BroadcastBinary(const Tensor& a, const Tensor& b, Tensor* out, F f) {

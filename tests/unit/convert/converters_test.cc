@@ -351,15 +351,15 @@ TEST(ConvertTest, UnsupportedOpsAreListedTogether) {
   ir::Value* x = g.Input("input", {2, 3});
   ir::Value* a = g.Op("Relu", "relu", {x});
   ir::Value* b = g.Op("NonMaxSuppression", "nms_1", {a, a});
-  ir::Value* c = g.Op("Erf", "erf_1", {b});
-  ir::Value* d = g.Op("Erf", "erf_2", {c});
+  ir::Value* c = g.Op("Hardmax", "hm_1", {b});
+  ir::Value* d = g.Op("Hardmax", "hm_2", {c});
   g.Output(d);
   auto tf = ConvertOnnxToTf(*g.graph());
   ASSERT_FALSE(tf.ok());
   EXPECT_EQ(tf.status().code(), StatusCode::kUnimplemented);
   const std::string& m = tf.status().message();
   EXPECT_NE(m.find("NonMaxSuppression (node 'nms_1')"), std::string::npos) << m;
-  EXPECT_NE(m.find("Erf (nodes 'erf_1', 'erf_2')"), std::string::npos) << m;
+  EXPECT_NE(m.find("Hardmax (nodes 'hm_1', 'hm_2')"), std::string::npos) << m;
 }
 
 TEST(ConvertTest, UnknownAttributeIsAnErrorNotDropped) {

@@ -1,5 +1,6 @@
-// ONNX Relu, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs (6, 13, 14) -> the TF ops of the same names;
-// layout-agnostic.
+// ONNX Relu, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs, Log, Cos, Sin, Tan, Floor, Ceil, Round,
+// Reciprocal, Sign, Erf, Softplus, Softsign (6, 13, 14) -> the TF ops of the same names;
+// layout-agnostic. ONNX Round and TF Round both round half to even.
 #include "convert/onnx_to_tf/ops/common.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -39,6 +40,18 @@ void RegisterElementwiseUnary(ConverterTable& t) {
   t.Add(std::make_unique<UnaryToTf>("Neg", "Neg"));
   t.Add(std::make_unique<UnaryToTf>("Sqrt", "Sqrt"));
   t.Add(std::make_unique<UnaryToTf>("Abs", "Abs"));
+  t.Add(std::make_unique<UnaryToTf>("Log", "Log"));
+  t.Add(std::make_unique<UnaryToTf>("Cos", "Cos"));
+  t.Add(std::make_unique<UnaryToTf>("Sin", "Sin"));
+  t.Add(std::make_unique<UnaryToTf>("Tan", "Tan"));
+  t.Add(std::make_unique<UnaryToTf>("Floor", "Floor"));
+  t.Add(std::make_unique<UnaryToTf>("Ceil", "Ceil"));
+  t.Add(std::make_unique<UnaryToTf>("Round", "Round"));
+  t.Add(std::make_unique<UnaryToTf>("Reciprocal", "Reciprocal"));
+  t.Add(std::make_unique<UnaryToTf>("Sign", "Sign"));
+  t.Add(std::make_unique<UnaryToTf>("Erf", "Erf"));
+  t.Add(std::make_unique<UnaryToTf>("Softplus", "Softplus"));
+  t.Add(std::make_unique<UnaryToTf>("Softsign", "Softsign"));
 }
 
 }  // namespace ferry::convert::onnx_to_tf::ops

@@ -1,0 +1,117 @@
+// ONNX ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd (1, 11, 13; ReduceSum-13
+// takes axes as input 1, a constant here) -> TF Mean, Sum, Max, Min, Prod with keep_dims.
+// In NHWC the axes are remapped; with keepdims = 0 NHWC is accepted only when the kept axes
+// stay in ONNX's order (torch's x.mean([2, 3]) keeps N, C in both layouts), else the node
+// gets NCHW. noop_with_empty_axes (13) with no axes is an Identity.
+#include <algorithm>
+
+#include "convert/onnx_to_tf/ops/common.h"
+
+namespace ferry::convert::onnx_to_tf::ops {
+namespace {
+
+class ReduceToTf final : public OpConverter {
+ public:
+  ReduceToTf(const std::string& onnx, std::string tf)
+      : OpConverter(onnx, 1), tf_op_(std::move(tf)) {}
+  Layout layout() const override { return Layout::kChannelAxis; }
+  std::vector<std::string> attributes() const override {
+    return {"axes", "keepdims", "noop_with_empty_axes"};
+  }
+
+  bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const override {
+    if (n.GetInt("keepdims", 1) != 0) return true;
+    auto axes = Axes(n, 4, [&](int i) -> const ValueFacts* {
+      auto it = facts.find(n.input(i));
+      return it == facts.end() ? nullptr : &it->second;
+    });
+    return axes.ok() && (!axes->has_value() || KeepsNchwOrder(**axes));
+  }
+
+  Status Infer(const ir::Node& n, InferContext& ctx) const override {
+    const ValueFacts& x = ctx.in(0);
+    ctx.out(0).dtype = x.dtype;
+    if (x.rank() < 0) return Status::Ok();
+    FERRY_ASSIGN_OR_RETURN(auto axes, Axes(n, x.rank(), [&](int i) { return &ctx.in(i); }));
+    if (!axes) {  // noop_with_empty_axes
+      ctx.out(0).dims = x.dims;
+      return Status::Ok();
+    }
+    const bool keep = n.GetInt("keepdims", 1) != 0;
+    std::vector<ir::Dim> dims;
+    for (int i = 0; i < x.rank(); ++i) {
+      const bool reduced = std::find(axes->begin(), axes->end(), i) != axes->end();
+      if (!reduced)
+        dims.push_back((*x.dims)[i]);
+      else if (keep)
+        dims.push_back(ir::Dim::Known(1));
+    }
+    ctx.out(0).dims = dims;
+    return Status::Ok();
+  }
+
+  Status Convert(const ir::Node& n, TfBuilder& b) const override {
+    const int r = b.in_facts(0).rank();
+    if (r < 0) return b.Error("input rank is unknown");
+    const DataType t = b.in_facts(0).dtype;
+    if (t != DataType::kFloat32 && t != DataType::kInt32 && t != DataType::kInt64)
+      return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert to TF " +
+                     tf_op_);
+    FERRY_ASSIGN_OR_RETURN(auto axes, Axes(n, r, [&](int i) { return &b.in_facts(i); }));
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    if (!axes) {
+      b.SetOutput(0, b.Emit("Identity", {x}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))
+                         ->output(0));
+      return Status::Ok();
+    }
+    const bool keep = n.GetInt("keepdims", 1) != 0;
+    std::vector<int64_t> tf_axes;
+    for (int64_t a : *axes) tf_axes.push_back(b.Axis(a, r));
+    if (!keep && b.nhwc() && !KeepsNchwOrder(*axes))
+      return Internal(n.Describe() + ": NHWC chosen for an order-changing reduction");
+    b.SetOutput(0, b.Emit(tf_op_, {x, b.ConstInt32(tf_axes, n.name() + "/axes")},
+                          {{"T", TypeAttr(t)},
+                           {"Tidx", ir::Attribute::Type(DataType::kInt32)},
+                           {"keep_dims", ir::Attribute::Bool(keep)}},
+                          TfDType(t), b.OutName(0))
+                       ->output(0));
+    return Status::Ok();
+  }
+
+ private:
+  // Sorted non-negative axes; nullopt for noop_with_empty_axes with no axes. ONNX: no axes
+  // reduces every axis. Axes given as input 1 must be known at convert time.
+  template <typename FactsOf>
+  StatusOr<std::optional<std::vector<int64_t>>> Axes(const ir::Node& n, int r,
+                                                     FactsOf facts_of) const {
+    std::vector<int64_t> axes = n.GetInts("axes");
+    if (n.num_inputs() > 1 && n.input(1)) {
+      const ValueFacts* f = facts_of(1);
+      if (!f || !f->constant)
+        return InvalidArgument(n.Describe() + ": axes (input 1) must be a constant to convert");
+      axes = f->constant->ToInt64Vector();
+    }
+    if (axes.empty()) {
+      if (n.GetInt("noop_with_empty_axes", 0) != 0) return std::optional<std::vector<int64_t>>();
+      for (int i = 0; i < r; ++i) axes.push_back(i);
+    }
+    for (int64_t& a : axes)
+      if (a < 0) a += r;
+    std::sort(axes.begin(), axes.end());
+    return std::optional<std::vector<int64_t>>(axes);
+  }
+
+  std::string tf_op_;
+};
+
+}  // namespace
+
+void RegisterReduce(ConverterTable& t) {
+  t.Add(std::make_unique<ReduceToTf>("ReduceMean", "Mean"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceSum", "Sum"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceMax", "Max"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceMin", "Min"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceProd", "Prod"));
+}
+
+}  // namespace ferry::convert::onnx_to_tf::ops
