@@ -1,4 +1,4 @@
-// ONNX Cast (1, 6, 9, 13): converts between numeric types, bool and float16/bfloat16
+// ONNX Cast (1, 6, 9, 13) and CastLike (15: the target type is input 1's): converts between numeric types, bool and float16/bfloat16
 // (C++ conversion semantics: float to int truncates, non-zero to bool is true).
 #include <cstring>
 
@@ -18,11 +18,14 @@ uint16_t TruncateToBFloat16(float f) {
   return static_cast<uint16_t>(bits >> 16);
 }
 
+template <bool kLike>
 class Cast final : public Op {
  public:
   explicit Cast(const NodeInfo& info) {
     const ir::Attribute* to = info.node().attr("to");
-    if (!to) {
+    if (kLike) {
+      // Target type known at run time from input 1.
+    } else if (!to) {
       init_status_ = info.Error("attribute to is required");
     } else if (to->kind() == ir::AttrKind::kType) {
       to_ = to->type();
@@ -53,6 +56,11 @@ class Cast final : public Op {
 
   Status Run(OpContext& ctx) const override {
     FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
+    DataType to_ = this->to_;
+    if constexpr (kLike) {
+      FERRY_ASSIGN_OR_RETURN(const Tensor* like, RequiredInput(ctx, 1));
+      to_ = like->dtype();
+    }
     if (x->dtype() == to_) {
       ctx.SetOutput(0, *x);
       return Status::Ok();
@@ -60,6 +68,8 @@ class Cast final : public Op {
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, to_, x->shape()));
     const int64_t n = x->NumElements();
     // Half types go through float.
+    if (to_ == DataType::kString || x->dtype() == DataType::kString)
+      return Unimplemented(ctx.node().Describe() + ": casts from or to string");
     if (IsHalf(x->dtype()) || IsHalf(to_)) {
       std::vector<float> tmp(n);
       for (int64_t i = 0; i < n; ++i) tmp[i] = static_cast<float>(x->GetAsDouble(i));
@@ -94,7 +104,8 @@ class Cast final : public Op {
 }  // namespace
 
 void RegisterCast(OpSet& s) {
-  for (int v : {1, 6, 9, 13}) s.Add<Cast>("Cast", v);
+  for (int v : {1, 6, 9, 13}) s.Add<Cast<false>>("Cast", v);
 }
+void RegisterCastLike(OpSet& s) { s.Add<Cast<true>>("CastLike", 15); }
 
 }  // namespace ferry::onnx::ops

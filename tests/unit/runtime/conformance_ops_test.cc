@@ -144,3 +144,43 @@ TEST(ConformanceOpsTest, SoftmaxCrossEntropySumsLogSoftmax) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(ConformanceOpsTest, GatherAndScatterElements) {
+  const Tensor x = F({1, 2, 3, 4}, Shape{2, 2});
+  const Tensor idx = Tensor::FromVector(std::vector<int64_t>{0, 0, 1, -2}, Shape{2, 2});
+  auto g = RunOne("GatherElements", {x, idx}, {{"axis", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_TRUE(Near(Floats(*g), {1, 1, 4, 3})) << "GatherElements axis 1 (torch.gather)";
+  const Tensor bad = Tensor::FromVector(std::vector<int64_t>{0, 2, 0, 0}, Shape{2, 2});
+  EXPECT_FALSE(RunOne("GatherElements", {x, bad}, {{"axis", ir::Attribute::Int(1)}}).ok())
+      << "GatherElements must reject an out-of-range index";
+  const Tensor si = Tensor::FromVector(std::vector<int64_t>{1, 0}, Shape{1, 2});
+  auto s = RunOne("ScatterElements", {x, si, F({9, 8}, Shape{1, 2})});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(Near(Floats(*s), {1, 8, 9, 4})) << "ScatterElements axis 0";
+}
+
+TEST(ConformanceOpsTest, TriluUpperLowerWithK) {
+  const Tensor x = F({1, 2, 3, 4, 5, 6}, Shape{2, 3});
+  auto up = RunOne("Trilu", {x});
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_TRUE(Near(Floats(*up), {1, 2, 3, 0, 5, 6})) << "Trilu upper k=0";
+  const Tensor k = Tensor::FromVector(std::vector<int64_t>{-1}, Shape{});
+  auto lo = RunOne("Trilu", {x, k}, {{"upper", ir::Attribute::Int(0)}});
+  ASSERT_TRUE(lo.ok()) << lo.status().ToString();
+  EXPECT_TRUE(Near(Floats(*lo), {0, 0, 0, 4, 0, 0})) << "Trilu lower k=-1";
+}
+
+TEST(ConformanceOpsTest, CastLikeTakesInputOnesType) {
+  auto y = RunOne("CastLike", {F({1.7f, -2.2f}, Shape{2}),
+                               Tensor::FromVector(std::vector<int32_t>{0}, Shape{1})});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ(y->dtype(), DataType::kInt32) << "CastLike output dtype";
+  EXPECT_EQ(y->ToInt64Vector(), (std::vector<int64_t>{1, -2})) << "CastLike truncates";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
