@@ -184,3 +184,30 @@ TEST(ConformanceOpsTest, CastLikeTakesInputOnesType) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(ConformanceOpsTest, ResizeLinearAlignCornersAndUpsampleNearest) {
+  const Tensor x = F({1, 2, 3}, Shape{1, 3});
+  const Tensor none = F({}, Shape{0});
+  const Tensor sizes = Tensor::FromVector(std::vector<int64_t>{1, 5}, Shape{2});
+  auto y = RunOne("Resize", {x, none, none, sizes},
+                  {{"mode", ir::Attribute::String("linear")},
+                   {"coordinate_transformation_mode", ir::Attribute::String("align_corners")}},
+                  13);
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ(y->shape(), Shape({1, 5})) << "Resize output follows sizes";
+  EXPECT_TRUE(Near(Floats(*y), {1, 1.5f, 2, 2.5f, 3})) << "Resize linear align_corners";
+  auto half = RunOne("Resize", {F({1, 2}, Shape{2}), none, F({2}, Shape{1})},
+                     {{"mode", ir::Attribute::String("linear")}}, 13);
+  ASSERT_TRUE(half.ok()) << half.status().ToString();
+  // half_pixel: source coordinates -0.25, 0.25, 0.75, 1.25, clamped at the edges.
+  EXPECT_TRUE(Near(Floats(*half), {1, 1.25f, 1.75f, 2})) << "Resize linear half_pixel";
+  auto up = RunOne("Upsample", {F({1, 2}, Shape{1, 2}), F({1, 3}, Shape{2})}, {}, 9);
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_TRUE(Near(Floats(*up), {1, 1, 1, 2, 2, 2})) << "Upsample nearest repeats";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
