@@ -1,8 +1,10 @@
 // ONNX Conv (1, 11): 2-D convolution of NCHW data with OIHW weights, any group count
 // (depthwise included), dilations, explicit or auto_pad padding, optional bias. 1-D data
-// ([N, C, W]) runs as 2-D with a height of 1.
+// ([N, C, W]) runs as 2-D with a height of 1; 3-D data runs the direct N-D kernel.
 #include "kernels/conv.h"
+#include "kernels/conv_nd.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "onnx/ops/op_util.h"
@@ -13,7 +15,7 @@ namespace {
 class Conv final : public Op {
  public:
   explicit Conv(const NodeInfo& info) {
-    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/false);
+    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/false, /*max_spatial=*/3);
     if (!attrs.ok()) {
       init_status_ = attrs.status();
       return;
@@ -30,9 +32,10 @@ class Conv final : public Op {
   Status Run(OpContext& ctx) const override {
     FERRY_ASSIGN_OR_RETURN(const Tensor* xp, RequiredInput(ctx, 0));
     const int rank = xp->rank();
+    if (rank == 5) return Run3D(ctx);
     if (rank != 3 && rank != 4)
       return ctx.Error("input 0 has rank " + std::to_string(rank) + " (shape " +
-                       xp->shape().ToString() + "), expected 4 (or 3 for 1-D)");
+                       xp->shape().ToString() + "), expected 4 (or 3 for 1-D, 5 for 3-D)");
     FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, rank));
     FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
     FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 1));
@@ -87,6 +90,60 @@ class Conv final : public Op {
   }
 
  private:
+  // 3-D data [N, C, D, H, W]: the direct kernel, no oneDNN.
+  Status Run3D(OpContext& ctx) const {
+    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, 5));
+    FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+    FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 1));
+    const Tensor& x = *ctx.input(0);
+    const Tensor& w = *ctx.input(1);
+    const Tensor* b = ctx.input(2);
+    kernels::ConvNdParams p;
+    p.batch = x.dim(0);
+    p.in_channels = x.dim(1);
+    p.out_channels = w.dim(0);
+    p.groups = group_;
+    if (w.dim(1) * group_ != p.in_channels || p.out_channels % group_ != 0)
+      return ctx.Error("weights " + w.shape().ToString() + " with group " +
+                       std::to_string(group_) + " do not fit input 0 of shape " +
+                       x.shape().ToString());
+    if (b && (b->rank() != 1 || b->dim(0) != p.out_channels))
+      return ctx.Error("bias (input 2) has shape " + b->shape().ToString() + ", expected [" +
+                       std::to_string(p.out_channels) + "]");
+    std::vector<int64_t> y_dims = {p.batch, p.out_channels};
+    for (int d = 0; d < 3; ++d) {
+      const int64_t in = x.dim(2 + d), k = w.dim(2 + d);
+      if (!attrs_.kernel.empty() && attrs_.kernel[d] != k)
+        return ctx.Error("kernel_shape does not match weights of shape " + w.shape().ToString());
+      const int64_t s = attrs_.strides.empty() ? 1 : attrs_.strides[d];
+      const int64_t dil = attrs_.dilations.empty() ? 1 : attrs_.dilations[d];
+      int64_t pb = attrs_.pads.empty() ? 0 : attrs_.pads[d];
+      int64_t pe = attrs_.pads.empty() ? 0 : attrs_.pads[d + 3];
+      if (attrs_.auto_pad == "VALID") pb = pe = 0;
+      if (attrs_.auto_pad == "SAME_UPPER" || attrs_.auto_pad == "SAME_LOWER") {
+        const int64_t out = (in + s - 1) / s;
+        const int64_t total = std::max<int64_t>(0, (out - 1) * s + dil * (k - 1) + 1 - in);
+        pb = attrs_.auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+        pe = total - pb;
+      }
+      const int64_t span = in + pb + pe - dil * (k - 1) - 1;
+      if (span < 0)
+        return ctx.Error("kernel " + w.shape().ToString() + " is larger than padded input " +
+                         x.shape().ToString());
+      p.in.push_back(in);
+      p.kernel.push_back(k);
+      p.strides.push_back(s);
+      p.dilations.push_back(dil);
+      p.pads_begin.push_back(pb);
+      p.out.push_back(span / s + 1);
+      y_dims.push_back(p.out.back());
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, Shape(y_dims)));
+    kernels::ConvNd(p, x.data<float>(), w.data<float>(), b ? b->data<float>() : nullptr,
+                    y->data<float>());
+    return Status::Ok();
+  }
+
   SpatialAttrs attrs_;
   int64_t group_ = 1;
   bool constant_weights_ = false;

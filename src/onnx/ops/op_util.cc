@@ -42,7 +42,8 @@ StatusOr<std::vector<int64_t>> IntValues(const OpContext& ctx, int i) {
   return ctx.input(i)->ToInt64Vector();
 }
 
-StatusOr<SpatialAttrs> SpatialAttrs::Read(const NodeInfo& info, bool kernel_required) {
+StatusOr<SpatialAttrs> SpatialAttrs::Read(const NodeInfo& info, bool kernel_required,
+                                          size_t max_spatial) {
   const ir::Node& n = info.node();
   SpatialAttrs a;
   a.kernel = n.GetInts("kernel_shape");
@@ -57,8 +58,9 @@ StatusOr<SpatialAttrs> SpatialAttrs::Read(const NodeInfo& info, bool kernel_requ
   if (!spatial) spatial = a.strides.size();
   if (!spatial) spatial = a.dilations.size();
   if (!spatial) spatial = a.pads.size() / 2;
-  if (spatial > 2)
-    return Unimplemented(info.Describe() + ": only 1-D and 2-D are supported, got " +
+  if (spatial > max_spatial)
+    return Unimplemented(info.Describe() + ": at most " + std::to_string(max_spatial) +
+                         "-D is supported, got " +
                          std::to_string(spatial) + " spatial dims");
   auto check_len = [&](const std::vector<int64_t>& v, size_t want, const char* name) -> Status {
     if (!v.empty() && spatial && v.size() != want)

@@ -83,8 +83,10 @@ struct SpatialAttrs {
   std::string auto_pad = "NOTSET";
   bool ceil_mode = false;
 
-  // Reads and checks the attributes; errors name the node and attribute.
-  static StatusOr<SpatialAttrs> Read(const NodeInfo& info, bool kernel_required);
+  // Reads and checks the attributes; errors name the node and attribute. More than
+  // max_spatial spatial dims is kUnimplemented (the N-D direct kernels take up to 3).
+  static StatusOr<SpatialAttrs> Read(const NodeInfo& info, bool kernel_required,
+                                     size_t max_spatial = 2);
   // The same attributes for `spatial` (1 or 2) spatial dims as 2-D ones: every list filled
   // to 2 values (pads to [top, left, bottom, right]), 1-D placed in the W dim.
   StatusOr<SpatialAttrs> To2D(int spatial) const;

@@ -211,3 +211,23 @@ TEST(ConformanceOpsTest, ResizeLinearAlignCornersAndUpsampleNearest) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(ConformanceOpsTest, ConvTransposeStridesAndOutputShape) {
+  const Tensor x = F({1, 2}, Shape{1, 1, 2});
+  const Tensor w = F({1, 1, 1}, Shape{1, 1, 3});
+  auto y = RunOne("ConvTranspose", {x, w}, {{"strides", ir::Attribute::Ints({2})}});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ(y->shape(), Shape({1, 1, 5})) << "2 * (2 - 1) + 3";
+  EXPECT_TRUE(Near(Floats(*y), {1, 1, 3, 2, 2})) << "ConvTranspose stride 2";
+  auto s = RunOne("ConvTranspose", {x, w},
+                  {{"strides", ir::Attribute::Ints({2})}, {"output_shape", ir::Attribute::Ints({4})}});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  // total padding 1 goes at the beginning (not SAME_UPPER).
+  EXPECT_TRUE(Near(Floats(*s), {1, 3, 2, 2})) << "ConvTranspose output_shape";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
