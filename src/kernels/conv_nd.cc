@@ -3,6 +3,7 @@
 #include "kernels/conv_nd.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace ferry::kernels {
 namespace {
@@ -87,6 +88,37 @@ void ConvTransposeNd(const ConvNdParams& p, const float* x, const float* w, cons
                 xv * w[(c * mg + mm) * k_size + ki];
         }
       }
+    }
+  }
+}
+
+void PoolNd(bool max, const ConvNdParams& p, int64_t planes, const std::vector<int64_t>& pads_end,
+            bool count_include_pad, const float* x, float* y) {
+  const int64_t in_size = Product(p.in), out_size = Product(p.out), k_size = Product(p.kernel);
+  const size_t r = p.in.size();
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xp = x + c * in_size;
+    float* yp = y + c * out_size;
+    std::vector<int64_t> o(r, 0);
+    for (int64_t oi = 0; oi < out_size; ++oi, Next(o, p.out)) {
+      double acc = max ? -std::numeric_limits<double>::infinity() : 0.0;
+      int64_t count = 0;
+      std::vector<int64_t> k(r, 0);
+      for (int64_t ki = 0; ki < k_size; ++ki, Next(k, p.kernel)) {
+        bool in_pads = true;
+        for (size_t d = 0; d < r; ++d) {
+          const int64_t c2 = o[d] * p.strides[d] + k[d] * p.dilations[d] - p.pads_begin[d];
+          in_pads = in_pads && c2 >= -p.pads_begin[d] && c2 < p.in[d] + pads_end[d];
+        }
+        const int64_t xo = Offset(o, k, p, p.in);
+        if (xo < 0) {
+          if (count_include_pad && in_pads) ++count;
+          continue;
+        }
+        ++count;
+        acc = max ? std::max(acc, static_cast<double>(xp[xo])) : acc + xp[xo];
+      }
+      yp[oi] = static_cast<float>(max ? acc : (count ? acc / count : 0.0));
     }
   }
 }

@@ -1,5 +1,5 @@
-// Direct N-D convolution and transposed convolution (any number of spatial dims) for the
-// shapes the oneDNN 2-D path does not cover: 3-D Conv and every ConvTranspose. Plain loops;
+// Direct N-D convolution, transposed convolution and pooling (any number of spatial dims) for the
+// shapes the oneDNN 2-D path does not cover: 3-D Conv and pools, every ConvTranspose. Plain loops;
 // the oracle is the same formula written per output element in reference/conv.h.
 #pragma once
 
@@ -32,5 +32,12 @@ void ConvNd(const ConvNdParams& p, const float* x, const float* w, const float* 
 // x * w into y at in_pos * stride + k * dilation - pads_begin, skipping what falls outside out.
 void ConvTransposeNd(const ConvNdParams& p, const float* x, const float* w, const float* bias,
                      float* y);
+
+// N-D max or average pooling of x [N * C planes, in...] into y [N * C planes, out...] with
+// p's kernel, strides, dilations and pads_begin (channel fields unused). pads_end bounds the
+// padded region: average pooling with count_include_pad divides by the window's positions
+// inside [-pads_begin, in + pads_end), otherwise by its positions inside the input.
+void PoolNd(bool max, const ConvNdParams& p, int64_t planes, const std::vector<int64_t>& pads_end,
+            bool count_include_pad, const float* x, float* y);
 
 }  // namespace ferry::kernels

@@ -1,7 +1,10 @@
 // ONNX MaxPool (1, 8, 10, 11, 12) and AveragePool (1, 7, 10, 11): 2-D NCHW pooling with
 // explicit or auto_pad padding, dilations (MaxPool-10+) and ceil_mode (10+); 1-D data
-// ([N, C, W]) runs as 2-D with a height of 1. Also GlobalAveragePool and GlobalMaxPool (1).
+// ([N, C, W]) runs as 2-D with a height of 1 and 3-D data runs the direct N-D kernel. Also
+// GlobalAveragePool and GlobalMaxPool (1).
 #include "onnx/ops/pool.h"
+
+#include "kernels/conv_nd.h"
 
 #include "kernels/reduce.h"
 
@@ -49,8 +52,56 @@ StatusOr<kernels::PoolParams> MakePoolParams(const OpContext& ctx, const Spatial
   return p;
 }
 
+namespace {
+
+// 3-D pooling of [N, C, D, H, W] (float32) with the direct kernel.
+Status RunPool3D(OpContext& ctx, const SpatialAttrs& attrs, bool max, bool count_include_pad) {
+  FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+  const Tensor& x = *ctx.input(0);
+  if (attrs.kernel.size() != 3)
+    return ctx.Error("kernel_shape has " + std::to_string(attrs.kernel.size()) +
+                     " values for 3-D data");
+  kernels::ConvNdParams p;
+  std::vector<int64_t> pads_end, y_dims = {x.dim(0), x.dim(1)};
+  for (int d = 0; d < 3; ++d) {
+    const int64_t in = x.dim(2 + d), k = attrs.kernel[d];
+    const int64_t s = attrs.strides.empty() ? 1 : attrs.strides[d];
+    const int64_t dil = attrs.dilations.empty() ? 1 : attrs.dilations[d];
+    int64_t pb = attrs.pads.empty() ? 0 : attrs.pads[d];
+    int64_t pe = attrs.pads.empty() ? 0 : attrs.pads[d + 3];
+    int64_t out = 0;
+    if (attrs.auto_pad == "VALID") pb = pe = 0;
+    if (attrs.auto_pad == "SAME_UPPER" || attrs.auto_pad == "SAME_LOWER") {
+      out = (in + s - 1) / s;
+      const int64_t total = std::max<int64_t>(0, (out - 1) * s + dil * (k - 1) + 1 - in);
+      pb = attrs.auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      pe = total - pb;
+    } else {
+      out = kernels::PoolParams::OutputSize(in, k, s, dil, pb, pe, attrs.ceil_mode);
+    }
+    if (out <= 0) return ctx.Error("kernel_shape is larger than the padded input");
+    p.in.push_back(in);
+    p.kernel.push_back(k);
+    p.strides.push_back(s);
+    p.dilations.push_back(dil);
+    p.pads_begin.push_back(pb);
+    p.out.push_back(out);
+    pads_end.push_back(pe);
+    y_dims.push_back(out);
+  }
+  FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, Shape(y_dims)));
+  kernels::PoolNd(max, p, x.dim(0) * x.dim(1), pads_end, count_include_pad, x.data<float>(),
+                  y->data<float>());
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status RunPool(OpContext& ctx, const SpatialAttrs& attrs, kernels::PoolKind kind,
                bool count_include_pad) {
+  FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
+  if (x->rank() == 5)
+    return RunPool3D(ctx, attrs, kind == kernels::PoolKind::kMax, count_include_pad);
   FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
                          MakePoolParams(ctx, attrs, kind, count_include_pad));
   Shape y_shape = ctx.input(0)->rank() == 3 ? Shape{p.batch, p.channels, p.out_w}
@@ -65,7 +116,7 @@ namespace {
 class MaxPool final : public Op {
  public:
   explicit MaxPool(const NodeInfo& info) {
-    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/true);
+    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/true, /*max_spatial=*/3);
     if (!attrs.ok()) {
       init_status_ = attrs.status();
       return;
@@ -97,7 +148,7 @@ class MaxPool final : public Op {
 class AveragePool final : public Op {
  public:
   explicit AveragePool(const NodeInfo& info) {
-    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/true);
+    auto attrs = SpatialAttrs::Read(info, /*kernel_required=*/true, /*max_spatial=*/3);
     if (!attrs.ok()) {
       init_status_ = attrs.status();
       return;

@@ -231,3 +231,30 @@ TEST(ConformanceOpsTest, ConvTransposeStridesAndOutputShape) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(ConformanceOpsTest, ThreeDimensionalPoolsAndConv) {
+  std::vector<float> v(8);
+  for (int i = 0; i < 8; ++i) v[i] = static_cast<float>(i);
+  const Tensor x = F(v, Shape{1, 1, 2, 2, 2});
+  auto mx = RunOne("MaxPool", {x}, {{"kernel_shape", ir::Attribute::Ints({2, 2, 2})}});
+  ASSERT_TRUE(mx.ok()) << mx.status().ToString();
+  EXPECT_EQ(mx->shape(), Shape({1, 1, 1, 1, 1})) << "MaxPool 3-D shape";
+  EXPECT_TRUE(Near(Floats(*mx), {7})) << "MaxPool 3-D";
+  // Pads of 1 at the end of W: windows over W are {0, 1} and {1, pad}.
+  auto avg = RunOne("AveragePool", {x},
+                    {{"kernel_shape", ir::Attribute::Ints({2, 2, 2})},
+                     {"strides", ir::Attribute::Ints({1, 1, 1})},
+                     {"pads", ir::Attribute::Ints({0, 0, 0, 0, 0, 1})}});
+  ASSERT_TRUE(avg.ok()) << avg.status().ToString();
+  EXPECT_TRUE(Near(Floats(*avg), {3.5f, (1 + 3 + 5 + 7) / 4.0f}))
+      << "AveragePool 3-D excludes pads from the count";
+  auto conv = RunOne("Conv", {x, F(std::vector<float>(8, 1.0f), Shape{1, 1, 2, 2, 2})});
+  ASSERT_TRUE(conv.ok()) << conv.status().ToString();
+  EXPECT_TRUE(Near(Floats(*conv), {28})) << "Conv 3-D sums the window";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
