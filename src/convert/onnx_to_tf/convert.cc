@@ -80,6 +80,19 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
     if (in->is_constant()) continue;
     ir::Value* p = tf->AddValue(in->name(), in->info());
     tf->inputs().push_back(p);
+    if (in->dtype() == DataType::kInt64) {
+      // int64 is int32 inside the TF graph (TfDType): the signature keeps int64, one Cast
+      // narrows it for the ops, whose integer constants are int32.
+      ir::Node* cast = tf->AddNode("Cast", "tf", in->name() + "/to_int32", {p},
+                                   {in->name() + "/int32"});
+      cast->set_attr("SrcT", ir::Attribute::Type(DataType::kInt64));
+      cast->set_attr("DstT", ir::Attribute::Type(DataType::kInt32));
+      cast->set_attr("Truncate", ir::Attribute::Bool(false));
+      cast->output(0)->info() = in->info();
+      cast->output(0)->info().dtype = DataType::kInt32;
+      b.BindPlain(in, cast->output(0));
+      continue;
+    }
     b.BindPlain(in, p);
   }
   for (const ir::Node* n : order) {

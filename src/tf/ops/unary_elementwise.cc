@@ -26,6 +26,18 @@ class UnaryElementwise final : public runtime::Op {
   Status Run(runtime::OpContext& ctx) const override {
     const Tensor* x = ctx.input(0);
     if (!x) return ctx.Error("missing input 0");
+    // Neg, Abs, Sign and Square are defined on integers too (TF registers them for int32 and
+    // int64; the converter narrows int64 to int32).
+    constexpr bool kIntegerToo = K == UnaryKind::kNeg || K == UnaryKind::kAbs ||
+                                 K == UnaryKind::kSign || K == UnaryKind::kSquare;
+    if (kIntegerToo && (x->dtype() == DataType::kInt32 || x->dtype() == DataType::kInt64)) {
+      FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, x->dtype(), x->shape()));
+      if (x->dtype() == DataType::kInt32)
+        MapInt<int32_t>(x->data<int32_t>(), out->data<int32_t>(), x->NumElements());
+      else
+        MapInt<int64_t>(x->data<int64_t>(), out->data<int64_t>(), x->NumElements());
+      return Status::Ok();
+    }
     if (x->dtype() != DataType::kFloat32)
       return ctx.Error(std::string("dtype ") + DataTypeName(x->dtype()) + " is not supported");
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, x->dtype(), x->shape()));
@@ -37,6 +49,17 @@ class UnaryElementwise final : public runtime::Op {
   }
 
  private:
+  template <typename T>
+  static void MapInt(const T* in, T* out, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      const T v = in[i];
+      if constexpr (K == UnaryKind::kNeg) out[i] = -v;
+      if constexpr (K == UnaryKind::kAbs) out[i] = v < 0 ? -v : v;
+      if constexpr (K == UnaryKind::kSign) out[i] = static_cast<T>((v > 0) - (v < 0));
+      if constexpr (K == UnaryKind::kSquare) out[i] = v * v;
+    }
+  }
+
   static float Fn(float v) {
     if constexpr (K == UnaryKind::kRelu) return v > 0.f ? v : 0.f;
     if constexpr (K == UnaryKind::kRelu6) return std::min(std::max(v, 0.f), 6.f);

@@ -5,7 +5,7 @@
 //                              to float precision), else gamma * (Relu(x) + alpha * Min(Elu, 0))
 //   HardSigmoid (6)         -> ClipByValue(alpha * x + beta, 0, 1)
 //   HardSwish (14)          -> x * ClipByValue(x / 6 + 1/2, 0, 1)
-//   PRelu (7, 9, 16)        -> Maximum(x, 0) + slope * Minimum(x, 0) (TF has no PReLU op;
+//   PRelu (6, 7, 9, 16)      -> Maximum(x, 0) + slope * Minimum(x, 0) (TF has no PReLU op;
 //                              TF.js's Prelu is a fusion of exactly this pattern)
 //   ThresholdedRelu (10)    -> x * Cast(Greater(x, alpha))
 // ONNX's Elu/Selu negative branch alpha * (exp(x) - 1) equals alpha * Minimum(Elu(x), 0).
@@ -137,7 +137,7 @@ void RegisterActivations(ConverterTable& t) {
   t.Add(std::make_unique<ActivationToTf>("Selu", 6, Act::kSelu));
   t.Add(std::make_unique<ActivationToTf>("HardSigmoid", 6, Act::kHardSigmoid));
   t.Add(std::make_unique<ActivationToTf>("HardSwish", 14, Act::kHardSwish));
-  t.Add(std::make_unique<ActivationToTf>("PRelu", 7, Act::kPRelu));
+  t.Add(std::make_unique<ActivationToTf>("PRelu", 6, Act::kPRelu));
   t.Add(std::make_unique<ActivationToTf>("ThresholdedRelu", 10, Act::kThresholdedRelu));
 }
 

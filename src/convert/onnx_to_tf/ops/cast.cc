@@ -38,8 +38,16 @@ class CastToTf final : public OpConverter {
     const ValueFacts& x = ctx.in(0);
     ctx.out(0).dtype = to;
     ctx.out(0).dims = x.dims;
-    if (x.elements && IsInteger(x.dtype) && IsInteger(to) && x.rank() <= 1)
+    if (x.elements && IsInteger(x.dtype) && IsInteger(to) && x.rank() <= 1) {
       ctx.out(0).SetElements(*x.elements, x.rank() == 0);
+    } else if (x.constant && x.constant->NumElements() <= 64 && IsInteger(x.dtype) &&
+               to == DataType::kFloat32) {
+      // A folded integer (e.g. Size) cast to float for Range or arithmetic stays folded.
+      Tensor c(DataType::kFloat32, x.constant->shape());
+      for (int64_t i = 0; i < c.NumElements(); ++i)
+        c.data<float>()[i] = static_cast<float>(x.constant->GetAsInt64(i));
+      ctx.out(0).constant = c;
+    }
     return Status::Ok();
   }
 

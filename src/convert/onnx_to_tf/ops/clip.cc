@@ -1,6 +1,6 @@
 // ONNX Clip -> TF Relu6 for [0, 6] (torch's ReLU6, MobileNetV2), Relu for [0, +inf),
-// else ClipByValue / Maximum / Minimum. Clip-6 has min/max attributes; Clip-11 inputs,
-// which must be constant here (a data-dependent bound has no TF attribute form we emit).
+// else ClipByValue / Maximum / Minimum. Clip-6 has min/max attributes; Clip-11 inputs: a
+// bound computed at run time becomes Maximum/Minimum with that tensor.
 #include <limits>
 
 #include "convert/onnx_to_tf/ops/common.h"
@@ -24,6 +24,8 @@ class ClipToTf final : public OpConverter {
   }
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
+    if (since_opset() >= 11 && ((n.input(1) && !b.ConstInput(1)) || (n.input(2) && !b.ConstInput(2))))
+      return ConvertDynamic(n, b);
     const float kInf = std::numeric_limits<float>::infinity();
     float lo = -kInf, hi = kInf;
     if (since_opset() < 11) {
@@ -63,6 +65,26 @@ class ClipToTf final : public OpConverter {
                  t, DataType::kFloat32, b.OutName(0));
     }
     b.SetOutput(0, y->output(0));
+    return Status::Ok();
+  }
+
+ private:
+  // Bounds known only at run time: Minimum(Maximum(x, min), max) on those scalars.
+  static Status ConvertDynamic(const ir::Node& n, TfBuilder& b) {
+    const DataType t = b.in_facts(0).dtype;
+    FERRY_ASSIGN_OR_RETURN(ir::Value * y, b.Input(0));
+    const Attrs attrs = {{"T", TypeAttr(t)}};
+    const bool has_max = n.num_inputs() > 2 && n.input(2);
+    if (n.input(1)) {
+      FERRY_ASSIGN_OR_RETURN(ir::Value * lo, b.Input(1));
+      y = b.Emit("Maximum", {y, lo}, attrs, TfDType(t), has_max ? n.name() + "/lower" : b.OutName(0))
+              ->output(0);
+    }
+    if (has_max) {
+      FERRY_ASSIGN_OR_RETURN(ir::Value * hi, b.Input(2));
+      y = b.Emit("Minimum", {y, hi}, attrs, TfDType(t), b.OutName(0))->output(0);
+    }
+    b.SetOutput(0, y);
     return Status::Ok();
   }
 };

@@ -1,4 +1,6 @@
-// ONNX Add, Sub, Mul, Div (7, 13, 14: NumPy broadcasting) -> TF AddV2, Sub, Mul, RealDiv.
+// ONNX Add, Sub, Mul, Div (6 with broadcast/axis; 7, 13, 14: NumPy broadcasting) -> TF AddV2,
+// Sub, Mul, RealDiv. Opset 6 broadcasts B against A's trailing axes from `axis`; that is
+// NumPy's rule exactly when axis = rank(A) - rank(B), the only case converted.
 // Layout-agnostic: in NHWC a broadcast constant is permuted by TfBuilder::Input. Integer
 // arithmetic on known elements (shape math) is folded at convert time.
 #include <algorithm>
@@ -11,8 +13,9 @@ namespace {
 class BinaryToTf final : public OpConverter {
  public:
   BinaryToTf(const std::string& onnx, std::string tf)
-      : OpConverter(onnx, 7), tf_op_(std::move(tf)) {}
+      : OpConverter(onnx, 6), tf_op_(std::move(tf)) {}
   Layout layout() const override { return Layout::kAgnostic; }
+  std::vector<std::string> attributes() const override { return {"broadcast", "axis"}; }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
     const ValueFacts& a = ctx.in(0);
@@ -54,6 +57,14 @@ class BinaryToTf final : public OpConverter {
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     const DataType t = b.in_facts(0).dtype;
+    if (n.has_attr("axis") && n.GetInt("broadcast", 0) != 0) {
+      const int ra = b.in_facts(0).rank(), rb = b.in_facts(1).rank();
+      int64_t axis = n.GetInt("axis", 0);
+      if (axis < 0) axis += ra;
+      if (ra < 0 || rb < 0 || axis != ra - rb)
+        return b.Unsupported("axis", "broadcasts B from an axis other than rank(A) - rank(B), "
+                                     "which NumPy broadcasting (TF) cannot express");
+    }
     if (tf_op_ == "RealDiv" && !IsFloating(t))
       return b.Error("integer Div converts to TF only when folded at convert time");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));

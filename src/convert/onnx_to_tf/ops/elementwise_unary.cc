@@ -1,6 +1,6 @@
 // ONNX Relu, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs, Log, Cos, Sin, Tan, Floor, Ceil, Round,
 // Reciprocal, Sign, Erf, Softplus, Softsign (6, 13, 14) -> the TF ops of the same names;
-// layout-agnostic. ONNX Round and TF Round both round half to even.
+// layout-agnostic; the opset-1 forms (Softplus, Softsign) convert the same way. ONNX Round and TF Round both round half to even.
 #include "convert/onnx_to_tf/ops/common.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -9,7 +9,7 @@ namespace {
 class UnaryToTf final : public OpConverter {
  public:
   UnaryToTf(const std::string& onnx, std::string tf)
-      : OpConverter(onnx, 6), tf_op_(std::move(tf)) {}
+      : OpConverter(onnx, 1), tf_op_(std::move(tf)) {}
   Layout layout() const override { return Layout::kAgnostic; }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
@@ -20,9 +20,11 @@ class UnaryToTf final : public OpConverter {
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     const DataType t = b.in_facts(0).dtype;
-    if (t != DataType::kFloat32) return b.Error("only float32 converts to TF");
+    const bool integer_ok = tf_op_ == "Neg" || tf_op_ == "Abs" || tf_op_ == "Sign";
+    if (t != DataType::kFloat32 && !(integer_ok && (t == DataType::kInt32 || t == DataType::kInt64)))
+      return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert to TF " + tf_op_);
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
-    b.SetOutput(0, b.Emit(tf_op_, {x}, {{"T", TypeAttr(t)}}, t, b.OutName(0))->output(0));
+    b.SetOutput(0, b.Emit(tf_op_, {x}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))->output(0));
     return Status::Ok();
   }
 

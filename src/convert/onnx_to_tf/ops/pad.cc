@@ -1,0 +1,107 @@
+// ONNX Pad (2: pads/mode/value attributes; 11, 13: pads and constant_value inputs, constant
+// here) -> TF Pad (zeros), PadV2 (another constant) or MirrorPad REFLECT (mode 'reflect').
+// mode 'edge' has no TF op (MirrorPad SYMMETRIC repeats the border only for pads <= 1, the
+// one case converted) and negative pads (crops) are errors. In NHWC the pads are remapped.
+#include "convert/onnx_to_tf/ops/common.h"
+
+namespace ferry::convert::onnx_to_tf::ops {
+namespace {
+
+class PadToTf final : public OpConverter {
+ public:
+  explicit PadToTf(int since) : OpConverter("Pad", since) {}
+  Layout layout() const override { return Layout::kChannelAxis; }
+  std::vector<std::string> attributes() const override {
+    if (since_opset() < 11) return {"pads", "mode", "value"};
+    return {"mode"};
+  }
+
+  Status Infer(const ir::Node& n, InferContext& ctx) const override {
+    const ValueFacts& x = ctx.in(0);
+    ctx.out(0).dtype = x.dtype;
+    if (x.rank() < 0) return Status::Ok();
+    auto pads = Pads(n, [&](int i) { return &ctx.in(i); });
+    if (!pads.ok() || static_cast<int>(pads->size()) != 2 * x.rank()) return Status::Ok();
+    std::vector<ir::Dim> dims = *x.dims;
+    const int r = x.rank();
+    for (int i = 0; i < r; ++i)
+      if (dims[i].known()) dims[i] = ir::Dim::Known(dims[i].value + (*pads)[i] + (*pads)[r + i]);
+    ctx.out(0).dims = dims;
+    return Status::Ok();
+  }
+
+  Status Convert(const ir::Node& n, TfBuilder& b) const override {
+    const int r = b.in_facts(0).rank();
+    if (r < 0) return b.Error("input rank is unknown");
+    FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> pads, Pads(n, [&](int i) { return &b.in_facts(i); }));
+    if (static_cast<int>(pads.size()) != 2 * r)
+      return b.Error("pads has " + std::to_string(pads.size()) + " entries for rank " +
+                     std::to_string(r));
+    int64_t most = 0;
+    for (int64_t p : pads) {
+      if (p < 0) return b.Unsupported("pads", "has a negative (cropping) entry, not converted");
+      most = std::max(most, p);
+    }
+    // TF paddings [rank, 2] in the node's layout.
+    std::vector<int64_t> tf(2 * r);
+    for (int i = 0; i < r; ++i) {
+      const int64_t a = b.Axis(i, r);
+      tf[2 * a] = pads[i];
+      tf[2 * a + 1] = pads[r + i];
+    }
+    Tensor pt = Tensor::FromVector<int32_t>(std::vector<int32_t>(tf.begin(), tf.end()),
+                                            Shape({r, 2}));
+    ir::Value* paddings = b.Const(pt, n.name() + "/paddings");
+    const DataType t = b.in_facts(0).dtype;
+    const std::string mode = n.attr("mode") ? n.attr("mode")->s() : "constant";
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    const Attrs attrs = {{"T", TypeAttr(t)}, {"Tpaddings", ir::Attribute::Type(DataType::kInt32)}};
+    ir::Node* y = nullptr;
+    if (mode == "constant") {
+      double value = n.GetFloat("value", 0.f);
+      if (since_opset() >= 11 && n.num_inputs() > 2 && n.input(2)) {
+        const Tensor* c = b.ConstInput(2);
+        if (!c) return b.Error("constant_value (input 2) must be a constant to convert");
+        value = c->GetAsDouble(0);
+      }
+      if (value == 0) {
+        y = b.Emit("Pad", {x, paddings}, attrs, TfDType(t), b.OutName(0));
+      } else {
+        if (t != DataType::kFloat32) return b.Error("a non-zero pad value converts for float32 only");
+        y = b.Emit("PadV2",
+                   {x, paddings, b.Const(Tensor::Scalar<float>(static_cast<float>(value)),
+                                         n.name() + "/value")},
+                   attrs, t, b.OutName(0));
+      }
+    } else if (mode == "reflect" || (mode == "edge" && most <= 1)) {
+      Attrs m = attrs;
+      m.push_back({"mode", ir::Attribute::String(mode == "reflect" ? "REFLECT" : "SYMMETRIC")});
+      y = b.Emit("MirrorPad", {x, paddings}, m, TfDType(t), b.OutName(0));
+    } else {
+      return b.Unsupported("mode", "'" + mode + "' has no TF op (TF's MirrorPad reflects)");
+    }
+    b.SetOutput(0, y->output(0));
+    return Status::Ok();
+  }
+
+ private:
+  template <typename FactsOf>
+  StatusOr<std::vector<int64_t>> Pads(const ir::Node& n, FactsOf facts_of) const {
+    if (since_opset() < 11) return n.GetInts("pads");
+    const ValueFacts* f = facts_of(1);
+    if (!f || !f->constant)
+      return InvalidArgument(n.Describe() + ": pads (input 1) must be known at convert time");
+    if (n.num_inputs() > 3 && n.input(3))
+      return Unimplemented(n.Describe() + ": input 3 (axes, Pad-18) is not converted");
+    return f->constant->ToInt64Vector();
+  }
+};
+
+}  // namespace
+
+void RegisterPad(ConverterTable& t) {
+  t.Add(std::make_unique<PadToTf>(2));
+  t.Add(std::make_unique<PadToTf>(11));
+}
+
+}  // namespace ferry::convert::onnx_to_tf::ops

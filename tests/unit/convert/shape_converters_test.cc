@@ -1,0 +1,138 @@
+// Converters for layout-moving and shape ops added for the conformance convert stage: Slice
+// (StridedSlice), Split, Pad, ArgMax, LayerNormalization, Expand, Tile, ConstantOfShape, Size,
+// Range; each against the ONNX runtime, with 4-D inputs that live NHWC where the op allows.
+#include "convert_test_util.h"
+
+namespace ferry::convert::testing {
+namespace {
+
+Tensor I64(std::vector<int64_t> v) {
+  const int64_t n = static_cast<int64_t>(v.size());
+  return Tensor::FromVector<int64_t>(v, Shape({n}));
+}
+
+TEST(SliceToTfTest, NhwcSliceWithNegativeStepAndClampedEnds) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("x", {1, 4, 6, 5});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 4, 1, 1})});
+  g.Output(g.Op("Slice", "slice",
+                {c, g.Const("starts", I64({1, -1, 0})), g.Const("ends", I64({3, -100, 1000})),
+                 g.Const("axes", I64({1, 2, 3})), g.Const("steps", I64({1, -2, 2}))}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 4, 6, 5}, 1)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "StridedSlice"), 1);
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);  // only at the boundary
+}
+
+TEST(SliceToTfTest, ShapeArithmeticIsFolded) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("x", {2, 3, 4});
+  ir::Value* s = g.Op("Shape", "shape", {x});
+  ir::Value* tail = g.Op("Slice", "tail", {s, g.Const("st", I64({1})), g.Const("en", I64({3}))});
+  ir::Value* shape = g.Op("Concat", "cat", {g.Const("minus1", I64({-1})), tail},
+                          {{"axis", Attr::Int(0)}});
+  g.Output(g.Op("Reshape", "reshape", {x, shape}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3, 4}, 2)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "StridedSlice"), 0);
+  EXPECT_EQ(CountOps(*r.tf, "Shape"), 0);
+}
+
+TEST(SplitToTfTest, UnequalPartsOnTheChannelAxis) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("x", {1, 6, 3, 3});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {6, 6, 1, 1})});
+  ir::Node* split = g.Node("Split", "split", {c, g.Const("sizes", I64({1, 2, 3}))},
+                           {{"axis", Attr::Int(1)}}, 3);
+  for (int i = 0; i < 3; ++i) g.Output(g.Op("Relu", "relu" + std::to_string(i), {split->output(i)}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 6, 3, 3}, 3)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "StridedSlice"), 3);
+}
+
+TEST(PadToTfTest, ConstantValueAndReflect) {
+  for (const char* mode : {"constant", "reflect"}) {
+    OnnxGraph g(13);
+    ir::Value* x = g.Input("x", {1, 2, 4, 4});
+    ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {2, 2, 1, 1})});
+    std::vector<ir::Value*> ins = {c, g.Const("pads", I64({0, 0, 1, 2, 0, 0, 3, 1}))};
+    if (std::string(mode) == "constant") ins.push_back(g.Const("v", Tensor::Scalar<float>(0.5f)));
+    g.Output(g.Op("Pad", "pad", ins, {{"mode", Attr::String(mode)}}));
+    SCOPED_TRACE(mode);
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 4, 4}, 4)});
+    ASSERT_TRUE(r.tf);
+    EXPECT_EQ(CountOps(*r.tf, std::string(mode) == "constant" ? "PadV2" : "MirrorPad"), 1);
+  }
+}
+
+TEST(PadToTfTest, EdgeModeIsAnErrorNamingTheAttribute) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("x", {1, 2, 4, 4});
+  g.Output(g.Op("Pad", "pad_edge", {x, g.Const("pads", I64({0, 0, 2, 2, 0, 0, 2, 2}))},
+                {{"mode", Attr::String("edge")}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("Pad 'pad_edge': attribute 'mode'"), std::string::npos)
+      << tf.status().message();
+}
+
+TEST(ArgMaxToTfTest, KeepdimsAndNot) {
+  for (int keep : {0, 1}) {
+    OnnxGraph g(13);
+    ir::Value* x = g.Input("x", {2, 5, 3});
+    g.Output(g.Op("ArgMax", "am", {x}, {{"axis", Attr::Int(1)}, {"keepdims", Attr::Int(keep)}}));
+    g.Output(g.Op("ArgMin", "an", {x}, {{"axis", Attr::Int(-1)}, {"keepdims", Attr::Int(keep)}}));
+    SCOPED_TRACE(keep);
+    ConvertAndCompare(g.graph(), {RandomInput({2, 5, 3}, 5)});
+  }
+}
+
+TEST(ArgMaxToTfTest, SelectLastIndexIsAnError) {
+  OnnxGraph g(13);
+  g.Output(g.Op("ArgMax", "am_last", {g.Input("x", {3, 4})}, {{"select_last_index", Attr::Int(1)}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("ArgMax 'am_last': attribute 'select_last_index'"),
+            std::string::npos);
+}
+
+TEST(LayerNormalizationToTfTest, MatchesWithAllOutputs) {
+  OnnxGraph g(17);
+  ir::Value* x = g.Input("x", {2, 3, 8});
+  ir::Node* ln = g.Node("LayerNormalization", "ln", {x, g.Random("scale", {8}), g.Random("bias", {8})},
+                        {{"axis", Attr::Int(-1)}, {"epsilon", Attr::Float(1e-3f)}}, 3);
+  for (int i = 0; i < 3; ++i) g.Output(ln->output(i));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3, 8}, 6)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Rsqrt"), 1);
+}
+
+TEST(ExpandTileToTfTest, BroadcastToAndTile) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("x", {3, 1});
+  g.Output(g.Op("Expand", "expand", {x, g.Const("shape", I64({2, 1, 4}))}));
+  g.Output(g.Op("Tile", "tile", {x, g.Const("reps", I64({2, 3}))}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({3, 1}, 7)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "BroadcastTo"), 1);
+  EXPECT_EQ(CountOps(*r.tf, "Tile"), 1);
+}
+
+TEST(ShapeOpsToTfTest, ConstantOfShapeSizeRangeFoldWhenStatic) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("x", {2, 3});
+  ir::Value* fill = g.Op("ConstantOfShape", "cos", {g.Op("Shape", "shape", {x})},
+                         {{"value", Attr::FromTensor(Tensor::FromVector<float>({2.f}, Shape({1})))}});
+  ir::Value* n = g.Op("Cast", "n", {g.Op("Size", "size", {x})}, {{"to", Attr::Int(1)}});
+  ir::Value* range = g.Op("Range", "range", {g.Const("s", Tensor::Scalar<float>(0.f)), n,
+                                             g.Const("d", Tensor::Scalar<float>(1.5f))});
+  g.Output(g.Op("Mul", "mul", {x, fill}));
+  g.Output(range);
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3}, 8)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Fill"), 0);
+  EXPECT_EQ(CountOps(*r.tf, "Range"), 0);
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing
