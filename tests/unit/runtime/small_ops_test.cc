@@ -1,0 +1,85 @@
+// Hardmax, CumSum, TopK, InstanceNormalization, QuantizeLinear and DequantizeLinear against
+// hand computations.
+#include "op_test_util.h"
+
+namespace ferry::onnx {
+namespace {
+
+using testing::Floats;
+using testing::GraphBuilder;
+using testing::Near;
+
+Tensor F(std::vector<float> v, Shape s) { return Tensor::FromVector(v, std::move(s)); }
+
+StatusOr<std::vector<Tensor>> RunNode(const std::string& op, std::vector<Tensor> inputs,
+                                      std::vector<std::pair<std::string, ir::Attribute>> attrs,
+                                      int num_outputs = 1, int64_t opset = 17) {
+  GraphBuilder b(opset);
+  std::vector<ir::Value*> ins;
+  for (size_t i = 0; i < inputs.size(); ++i) ins.push_back(b.Input("x" + std::to_string(i)));
+  ir::Node* n = b.Node(op, "n", ins, num_outputs);
+  for (auto& [k, v] : attrs) n->set_attr(k, v);
+  b.Outputs(n);
+  return b.Run(inputs);
+}
+
+TEST(SmallOpsTest, HardmaxPicksFirstMaximum) {
+  auto y = RunNode("Hardmax", {F({1, 3, 3, 0, 2, 1}, Shape{2, 3})}, {});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_TRUE(Near(Floats((*y)[0]), {0, 1, 0, 0, 1, 0})) << "Hardmax ties go to the first";
+}
+
+TEST(SmallOpsTest, CumSumExclusiveReverse) {
+  const Tensor x = F({1, 2, 3, 4}, Shape{4});
+  const Tensor axis = Tensor::FromVector(std::vector<int64_t>{0}, Shape{});
+  auto plain = RunNode("CumSum", {x, axis}, {});
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_TRUE(Near(Floats((*plain)[0]), {1, 3, 6, 10})) << "CumSum";
+  auto er = RunNode("CumSum", {x, axis},
+                    {{"exclusive", ir::Attribute::Int(1)}, {"reverse", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(er.ok()) << er.status().ToString();
+  EXPECT_TRUE(Near(Floats((*er)[0]), {9, 7, 4, 0})) << "CumSum exclusive reverse";
+}
+
+TEST(SmallOpsTest, TopKLargestAndSmallest) {
+  const Tensor x = F({1, 5, 3, 5, 0, 2}, Shape{2, 3});
+  const Tensor k = Tensor::FromVector(std::vector<int64_t>{2}, Shape{1});
+  auto y = RunNode("TopK", {x, k}, {}, 2);
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_TRUE(Near(Floats((*y)[0]), {5, 3, 5, 2})) << "TopK values";
+  EXPECT_EQ((*y)[1].ToInt64Vector(), (std::vector<int64_t>{1, 2, 0, 2})) << "TopK indices";
+  auto s = RunNode("TopK", {x, k}, {{"largest", ir::Attribute::Int(0)}}, 2);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(Near(Floats((*s)[0]), {1, 3, 0, 2})) << "TopK smallest";
+  const Tensor big = Tensor::FromVector(std::vector<int64_t>{4}, Shape{1});
+  EXPECT_FALSE(RunNode("TopK", {x, big}, {}, 2).ok()) << "k past the axis must be an error";
+}
+
+TEST(SmallOpsTest, InstanceNormalizationPerPlane) {
+  auto y = RunNode("InstanceNormalization",
+                   {F({1, 3, 2, 2}, Shape{1, 2, 2}), F({1, 2}, Shape{2}), F({0, 1}, Shape{2})},
+                   {});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  // Plane 0: mean 2, variance 1; plane 1 is constant: (x - mean) = 0, so bias (epsilon 1e-5
+  // keeps the division finite).
+  EXPECT_TRUE(Near(Floats((*y)[0]), {-1, 1, 1, 1}, 1e-4f)) << "InstanceNormalization";
+}
+
+TEST(SmallOpsTest, QuantizeRoundsHalfToEvenAndSaturates) {
+  const Tensor x = F({0.5f, 1.5f, 2.5f, 300, -10}, Shape{5});
+  auto q = RunNode("QuantizeLinear", {x, F({1}, Shape{}),
+                                      Tensor::FromVector(std::vector<uint8_t>{1}, Shape{})}, {});
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ((*q)[0].dtype(), DataType::kUInt8);
+  EXPECT_EQ((*q)[0].ToInt64Vector(), (std::vector<int64_t>{1, 3, 3, 255, 0}))
+      << "round half to even, then + zero point, saturated";
+  auto d = RunNode("DequantizeLinear",
+                   {Tensor::FromVector(std::vector<int8_t>{-128, 0, 10, 20}, Shape{2, 2}),
+                    F({0.5f, 2}, Shape{2}), Tensor::FromVector(std::vector<int8_t>{0, 10}, Shape{2})},
+                   {{"axis", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE(Near(Floats((*d)[0]), {-64, -20, 5, 20})) << "per-axis DequantizeLinear";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
