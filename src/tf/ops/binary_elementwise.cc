@@ -1,6 +1,9 @@
-// TF's broadcasting binary ops: AddV2, Add, Sub, Mul, RealDiv, Maximum, Minimum
+// TF's broadcasting binary ops: AddV2, Add, Sub, Mul, RealDiv, Maximum, Minimum, FloorMod
+// (the remainder takes the divisor's sign, as Python's %)
 // (tensorflow/core/ops/math_ops.cc). One class: they differ only in the scalar function.
 #include <algorithm>
+#include <cmath>
+#include <type_traits>
 
 #include "runtime/opset.h"
 #include "tf/ops/util.h"
@@ -8,7 +11,7 @@
 namespace ferry::tf::ops {
 namespace {
 
-enum class BinaryKind { kAdd, kSub, kMul, kDiv, kMax, kMin };
+enum class BinaryKind { kAdd, kSub, kMul, kDiv, kMax, kMin, kFloorMod };
 
 template <BinaryKind K>
 class BinaryElementwise final : public runtime::Op {
@@ -45,6 +48,18 @@ class BinaryElementwise final : public runtime::Op {
         return y == T(0) && !std::is_floating_point_v<T> ? T(0) : x / y;
       if constexpr (K == BinaryKind::kMax) return std::max(x, y);
       if constexpr (K == BinaryKind::kMin) return std::min(x, y);
+      if constexpr (K == BinaryKind::kFloorMod) {
+        if constexpr (std::is_floating_point_v<T>) {
+          T r = std::fmod(x, y);
+          return r != T(0) && ((r < T(0)) != (y < T(0))) ? r + y : r;
+        } else if constexpr (std::is_signed_v<T>) {
+          if (y == T(0)) return T(0);
+          T r = x % y;
+          return r != T(0) && ((r < T(0)) != (y < T(0))) ? static_cast<T>(r + y) : r;
+        } else {
+          return y == T(0) ? T(0) : static_cast<T>(x % y);
+        }
+      }
     };
   }
 };
@@ -59,6 +74,7 @@ void RegisterBinaryElementwise(runtime::OpSet& s) {
   s.Add<BinaryElementwise<BinaryKind::kDiv>>("RealDiv", 1, "tf");
   s.Add<BinaryElementwise<BinaryKind::kMax>>("Maximum", 1, "tf");
   s.Add<BinaryElementwise<BinaryKind::kMin>>("Minimum", 1, "tf");
+  s.Add<BinaryElementwise<BinaryKind::kFloorMod>>("FloorMod", 1, "tf");
 }
 
 }  // namespace ferry::tf::ops

@@ -1,6 +1,6 @@
 // TF's float unary ops: Relu, Relu6, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs, Log, Cos, Sin, Tan,
 // Floor, Ceil, Round (half to even), Reciprocal, Sign, Erf, Softplus, Softsign, Elu, Selu,
-// Rsqrt, Square (tensorflow/core/ops/nn_ops.cc, math_ops.cc). One class parameterised by the
+// Rsqrt, Square, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh (tensorflow/core/ops/nn_ops.cc, math_ops.cc). One class parameterised by the
 // function.
 #include <algorithm>
 #include <cmath>
@@ -13,7 +13,8 @@ namespace {
 
 enum class UnaryKind {
   kRelu, kRelu6, kSigmoid, kTanh, kExp, kNeg, kSqrt, kAbs, kLog, kCos, kSin, kTan, kFloor,
-  kCeil, kRound, kReciprocal, kSign, kErf, kSoftplus, kSoftsign, kElu, kSelu, kRsqrt, kSquare
+  kCeil, kRound, kReciprocal, kSign, kErf, kSoftplus, kSoftsign, kElu, kSelu, kRsqrt, kSquare,
+  kAsin, kAcos, kAtan, kSinh, kCosh, kAsinh, kAcosh, kAtanh
 };
 
 template <UnaryKind K>
@@ -91,6 +92,14 @@ class UnaryElementwise final : public runtime::Op {
       return 1.0507009873554804934f * (v > 0.f ? v : 1.6732632423543772848f * std::expm1(v));
     if constexpr (K == UnaryKind::kRsqrt) return 1.f / std::sqrt(v);
     if constexpr (K == UnaryKind::kSquare) return v * v;
+    if constexpr (K == UnaryKind::kAsin) return std::asin(v);
+    if constexpr (K == UnaryKind::kAcos) return std::acos(v);
+    if constexpr (K == UnaryKind::kAtan) return std::atan(v);
+    if constexpr (K == UnaryKind::kSinh) return std::sinh(v);
+    if constexpr (K == UnaryKind::kCosh) return std::cosh(v);
+    if constexpr (K == UnaryKind::kAsinh) return std::asinh(v);
+    if constexpr (K == UnaryKind::kAcosh) return std::acosh(v);
+    if constexpr (K == UnaryKind::kAtanh) return std::atanh(v);
   }
 };
 
@@ -121,6 +130,14 @@ void RegisterUnaryElementwise(runtime::OpSet& s) {
   s.Add<UnaryElementwise<UnaryKind::kSelu>>("Selu", 1, "tf");
   s.Add<UnaryElementwise<UnaryKind::kRsqrt>>("Rsqrt", 1, "tf");
   s.Add<UnaryElementwise<UnaryKind::kSquare>>("Square", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kAsin>>("Asin", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kAcos>>("Acos", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kAtan>>("Atan", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kSinh>>("Sinh", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kCosh>>("Cosh", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kAsinh>>("Asinh", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kAcosh>>("Acosh", 1, "tf");
+  s.Add<UnaryElementwise<UnaryKind::kAtanh>>("Atanh", 1, "tf");
 }
 
 }  // namespace ferry::tf::ops

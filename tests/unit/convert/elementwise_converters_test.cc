@@ -146,3 +146,51 @@ TEST(ReduceToTfTest, ReduceSum13AxesInputAndNoop) {
 
 }  // namespace
 }  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+TEST(CompositeReduceToTfTest, L1L2SumSquareLogSumLogSumExp) {
+  for (const char* op :
+       {"ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"}) {
+    for (int keep : {0, 1}) {
+      OnnxGraph g(13);
+      ir::Value* x = g.Input("x", {2, 3, 4});
+      // ReduceLogSum needs a positive sum; large values check LogSumExp's max shift.
+      ir::Value* in = g.Op("Mul", "big", {g.Op("Abs", "abs", {x}), g.Const("k", Tensor::Scalar<float>(50.f))});
+      g.Output(g.Op(op, "r", {in}, {{"axes", Attr::Ints({0, 2})}, {"keepdims", Attr::Int(keep)}}));
+      SCOPED_TRACE(std::string(op) + " keepdims " + std::to_string(keep));
+      Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 3, 4}, 11)}, 2e-3f);
+      ASSERT_TRUE(r.tf);
+      EXPECT_FALSE(std::isinf(r.max_diff));
+    }
+  }
+}
+
+TEST(ModTriluXorToTfTest, MatchOnnx) {
+  OnnxGraph g(14);
+  ir::Value* a = g.Input("a", {3, 4});
+  ir::Value* b = g.Input("b", {3, 4});
+  g.Output(g.Op("Mod", "mod", {a, g.Op("Add", "b_off", {b, g.Const("two", Tensor::Scalar<float>(2.f))})}));
+  g.Output(g.Op("Trilu", "tri", {a, g.Const("k", Tensor::Scalar<int64_t>(1))},
+                {{"upper", Attr::Int(0)}}));
+  g.Output(g.Op("Cast", "xor_f",
+                {g.Op("Xor", "xor", {g.Op("Greater", "ga", {a, b}), g.Op("Less", "lb", {b, a})})},
+                {{"to", Attr::Int(1)}}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({3, 4}, 12), RandomInput({3, 4}, 13)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "FloorMod"), 1);
+  EXPECT_EQ(CountOps(*r.tf, "NotEqual"), 1);
+}
+
+TEST(ModTriluXorToTfTest, TruncatedModIsAnError) {
+  OnnxGraph g(13);
+  ir::Value* a = g.Input("a", {3});
+  g.Output(g.Op("Mod", "fmod_1", {a, a}, {{"fmod", Attr::Int(1)}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("Mod 'fmod_1': attribute 'fmod'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing

@@ -1,7 +1,8 @@
 // ONNX Cast (6, 9, 13) -> TF Cast (SrcT, DstT, Truncate = false). int64 is int32 inside the
 // TF graph (TfDType), so an int64 <-> int32 cast becomes an Identity-like Cast of equal types
 // that TF accepts. Integer elements (shape math) pass through a cast between integer types.
-// float16/bfloat16/string casts are not converted (TF.js has none of them).
+// float16/bfloat16/string casts are not converted (TF.js has none of them). CastLike (15)
+// casts to the type of its input 1.
 #include "convert/onnx_to_tf/ops/common.h"
 #include "onnx/tensor_proto.h"
 
@@ -29,12 +30,15 @@ bool TfCastable(DataType t) {
 
 class CastToTf final : public OpConverter {
  public:
-  CastToTf() : OpConverter("Cast", 6) {}
+  CastToTf(const std::string& op, int since) : OpConverter(op, since) {}
   Layout layout() const override { return Layout::kAgnostic; }
-  std::vector<std::string> attributes() const override { return {"to"}; }
+  std::vector<std::string> attributes() const override {
+    if (op_type() == "CastLike") return {};
+    return {"to"};
+  }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
-    FERRY_ASSIGN_OR_RETURN(DataType to, To(n));
+    FERRY_ASSIGN_OR_RETURN(DataType to, To(n, ctx.in(1)));
     const ValueFacts& x = ctx.in(0);
     ctx.out(0).dtype = to;
     ctx.out(0).dims = x.dims;
@@ -52,7 +56,7 @@ class CastToTf final : public OpConverter {
   }
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
-    FERRY_ASSIGN_OR_RETURN(DataType to, To(n));
+    FERRY_ASSIGN_OR_RETURN(DataType to, To(n, b.in_facts(1)));
     const DataType from = b.in_facts(0).dtype;
     if (!TfCastable(from) || !TfCastable(to))
       return b.Unsupported("to", std::string("casts ") + DataTypeName(from) + " to " +
@@ -68,7 +72,12 @@ class CastToTf final : public OpConverter {
   }
 
  private:
-  static StatusOr<DataType> To(const ir::Node& n) {
+  StatusOr<DataType> To(const ir::Node& n, const ValueFacts& like) const {
+    if (op_type() == "CastLike") {
+      if (like.dtype == DataType::kUndefined)
+        return InvalidArgument(n.Describe() + ": the type of input 1 is unknown");
+      return like.dtype;
+    }
     const ir::Attribute* a = n.attr("to");
     if (a && a->kind() == ir::AttrKind::kType) return a->type();
     // Cast-6 and later: a TensorProto.DataType code.
@@ -83,6 +92,9 @@ class CastToTf final : public OpConverter {
 
 }  // namespace
 
-void RegisterCast(ConverterTable& t) { t.Add(std::make_unique<CastToTf>()); }
+void RegisterCast(ConverterTable& t) {
+  t.Add(std::make_unique<CastToTf>("Cast", 6));
+  t.Add(std::make_unique<CastToTf>("CastLike", 15));
+}
 
 }  // namespace ferry::convert::onnx_to_tf::ops

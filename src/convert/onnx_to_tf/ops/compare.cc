@@ -1,6 +1,7 @@
 // ONNX Equal, Greater, Less, GreaterOrEqual, LessOrEqual (7, 11, 12, 13; NumPy broadcasting)
 // -> TF Equal, Greater, Less, GreaterEqual, LessEqual with a bool output; And, Or (7) -> TF
-// LogicalAnd, LogicalOr; Not (1) -> TF LogicalNot. Layout-agnostic.
+// LogicalAnd, LogicalOr; Xor (7) -> TF NotEqual on bools; Not (1) -> TF LogicalNot.
+// Layout-agnostic.
 #include "convert/onnx_to_tf/ops/common.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -31,7 +32,7 @@ class CompareToTf final : public OpConverter {
     Attrs attrs;
     // TF's logical ops have no type attribute (bool only); comparisons have T.
     if (tf_op_.rfind("Logical", 0) != 0) attrs.push_back({"T", TypeAttr(b.in_facts(0).dtype)});
-    if (tf_op_ == "Equal") attrs.push_back({"incompatible_shape_error", ir::Attribute::Bool(true)});
+    if (tf_op_ == "Equal" || tf_op_ == "NotEqual") attrs.push_back({"incompatible_shape_error", ir::Attribute::Bool(true)});
     b.SetOutput(0, b.Emit(tf_op_, ins, attrs, DataType::kBool, b.OutName(0))->output(0));
     return Status::Ok();
   }
@@ -51,6 +52,7 @@ void RegisterCompare(ConverterTable& t) {
   t.Add(std::make_unique<CompareToTf>("LessOrEqual", 12, "LessEqual", 2));
   t.Add(std::make_unique<CompareToTf>("And", 7, "LogicalAnd", 2));
   t.Add(std::make_unique<CompareToTf>("Or", 7, "LogicalOr", 2));
+  t.Add(std::make_unique<CompareToTf>("Xor", 7, "NotEqual", 2));
   t.Add(std::make_unique<CompareToTf>("Not", 1, "LogicalNot", 1));
 }
 

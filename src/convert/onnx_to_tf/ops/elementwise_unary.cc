@@ -1,5 +1,6 @@
 // ONNX Relu, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs, Log, Cos, Sin, Tan, Floor, Ceil, Round,
-// Reciprocal, Sign, Erf, Softplus, Softsign (6, 13, 14) -> the TF ops of the same names;
+// Reciprocal, Sign, Erf, Softplus, Softsign, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh
+// (6, 7, 9, 13, 14) -> the TF ops of the same names;
 // layout-agnostic; the opset-1 forms (Softplus, Softsign) convert the same way. ONNX Round and TF Round both round half to even.
 #include "convert/onnx_to_tf/ops/common.h"
 
@@ -54,6 +55,14 @@ void RegisterElementwiseUnary(ConverterTable& t) {
   t.Add(std::make_unique<UnaryToTf>("Erf", "Erf"));
   t.Add(std::make_unique<UnaryToTf>("Softplus", "Softplus"));
   t.Add(std::make_unique<UnaryToTf>("Softsign", "Softsign"));
+  t.Add(std::make_unique<UnaryToTf>("Asin", "Asin"));
+  t.Add(std::make_unique<UnaryToTf>("Acos", "Acos"));
+  t.Add(std::make_unique<UnaryToTf>("Atan", "Atan"));
+  t.Add(std::make_unique<UnaryToTf>("Sinh", "Sinh"));
+  t.Add(std::make_unique<UnaryToTf>("Cosh", "Cosh"));
+  t.Add(std::make_unique<UnaryToTf>("Asinh", "Asinh"));
+  t.Add(std::make_unique<UnaryToTf>("Acosh", "Acosh"));
+  t.Add(std::make_unique<UnaryToTf>("Atanh", "Atanh"));
 }
 
 }  // namespace ferry::convert::onnx_to_tf::ops

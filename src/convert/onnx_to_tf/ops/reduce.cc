@@ -3,6 +3,10 @@
 // In NHWC the axes are remapped; with keepdims = 0 NHWC is accepted only when the kept axes
 // stay in ONNX's order (torch's x.mean([2, 3]) keeps N, C in both layouts), else the node
 // gets NCHW. noop_with_empty_axes (13) with no axes is an Identity.
+// The composite reductions (ONNX's own function definitions, onnx/defs/reduction):
+//   ReduceL1 = Sum(Abs(x)), ReduceL2 = Sqrt(Sum(Square(x))), ReduceSumSquare = Sum(Square(x)),
+//   ReduceLogSum = Log(Sum(x)), ReduceLogSumExp = Log(Sum(Exp(x - m))) + m with m = Max(x)
+//   (shifted so that exp cannot overflow).
 #include <algorithm>
 
 #include "convert/onnx_to_tf/ops/common.h"
@@ -12,8 +16,9 @@ namespace {
 
 class ReduceToTf final : public OpConverter {
  public:
-  ReduceToTf(const std::string& onnx, std::string tf)
-      : OpConverter(onnx, 1), tf_op_(std::move(tf)) {}
+  ReduceToTf(const std::string& onnx, std::string tf, std::string pre = "",
+             std::string post = "")
+      : OpConverter(onnx, 1), tf_op_(std::move(tf)), pre_(std::move(pre)), post_(std::move(post)) {}
   Layout layout() const override { return Layout::kChannelAxis; }
   std::vector<std::string> attributes() const override {
     return {"axes", "keepdims", "noop_with_empty_axes"};
@@ -69,12 +74,35 @@ class ReduceToTf final : public OpConverter {
     for (int64_t a : *axes) tf_axes.push_back(b.Axis(a, r));
     if (!keep && b.nhwc() && !KeepsNchwOrder(*axes))
       return Internal(n.Describe() + ": NHWC chosen for an order-changing reduction");
-    b.SetOutput(0, b.Emit(tf_op_, {x, b.ConstInt32(tf_axes, n.name() + "/axes")},
-                          {{"T", TypeAttr(t)},
-                           {"Tidx", ir::Attribute::Type(DataType::kInt32)},
-                           {"keep_dims", ir::Attribute::Bool(keep)}},
-                          TfDType(t), b.OutName(0))
-                       ->output(0));
+    const bool composite = !pre_.empty() || !post_.empty();
+    if (composite && t != DataType::kFloat32)
+      return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert (float32 only)");
+    const std::string& p = n.name();
+    ir::Value* axes_c = b.ConstInt32(tf_axes, p + "/axes");
+    auto reduce = [&](const std::string& op, ir::Value* v, bool keep_dims,
+                      const std::string& name) {
+      return b.Emit(op, {v, axes_c},
+                    {{"T", TypeAttr(t)},
+                     {"Tidx", ir::Attribute::Type(DataType::kInt32)},
+                     {"keep_dims", ir::Attribute::Bool(keep_dims)}},
+                    TfDType(t), name)
+          ->output(0);
+    };
+    auto unary = [&](const std::string& op, std::vector<ir::Value*> ins, const std::string& name) {
+      return b.Emit(op, std::move(ins), {{"T", TypeAttr(t)}}, t, name)->output(0);
+    };
+    ir::Value* max_out = nullptr;
+    if (pre_ == "Exp") {  // LogSumExp: shift by the max so that exp cannot overflow
+      ir::Value* m = reduce("Max", x, true, p + "/max");
+      max_out = keep ? m : reduce("Max", x, false, p + "/max_out");
+      x = unary("Sub", {x, m}, p + "/shifted");
+    }
+    if (!pre_.empty()) x = unary(pre_, {x}, p + "/" + pre_);
+    ir::Value* y = reduce(tf_op_, x, keep, composite ? p + "/" + tf_op_ : b.OutName(0));
+    if (!post_.empty())
+      y = unary(post_, {y}, max_out ? p + "/" + post_ : b.OutName(0));
+    if (max_out) y = unary("AddV2", {y, max_out}, b.OutName(0));
+    b.SetOutput(0, y);
     return Status::Ok();
   }
 
@@ -101,7 +129,7 @@ class ReduceToTf final : public OpConverter {
     return std::optional<std::vector<int64_t>>(axes);
   }
 
-  std::string tf_op_;
+  std::string tf_op_, pre_, post_;
 };
 
 }  // namespace
@@ -112,6 +140,11 @@ void RegisterReduce(ConverterTable& t) {
   t.Add(std::make_unique<ReduceToTf>("ReduceMax", "Max"));
   t.Add(std::make_unique<ReduceToTf>("ReduceMin", "Min"));
   t.Add(std::make_unique<ReduceToTf>("ReduceProd", "Prod"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceL1", "Sum", "Abs"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceL2", "Sum", "Square", "Sqrt"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceSumSquare", "Sum", "Square"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceLogSum", "Sum", "", "Log"));
+  t.Add(std::make_unique<ReduceToTf>("ReduceLogSumExp", "Sum", "Exp", "Log"));
 }
 
 }  // namespace ferry::convert::onnx_to_tf::ops
