@@ -84,4 +84,87 @@ void Trilu(const void* x, int64_t batch, int64_t rows, int64_t cols, int64_t k, 
   }
 }
 
+namespace {
+
+// Flat offset (in slices) of the k-tuple idx within dims; -1 when out of range.
+int64_t TupleOffset(const int64_t* idx, const std::vector<int64_t>& dims) {
+  int64_t off = 0;
+  for (size_t d = 0; d < dims.size(); ++d) {
+    int64_t v = idx[d] < 0 ? idx[d] + dims[d] : idx[d];
+    if (v < 0 || v >= dims[d]) return -1;
+    off = off * dims[d] + v;
+  }
+  return off;
+}
+
+}  // namespace
+
+Status GatherND(const void* data, int64_t batches, const std::vector<int64_t>& data_dims,
+                const int64_t* indices, int64_t tuples, int64_t slice, size_t elem_size, void* y) {
+  const int64_t k = static_cast<int64_t>(data_dims.size());
+  int64_t per_batch = slice;
+  for (int64_t d : data_dims) per_batch *= d;
+  const char* dp = static_cast<const char*>(data);
+  char* yp = static_cast<char*>(y);
+  const size_t bytes = slice * elem_size;
+  for (int64_t b = 0; b < batches; ++b)
+    for (int64_t t = 0; t < tuples; ++t) {
+      const int64_t off = TupleOffset(indices + (b * tuples + t) * k, data_dims);
+      if (off < 0) return InvalidArgument("index tuple " + std::to_string(t) + " is out of range");
+      std::memcpy(yp + (b * tuples + t) * bytes, dp + (b * per_batch + off * slice) * elem_size,
+                  bytes);
+    }
+  return Status::Ok();
+}
+
+template <typename T>
+Status ScatterND(const int64_t* indices, int64_t tuples, const std::vector<int64_t>& y_dims,
+                 const T* updates, int64_t slice, ScatterReduction reduction, T* y) {
+  const int64_t k = static_cast<int64_t>(y_dims.size());
+  for (int64_t t = 0; t < tuples; ++t) {
+    const int64_t off = TupleOffset(indices + t * k, y_dims);
+    if (off < 0) return InvalidArgument("index tuple " + std::to_string(t) + " is out of range");
+    T* dst = y + off * slice;
+    const T* src = updates + t * slice;
+    for (int64_t i = 0; i < slice; ++i) {
+      if (reduction == ScatterReduction::kAdd)
+        dst[i] = static_cast<T>(dst[i] + src[i]);
+      else if (reduction == ScatterReduction::kMul)
+        dst[i] = static_cast<T>(dst[i] * src[i]);
+      else
+        dst[i] = src[i];
+    }
+  }
+  return Status::Ok();
+}
+
+int64_t Compress(const void* x, int64_t outer, int64_t n, int64_t inner, const bool* condition,
+                 int64_t cond_len, size_t elem_size, void* y) {
+  const char* xp = static_cast<const char*>(x);
+  char* yp = static_cast<char*>(y);
+  int64_t kept = 0;
+  for (int64_t i = 0; i < cond_len && i < n; ++i) kept += condition[i] ? 1 : 0;
+  const size_t bytes = inner * elem_size;
+  int64_t w = 0;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < cond_len && i < n; ++i)
+      if (condition[i]) std::memcpy(yp + (w++) * bytes, xp + (o * n + i) * bytes, bytes);
+  return kept;
+}
+
+#define FERRY_INSTANTIATE_SCATTER_ND(T)                                                         \
+  template Status ScatterND<T>(const int64_t*, int64_t, const std::vector<int64_t>&, const T*, \
+                               int64_t, ScatterReduction, T*);
+FERRY_INSTANTIATE_SCATTER_ND(float)
+FERRY_INSTANTIATE_SCATTER_ND(double)
+FERRY_INSTANTIATE_SCATTER_ND(int8_t)
+FERRY_INSTANTIATE_SCATTER_ND(int16_t)
+FERRY_INSTANTIATE_SCATTER_ND(int32_t)
+FERRY_INSTANTIATE_SCATTER_ND(int64_t)
+FERRY_INSTANTIATE_SCATTER_ND(uint8_t)
+FERRY_INSTANTIATE_SCATTER_ND(uint16_t)
+FERRY_INSTANTIATE_SCATTER_ND(uint32_t)
+FERRY_INSTANTIATE_SCATTER_ND(uint64_t)
+FERRY_INSTANTIATE_SCATTER_ND(bool)
+
 }  // namespace ferry::kernels

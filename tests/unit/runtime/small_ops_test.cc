@@ -83,3 +83,50 @@ TEST(SmallOpsTest, QuantizeRoundsHalfToEvenAndSaturates) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(IndexOpsTest, GatherNDScatterNDCompress) {
+  const Tensor x = F({1, 2, 3, 4}, Shape{2, 2});
+  auto g = RunNode("GatherND", {x, Tensor::FromVector(std::vector<int64_t>{1, 0, 0, 1}, Shape{2, 2})},
+                   {});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_TRUE(Near(Floats((*g)[0]), {3, 2})) << "GatherND element tuples";
+  auto s = RunNode("ScatterND", {x, Tensor::FromVector(std::vector<int64_t>{1}, Shape{1, 1}),
+                                 F({9, 8}, Shape{1, 2})},
+                   {{"reduction", ir::Attribute::String("add")}});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(Near(Floats((*s)[0]), {1, 2, 12, 12})) << "ScatterND row add";
+  auto c = RunNode("Compress", {x, Tensor::FromVector(std::vector<bool>{false, true}, Shape{2})},
+                   {{"axis", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ((*c)[0].shape(), Shape({2, 1})) << "Compress keeps one column";
+  EXPECT_TRUE(Near(Floats((*c)[0]), {2, 4})) << "Compress axis 1";
+}
+
+TEST(IndexOpsTest, OneHotEyeLikeNonZeroDepthToSpace) {
+  auto oh = RunNode("OneHot", {Tensor::FromVector(std::vector<int64_t>{0, -1}, Shape{2}),
+                               F({3}, Shape{}), F({0, 5}, Shape{2})},
+                    {});
+  ASSERT_TRUE(oh.ok()) << oh.status().ToString();
+  EXPECT_TRUE(Near(Floats((*oh)[0]), {5, 0, 0, 0, 0, 5})) << "OneHot, negative from depth";
+  auto eye = RunNode("EyeLike", {F({0, 0, 0, 0, 0, 0}, Shape{2, 3})}, {{"k", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(eye.ok()) << eye.status().ToString();
+  EXPECT_TRUE(Near(Floats((*eye)[0]), {0, 1, 0, 0, 0, 1})) << "EyeLike k=1";
+  auto nz = RunNode("NonZero", {F({0, 1, 2, 0}, Shape{2, 2})}, {});
+  ASSERT_TRUE(nz.ok()) << nz.status().ToString();
+  EXPECT_EQ((*nz)[0].ToInt64Vector(), (std::vector<int64_t>{0, 1, 1, 0})) << "NonZero coords";
+  auto d2s = RunNode("DepthToSpace", {F({1, 2, 3, 4}, Shape{1, 4, 1, 1})},
+                     {{"blocksize", ir::Attribute::Int(2)}});
+  ASSERT_TRUE(d2s.ok()) << d2s.status().ToString();
+  EXPECT_EQ((*d2s)[0].shape(), Shape({1, 1, 2, 2})) << "DepthToSpace shape";
+  EXPECT_TRUE(Near(Floats((*d2s)[0]), {1, 2, 3, 4})) << "DepthToSpace DCR";
+  auto inf = RunNode("IsInf", {F({1, INFINITY, -INFINITY, NAN}, Shape{4})},
+                     {{"detect_negative", ir::Attribute::Int(0)}});
+  ASSERT_TRUE(inf.ok()) << inf.status().ToString();
+  EXPECT_EQ((*inf)[0].ToInt64Vector(), (std::vector<int64_t>{0, 1, 0, 0})) << "IsInf positive";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
