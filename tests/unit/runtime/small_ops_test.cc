@@ -130,3 +130,36 @@ TEST(IndexOpsTest, OneHotEyeLikeNonZeroDepthToSpace) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(WindowOpsTest, HannHammingBlackmanPeriodicAndSymmetric) {
+  const Tensor four = Tensor::FromVector(std::vector<int64_t>{4}, Shape{});
+  auto hann = RunNode("HannWindow", {four}, {});
+  ASSERT_TRUE(hann.ok()) << hann.status().ToString();
+  EXPECT_TRUE(Near(Floats((*hann)[0]), {0, 0.5f, 1, 0.5f})) << "periodic Hann, N = 4";
+  auto sym = RunNode("HannWindow", {four}, {{"periodic", ir::Attribute::Int(0)}});
+  ASSERT_TRUE(sym.ok()) << sym.status().ToString();
+  EXPECT_TRUE(Near(Floats((*sym)[0]), {0, 0.75f, 0.75f, 0})) << "symmetric Hann, N = 3";
+  auto ham = RunNode("HammingWindow", {four}, {});
+  ASSERT_TRUE(ham.ok()) << ham.status().ToString();
+  EXPECT_TRUE(Near(Floats((*ham)[0]), {4.0f / 46, 25.0f / 46, 1, 25.0f / 46})) << "Hamming";
+  auto bl = RunNode("BlackmanWindow", {four}, {});
+  ASSERT_TRUE(bl.ok()) << bl.status().ToString();
+  EXPECT_TRUE(Near(Floats((*bl)[0]), {0, 0.34f, 1, 0.34f})) << "Blackman";
+}
+
+TEST(WindowOpsTest, DropoutTrainingWithZeroRatioIsIdentity) {
+  const Tensor x = F({1, 2}, Shape{2});
+  const Tensor on = Tensor::FromVector(std::vector<bool>{true}, Shape{});
+  auto y = RunNode("Dropout", {x, F({0}, Shape{}), on}, {}, 2);
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_TRUE(Near(Floats((*y)[0]), {1, 2})) << "ratio 0 keeps everything";
+  EXPECT_EQ((*y)[1].ToInt64Vector(), (std::vector<int64_t>{1, 1})) << "mask all true";
+  auto r = RunNode("Dropout", {x, F({0.5f}, Shape{}), on}, {}, 2);
+  EXPECT_FALSE(r.ok()) << "a random mask is not supported and must say so";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
