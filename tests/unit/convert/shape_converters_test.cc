@@ -136,3 +136,50 @@ TEST(ShapeOpsToTfTest, ConstantOfShapeSizeRangeFoldWhenStatic) {
 
 }  // namespace
 }  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+TEST(ResizeToTfTest, BilinearAndNearestModesRunNhwc) {
+  struct Case {
+    const char* mode;
+    const char* coord;
+    const char* nearest;
+    const char* tf_op;
+  };
+  for (const Case& c : {Case{"linear", "half_pixel", "floor", "ResizeBilinear"},
+                        Case{"linear", "align_corners", "floor", "ResizeBilinear"},
+                        Case{"linear", "asymmetric", "floor", "ResizeBilinear"},
+                        Case{"nearest", "asymmetric", "floor", "ResizeNearestNeighbor"},
+                        Case{"nearest", "half_pixel", "round_prefer_ceil", "ResizeNearestNeighbor"}}) {
+    OnnxGraph g(13);
+    ir::Value* x = g.Input("x", {1, 2, 3, 4});
+    ir::Value* conv = g.Op("Conv", "conv", {x, g.Random("w", {2, 2, 1, 1})});
+    ir::Value* empty = g.Const("roi", Tensor(DataType::kFloat32, Shape({0})));
+    ir::Value* scales = g.Const("scales", Tensor::FromVector<float>({1.f, 1.f, 2.f, 1.5f}, Shape({4})));
+    g.Output(g.Op("Resize", "resize", {conv, empty, scales},
+                  {{"mode", Attr::String(c.mode)},
+                   {"coordinate_transformation_mode", Attr::String(c.coord)},
+                   {"nearest_mode", Attr::String(c.nearest)}}));
+    SCOPED_TRACE(std::string(c.mode) + " " + c.coord);
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 3, 4}, 31)});
+    ASSERT_TRUE(r.tf);
+    EXPECT_EQ(CountOps(*r.tf, c.tf_op), 1);
+    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);
+  }
+}
+
+TEST(ResizeToTfTest, CubicIsAnErrorNamingTheAttribute) {
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("x", {1, 2, 3, 4});
+  ir::Value* empty = g.Const("roi", Tensor(DataType::kFloat32, Shape({0})));
+  ir::Value* scales = g.Const("scales", Tensor::FromVector<float>({1.f, 1.f, 2.f, 2.f}, Shape({4})));
+  g.Output(g.Op("Resize", "cubic", {x, empty, scales}, {{"mode", Attr::String("cubic")}}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_NE(tf.status().message().find("Resize 'cubic': attribute 'mode'"), std::string::npos)
+      << tf.status().message();
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing
