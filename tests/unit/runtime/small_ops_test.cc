@@ -163,3 +163,45 @@ TEST(WindowOpsTest, DropoutTrainingWithZeroRatioIsIdentity) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(RecurrentOpsTest, RnnGruLstmSingleUnit) {
+  const Tensor x = F({1, 1}, Shape{2, 1, 1});  // seq 2, batch 1, input 1
+  auto rnn = RunNode("RNN", {x, F({0.5f}, Shape{1, 1, 1}), F({0.5f}, Shape{1, 1, 1})},
+                     {{"hidden_size", ir::Attribute::Int(1)}}, 2);
+  ASSERT_TRUE(rnn.ok()) << rnn.status().ToString();
+  const float h1 = std::tanh(0.5f), h2 = std::tanh(0.5f + 0.5f * h1);
+  EXPECT_TRUE(Near(Floats((*rnn)[0]), {h1, h2})) << "RNN Y over both steps";
+  EXPECT_TRUE(Near(Floats((*rnn)[1]), {h2})) << "RNN Y_h is the last state";
+  // Zero weights: z = r = 0.5 and the candidate is tanh(0) = 0, so H halves each step.
+  GraphBuilder b(14);
+  ir::Value* xi = b.Input("x");
+  ir::Node* gru = b.Node("GRU", "gru",
+                         {xi, b.Const("w", F({0, 0, 0}, Shape{1, 3, 1})),
+                          b.Const("r", F({0, 0, 0}, Shape{1, 3, 1})), nullptr, nullptr,
+                          b.Const("h0", F({1}, Shape{1, 1, 1}))},
+                         2);
+  gru->set_attr("hidden_size", ir::Attribute::Int(1));
+  b.Output(gru->output(1));
+  auto g = b.Run({x});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_TRUE(Near(Floats((*g)[0]), {0.25f})) << "GRU with zero weights halves H";
+  GraphBuilder lb(14);
+  ir::Value* lx = lb.Input("x");
+  ir::Node* lstm = lb.Node("LSTM", "lstm",
+                           {lx, lb.Const("w", F({0, 0, 0, 0}, Shape{1, 4, 1})),
+                            lb.Const("r", F({0, 0, 0, 0}, Shape{1, 4, 1})), nullptr, nullptr,
+                            nullptr, lb.Const("c0", F({1}, Shape{1, 1, 1}))},
+                           3);
+  lstm->set_attr("hidden_size", ir::Attribute::Int(1));
+  lb.Outputs(lstm);
+  auto l = lb.Run({F({1}, Shape{1, 1, 1})});
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_TRUE(Near(Floats((*l)[2]), {0.5f})) << "LSTM C = f * C0 with f = 0.5";
+  EXPECT_TRUE(Near(Floats((*l)[1]), {0.5f * std::tanh(0.5f)})) << "LSTM H = o * tanh(C)";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
