@@ -1,13 +1,17 @@
 // ferry_conformance: runs ONNX's backend test corpus (Debian's libonnx-testdata) through
 // LoadModel and runtime::Session with the ONNX op set, and compares every output with the
-// reference outputs as onnx's own backend test runner does (see allclose.h).
+// reference outputs as onnx's own backend test runner does (see allclose.h). A second stage
+// converts every test that passed to a TF graph (ferry::convert::ConvertOnnxToTf), runs it with
+// ferry's TF runtime and compares again (convert_stage.h); it has its own counts and its own
+// expected-failures file.
 //
 // Each test runs in a child process (fork), so an op that crashes or hangs fails that test
 // with a reason instead of taking the runner down.
 //
 //   ferry_conformance [--data-dir DIR] [--expected FILE] [--filter SUBSTR] [--jobs N]
 //                     [--timeout SECONDS] [--write-expected-failures FILE] [--resave DIR]
-//                     [--verbose]
+//                     [--verbose] [--no-convert] [--expected-convert FILE]
+//                     [--write-expected-convert-failures FILE]
 //
 // --resave DIR also checks SaveModel: each model is loaded, written to DIR/<category>/<test>.onnx
 // with SaveModel, loaded again from there, and only then run.
@@ -31,6 +35,7 @@
 #include <vector>
 
 #include "allclose.h"
+#include "convert_stage.h"
 #include "onnx/model_io.h"
 #include "onnx/ops/registry.h"
 #include "onnx/tensor_proto.h"
@@ -50,6 +55,9 @@ struct Options {
   std::string filter;
   std::string write_expected;
   std::string resave_dir;  // when set: Load -> SaveModel here -> Load again, then run
+  bool convert = true;     // the convert stage
+  std::string expected_convert_file;
+  std::string write_expected_convert;
   int jobs = 2;
   int timeout_s = 120;
   bool verbose = false;
@@ -239,8 +247,17 @@ struct Running {
   int fd;
 };
 
+// The convert stage of one test (convert_stage.h).
+Result RunConvertTest(const TestCase& test, const Options&) {
+  const std::string reason = RunThroughConversion(test.dir);
+  return reason.empty() ? Result{true, ""} : Fail(reason);
+}
+
+using TestFn = Result (*)(const TestCase&, const Options&);
+
 // Runs every test, `jobs` children at a time; each child reports "P" or "F<reason>" on a pipe.
-std::vector<Result> RunAll(const std::vector<TestCase>& tests, const Options& opt) {
+std::vector<Result> RunAll(const std::vector<TestCase>& tests, const Options& opt,
+                           TestFn run = RunTest) {
   std::vector<Result> results(tests.size());
   std::map<pid_t, Running> running;
   size_t next = 0;
@@ -281,7 +298,7 @@ std::vector<Result> RunAll(const std::vector<TestCase>& tests, const Options& op
         alarm(static_cast<unsigned>(opt.timeout_s));
         Result r;
         try {
-          r = RunTest(tests[next], opt);
+          r = run(tests[next], opt);
         } catch (const std::exception& e) {
           r = Fail(std::string("exception: ") + e.what());
         }
@@ -333,11 +350,69 @@ std::map<std::string, std::string> ReadExpected(const std::string& path, bool* o
   return out;
 }
 
+// Prints per-category counts, stale and unexpected entries and the "N passed, M failed" line
+// (prefixed by `stage`), writes the failures to `write_path` when set. Returns 0 when every
+// failure is expected (or while rewriting the list), 1 otherwise, 2 when writing fails.
+int Report(const std::string& stage, const std::vector<TestCase>& tests,
+           const std::vector<Result>& results, const std::map<std::string, std::string>& expected,
+           const std::string& write_path, const std::string& header) {
+  std::map<std::string, std::pair<int, int>> per_category;  // passed, failed
+  int passed = 0, failed = 0;
+  std::vector<std::string> unexpected, now_passing;
+  for (size_t i = 0; i < tests.size(); ++i) {
+    auto& counts = per_category[tests[i].category];
+    if (results[i].passed) {
+      ++passed;
+      ++counts.first;
+      if (expected.count(tests[i].id())) now_passing.push_back(tests[i].id());
+    } else {
+      ++failed;
+      ++counts.second;
+      if (!expected.count(tests[i].id()))
+        unexpected.push_back(tests[i].id() + "  " + results[i].reason);
+    }
+  }
+
+  if (!write_path.empty()) {
+    const std::string tmp = write_path + ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << header;
+      for (size_t i = 0; i < tests.size(); ++i)
+        if (!results[i].passed) out << tests[i].id() << "  " << results[i].reason << "\n";
+      if (!out) {
+        std::cerr << "cannot write '" << tmp << "'\n";
+        return 2;
+      }
+    }
+    std::error_code ec;
+    fs::rename(tmp, write_path, ec);
+    if (ec) {
+      std::cerr << "cannot write '" << write_path << "': " << ec.message() << "\n";
+      return 2;
+    }
+    std::cout << stage << "wrote " << failed << " failures to " << write_path << "\n";
+  }
+
+  for (const auto& [cat, c] : per_category)
+    std::cout << stage << cat << ": " << c.first << " passed, " << c.second << " failed\n";
+  for (const auto& id : now_passing)
+    std::cout << stage << "warning: " << id
+              << " passes now; remove it from the expected failures\n";
+  for (const auto& line : unexpected) std::cout << stage << "UNEXPECTED FAILURE " << line << "\n";
+  std::cout << stage << passed << " passed, " << failed << " failed\n";
+  // Without an expected-failures list (or while rewriting it) only crashes of the runner
+  // itself would count; with one, every unlisted failure is an error.
+  if (!write_path.empty()) return 0;
+  return unexpected.empty() ? 0 : 1;
+}
+
 int Usage(const char* argv0) {
   std::cerr << "usage: " << argv0
             << " [--data-dir DIR] [--expected FILE] [--filter SUBSTR] [--jobs N]"
                " [--timeout SECONDS] [--write-expected-failures FILE] [--resave DIR]"
-               " [--verbose]\n";
+               " [--verbose] [--no-convert] [--expected-convert FILE]"
+               " [--write-expected-convert-failures FILE]\n";
   return 2;
 }
 
@@ -345,6 +420,9 @@ int Main(int argc, char** argv) {
   Options opt;
 #ifdef FERRY_EXPECTED_FAILURES
   opt.expected_file = FERRY_EXPECTED_FAILURES;
+#endif
+#ifdef FERRY_EXPECTED_CONVERT_FAILURES
+  opt.expected_convert_file = FERRY_EXPECTED_CONVERT_FAILURES;
 #endif
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -360,6 +438,12 @@ int Main(int argc, char** argv) {
       opt.filter = v;
     } else if (a == "--write-expected-failures" && (v = value())) {
       opt.write_expected = v;
+    } else if (a == "--no-convert") {
+      opt.convert = false;
+    } else if (a == "--expected-convert" && (v = value())) {
+      opt.expected_convert_file = v;
+    } else if (a == "--write-expected-convert-failures" && (v = value())) {
+      opt.write_expected_convert = v;
     } else if (a == "--resave" && (v = value())) {
       opt.resave_dir = v;
     } else if (a == "--jobs" && (v = value())) {
@@ -398,54 +482,31 @@ int Main(int argc, char** argv) {
 
   const std::vector<Result> results = RunAll(tests, opt);
 
-  std::map<std::string, std::pair<int, int>> per_category;  // passed, failed
-  int passed = 0, failed = 0;
-  std::vector<std::string> unexpected, now_passing;
-  for (size_t i = 0; i < tests.size(); ++i) {
-    auto& counts = per_category[tests[i].category];
-    if (results[i].passed) {
-      ++passed;
-      ++counts.first;
-      if (expected.count(tests[i].id())) now_passing.push_back(tests[i].id());
-    } else {
-      ++failed;
-      ++counts.second;
-      if (!expected.count(tests[i].id()))
-        unexpected.push_back(tests[i].id() + "  " + results[i].reason);
-    }
-  }
+  const int runtime_status = Report("", tests, results, expected, opt.write_expected,
+                                    "# ONNX backend tests ferry's runtime fails today, one per line "
+                                    "with the first line\n# of the failure. Regenerate: "
+                                    "ferry_conformance --write-expected-failures FILE\n");
+  if (runtime_status == 2 || !opt.convert) return runtime_status;
 
-  if (!opt.write_expected.empty()) {
-    const std::string tmp = opt.write_expected + ".tmp";
-    {
-      std::ofstream out(tmp);
-      out << "# ONNX backend tests ferry's runtime fails today, one per line with the first line\n"
-             "# of the failure. Regenerate: ferry_conformance --write-expected-failures FILE\n";
-      for (size_t i = 0; i < tests.size(); ++i)
-        if (!results[i].passed) out << tests[i].id() << "  " << results[i].reason << "\n";
-      if (!out) {
-        std::cerr << "cannot write '" << tmp << "'\n";
-        return 2;
-      }
-    }
-    fs::rename(tmp, opt.write_expected, ec);
-    if (ec) {
-      std::cerr << "cannot write '" << opt.write_expected << "': " << ec.message() << "\n";
-      return 2;
-    }
-    std::cout << "wrote " << failed << " failures to " << opt.write_expected << "\n";
+  // Convert stage: the tests that pass in the ONNX runtime, through ONNX -> TF -> TF runtime.
+  std::vector<TestCase> passing;
+  for (size_t i = 0; i < tests.size(); ++i)
+    if (results[i].passed) passing.push_back(tests[i]);
+  const auto expected_convert = ReadExpected(opt.expected_convert_file, &expected_ok);
+  if (!expected_ok) {
+    std::cerr << "cannot read expected convert failures '" << opt.expected_convert_file << "'\n";
+    return 2;
   }
-
-  for (const auto& [cat, c] : per_category)
-    std::cout << cat << ": " << c.first << " passed, " << c.second << " failed\n";
-  for (const auto& id : now_passing)
-    std::cout << "warning: " << id << " passes now; remove it from the expected failures\n";
-  for (const auto& line : unexpected) std::cout << "UNEXPECTED FAILURE " << line << "\n";
-  std::cout << passed << " passed, " << failed << " failed\n";
-  // Without an expected-failures list (or while rewriting it) only crashes of the runner
-  // itself would count; with one, every unlisted failure is an error.
-  if (!opt.write_expected.empty()) return 0;
-  return unexpected.empty() ? 0 : 1;
+  std::cout << "convert stage (ONNX -> TF graph -> ferry's TF runtime), " << passing.size()
+            << " tests that pass in the ONNX runtime:\n";
+  const std::vector<Result> converted = RunAll(passing, opt, RunConvertTest);
+  const int convert_status =
+      Report("convert stage: ", passing, converted, expected_convert, opt.write_expected_convert,
+             "# ONNX backend tests that pass in ferry's ONNX runtime but not through conversion\n"
+             "# (ConvertOnnxToTf, then ferry's TF runtime), one per line with the reason.\n"
+             "# Regenerate: ferry_conformance --write-expected-convert-failures FILE\n");
+  if (convert_status == 2) return 2;
+  return std::max(runtime_status, convert_status);
 }
 
 }  // namespace
