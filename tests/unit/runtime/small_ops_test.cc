@@ -205,3 +205,22 @@ TEST(RecurrentOpsTest, RnnGruLstmSingleUnit) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(DetectionOpsTest, NonMaxSuppressionSuppressesOverlaps) {
+  // Box 1 overlaps box 0 with IoU 0.81 / 1.19 > 0.5; box 2 is far away.
+  const Tensor boxes = F({0, 0, 1, 1, 0, 0.1f, 1, 1.1f, 0, 5, 1, 6}, Shape{1, 3, 4});
+  const Tensor scores = F({0.9f, 0.95f, 0.5f}, Shape{1, 1, 3});
+  auto y = RunNode("NonMaxSuppression",
+                   {boxes, scores, Tensor::FromVector(std::vector<int64_t>{3}, Shape{1}),
+                    F({0.5f}, Shape{1}), F({0.0f}, Shape{1})},
+                   {});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ((*y)[0].ToInt64Vector(), (std::vector<int64_t>{0, 0, 1, 0, 0, 2}))
+      << "the best of the overlapping pair, then the far box";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
