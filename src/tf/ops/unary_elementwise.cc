@@ -39,13 +39,20 @@ class UnaryElementwise final : public runtime::Op {
         MapInt<int64_t>(x->data<int64_t>(), out->data<int64_t>(), x->NumElements());
       return Status::Ok();
     }
+    if (x->dtype() == DataType::kFloat64) {
+      FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, x->dtype(), x->shape()));
+      const double* in = x->data<double>();
+      double* o = out->data<double>();
+      for (int64_t i = 0; i < x->NumElements(); ++i) o[i] = Fn<double>(in[i]);
+      return Status::Ok();
+    }
     if (x->dtype() != DataType::kFloat32)
       return ctx.Error(std::string("dtype ") + DataTypeName(x->dtype()) + " is not supported");
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, x->dtype(), x->shape()));
     const float* in = x->data<float>();
     float* o = out->data<float>();
     const int64_t n = x->NumElements();
-    for (int64_t i = 0; i < n; ++i) o[i] = Fn(in[i]);
+    for (int64_t i = 0; i < n; ++i) o[i] = Fn<float>(in[i]);
     return Status::Ok();
   }
 
@@ -61,10 +68,11 @@ class UnaryElementwise final : public runtime::Op {
     }
   }
 
-  static float Fn(float v) {
-    if constexpr (K == UnaryKind::kRelu) return v > 0.f ? v : 0.f;
-    if constexpr (K == UnaryKind::kRelu6) return std::min(std::max(v, 0.f), 6.f);
-    if constexpr (K == UnaryKind::kSigmoid) return 1.f / (1.f + std::exp(-v));
+  template <typename F = float>
+  static F Fn(F v) {
+    if constexpr (K == UnaryKind::kRelu) return v > F(0) ? v : F(0);
+    if constexpr (K == UnaryKind::kRelu6) return std::min(std::max(v, F(0)), F(6));
+    if constexpr (K == UnaryKind::kSigmoid) return F(1) / (F(1) + std::exp(-v));
     if constexpr (K == UnaryKind::kTanh) return std::tanh(v);
     if constexpr (K == UnaryKind::kExp) return std::exp(v);
     if constexpr (K == UnaryKind::kNeg) return -v;
@@ -78,19 +86,19 @@ class UnaryElementwise final : public runtime::Op {
     if constexpr (K == UnaryKind::kCeil) return std::ceil(v);
     // TF Round rounds half to even (banker's), as the default FE_TONEAREST mode does.
     if constexpr (K == UnaryKind::kRound) return std::nearbyint(v);
-    if constexpr (K == UnaryKind::kReciprocal) return 1.f / v;
-    if constexpr (K == UnaryKind::kSign) return static_cast<float>((v > 0.f) - (v < 0.f));
+    if constexpr (K == UnaryKind::kReciprocal) return F(1) / v;
+    if constexpr (K == UnaryKind::kSign) return static_cast<F>((v > F(0)) - (v < F(0)));
     if constexpr (K == UnaryKind::kErf) return std::erf(v);
     // softplus(x) = log(1 + exp(x)), computed without overflow for large x.
-    if constexpr (K == UnaryKind::kSoftplus) return v > 0.f ? v + std::log1p(std::exp(-v))
+    if constexpr (K == UnaryKind::kSoftplus) return v > F(0) ? v + std::log1p(std::exp(-v))
                                                             : std::log1p(std::exp(v));
-    if constexpr (K == UnaryKind::kSoftsign) return v / (1.f + std::fabs(v));
-    if constexpr (K == UnaryKind::kElu) return v > 0.f ? v : std::expm1(v);
+    if constexpr (K == UnaryKind::kSoftsign) return v / (F(1) + std::fabs(v));
+    if constexpr (K == UnaryKind::kElu) return v > F(0) ? v : std::expm1(v);
     // TF's Selu constants (nn_ops.cc, SeluOp): scale 1.0507009873554804934193349852946,
     // alpha 1.6732632423543772848170429916717.
     if constexpr (K == UnaryKind::kSelu)
-      return 1.0507009873554804934f * (v > 0.f ? v : 1.6732632423543772848f * std::expm1(v));
-    if constexpr (K == UnaryKind::kRsqrt) return 1.f / std::sqrt(v);
+      return F(1.0507009873554804934) * (v > F(0) ? v : F(1.6732632423543772848) * std::expm1(v));
+    if constexpr (K == UnaryKind::kRsqrt) return F(1) / std::sqrt(v);
     if constexpr (K == UnaryKind::kSquare) return v * v;
     if constexpr (K == UnaryKind::kAsin) return std::asin(v);
     if constexpr (K == UnaryKind::kAcos) return std::acos(v);

@@ -183,3 +183,34 @@ TEST(ResizeToTfTest, CubicIsAnErrorNamingTheAttribute) {
 
 }  // namespace
 }  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+TEST(GatherElementsToTfTest, NegativeIndicesOnEachAxis) {
+  for (int axis : {0, 1, -1}) {
+    OnnxGraph g(13);
+    ir::Value* x = g.Input("x", {3, 4, 2});
+    Tensor idx = Tensor::FromVector<int64_t>({0, -1, 1, 1, 0, 1, -2, 0, 1, 1, 0, -1},
+                                             Shape({2, 3, 2}));
+    g.Output(g.Op("GatherElements", "ge", {x, g.Const("idx", idx)}, {{"axis", Attr::Int(axis)}}));
+    SCOPED_TRACE(axis);
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({3, 4, 2}, 41)});
+    ASSERT_TRUE(r.tf);
+    EXPECT_EQ(CountOps(*r.tf, "GatherNd"), 1);
+  }
+}
+
+TEST(TriluToTfTest, KComputedAtRunTime) {
+  OnnxGraph g(14);
+  ir::Value* x = g.Input("x", {4, 5});
+  ir::Value* k = g.Input("k", {}, DataType::kInt64);
+  g.Output(g.Op("Trilu", "tri", {x, k}));
+  Tensor kv = Tensor::Scalar<int64_t>(-1);
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({4, 5}, 42), kv});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "GreaterEqual"), 1);
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing

@@ -22,7 +22,7 @@ class UnaryToTf final : public OpConverter {
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     const DataType t = b.in_facts(0).dtype;
     const bool integer_ok = tf_op_ == "Neg" || tf_op_ == "Abs" || tf_op_ == "Sign";
-    if (t != DataType::kFloat32 && !(integer_ok && (t == DataType::kInt32 || t == DataType::kInt64)))
+    if (t != DataType::kFloat32 && t != DataType::kFloat64 && !(integer_ok && (t == DataType::kInt32 || t == DataType::kInt64)))
       return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert to TF " + tf_op_);
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     b.SetOutput(0, b.Emit(tf_op_, {x}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))->output(0));

@@ -59,7 +59,8 @@ class ReduceToTf final : public OpConverter {
     const int r = b.in_facts(0).rank();
     if (r < 0) return b.Error("input rank is unknown");
     const DataType t = b.in_facts(0).dtype;
-    if (t != DataType::kFloat32 && t != DataType::kInt32 && t != DataType::kInt64)
+    if (t != DataType::kFloat32 && t != DataType::kFloat64 && t != DataType::kInt32 &&
+        t != DataType::kInt64)
       return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert to TF " +
                      tf_op_);
     FERRY_ASSIGN_OR_RETURN(auto axes, Axes(n, r, [&](int i) { return &b.in_facts(i); }));
@@ -75,8 +76,8 @@ class ReduceToTf final : public OpConverter {
     if (!keep && b.nhwc() && !KeepsNchwOrder(*axes))
       return Internal(n.Describe() + ": NHWC chosen for an order-changing reduction");
     const bool composite = !pre_.empty() || !post_.empty();
-    if (composite && t != DataType::kFloat32)
-      return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert (float32 only)");
+    if (composite && t != DataType::kFloat32 && t != DataType::kFloat64)
+      return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert (float only)");
     const std::string& p = n.name();
     ir::Value* axes_c = b.ConstInt32(tf_axes, p + "/axes");
     auto reduce = [&](const std::string& op, ir::Value* v, bool keep_dims,
