@@ -224,3 +224,34 @@ TEST(DetectionOpsTest, NonMaxSuppressionSuppressesOverlaps) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(MiscOpsTest, LrnReverseSequenceDetDynamicQuantize) {
+  // size 1: each channel normalised by itself: x / (1 + x^2)^0.5 with alpha 1, beta 0.5.
+  auto lrn = RunNode("LRN", {F({1, 2}, Shape{1, 2, 1})},
+                     {{"size", ir::Attribute::Int(1)}, {"alpha", ir::Attribute::Float(1.0f)},
+                      {"beta", ir::Attribute::Float(0.5f)}});
+  ASSERT_TRUE(lrn.ok()) << lrn.status().ToString();
+  EXPECT_TRUE(Near(Floats((*lrn)[0]), {1 / std::sqrt(2.0f), 2 / std::sqrt(5.0f)})) << "LRN";
+  // [time 3, batch 2]: batch 0 reverses 3 steps, batch 1 only 2.
+  auto rs = RunNode("ReverseSequence",
+                    {F({1, 10, 2, 20, 3, 30}, Shape{3, 2}),
+                     Tensor::FromVector(std::vector<int64_t>{3, 2}, Shape{2})},
+                    {});
+  ASSERT_TRUE(rs.ok()) << rs.status().ToString();
+  EXPECT_TRUE(Near(Floats((*rs)[0]), {3, 20, 2, 10, 1, 30})) << "ReverseSequence";
+  auto det = RunNode("Det", {F({1, 2, 3, 4, 0, 1, 1, 0}, Shape{2, 2, 2})}, {});
+  ASSERT_TRUE(det.ok()) << det.status().ToString();
+  EXPECT_TRUE(Near(Floats((*det)[0]), {-2, -1})) << "Det with a row swap";
+  auto dq = RunNode("DynamicQuantizeLinear", {F({-1, 0, 2.55f - 1}, Shape{3})}, {}, 3);
+  ASSERT_TRUE(dq.ok()) << dq.status().ToString();
+  // Range [-1, 1.55]: scale 0.01, zero point 100.
+  EXPECT_TRUE(Near(Floats((*dq)[1]), {0.01f})) << "scale";
+  EXPECT_EQ((*dq)[2].ToInt64Vector(), (std::vector<int64_t>{100})) << "zero point";
+  EXPECT_EQ((*dq)[0].ToInt64Vector(), (std::vector<int64_t>{0, 100, 255})) << "quantised";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
