@@ -298,14 +298,17 @@ TEST(SoftmaxToTfTest, ChannelSoftmaxOfNhwcIsLastAxisInTf) {
   ASSERT_TRUE(r.tf);
 }
 
-TEST(SoftmaxToTfTest, NonLastAxisIsAnErrorNamingTheAttribute) {
-  OnnxGraph g(13);
-  ir::Value* x = g.Input("input", {2, 5, 3});
-  g.Output(g.Op("Softmax", "sm", {x}, {{"axis", Attr::Int(1)}}));
-  auto tf = ConvertOnnxToTf(*g.graph());
-  ASSERT_FALSE(tf.ok());
-  EXPECT_NE(tf.status().message().find("Softmax 'sm': attribute 'axis'"), std::string::npos)
-      << tf.status().ToString();
+TEST(SoftmaxToTfTest, NonLastAxisSwapsItWithTheLast) {
+  for (const char* op : {"Softmax", "LogSoftmax"}) {
+    OnnxGraph g(13);
+    ir::Value* x = g.Input("input", {2, 5, 3});
+    g.Output(g.Op(op, "sm", {x}, {{"axis", Attr::Int(1)}}));
+    SCOPED_TRACE(op);
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 5, 3}, 18)});
+    ASSERT_TRUE(r.tf);
+    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);  // swap axis 1 with the last, and back
+    EXPECT_EQ(CountOps(*r.tf, op), 1);
+  }
 }
 
 TEST(TransposeToTfTest, OnnxTransposeOfNhwcValueComposesIntoOne) {
@@ -446,16 +449,17 @@ TEST(ElementwiseToTfTest, ExpNegSqrtAbs) {
 namespace ferry::convert::testing {
 namespace {
 
-TEST(SoftmaxToTfTest, Opset11FlattensFromAxisSoOnlyTheLastAxisConverts) {
-  // Softmax-11 over axis 1 of a 4-D tensor normalises C*H*W jointly: no TF Softmax does that.
+TEST(SoftmaxToTfTest, Opset11FlattensFromAxisThroughReshapes) {
+  // Softmax-11 over axis 1 of a 4-D tensor normalises C*H*W jointly: the node gets NCHW and
+  // normalises the [N, C*H*W] view.
   OnnxGraph g(11);
   ir::Value* x = g.Input("input", {1, 4, 2, 3});
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 4, 1, 1})});
   g.Output(g.Op("Softmax", "sm11", {c}, {{"axis", Attr::Int(1)}}));
-  auto tf = ConvertOnnxToTf(*g.graph());
-  ASSERT_FALSE(tf.ok());
-  EXPECT_NE(tf.status().message().find("Softmax 'sm11': attribute 'axis'"), std::string::npos)
-      << tf.status().ToString();
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 4, 2, 3}, 53)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "Reshape"), 2);
+  EXPECT_EQ(CountOps(*r.tf, "Softmax"), 1);
 }
 
 TEST(SoftmaxToTfTest, Opset13LastSpatialAxisGetsNchw) {
