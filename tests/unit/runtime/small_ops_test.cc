@@ -255,3 +255,25 @@ TEST(MiscOpsTest, LrnReverseSequenceDetDynamicQuantize) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(MiscOpsTest, StringNormalizerStopwordsAndCase) {
+  Tensor x(DataType::kString, Shape{1, 3});
+  x.strings() = {"Monday", "tuesday", "MONDAY"};
+  auto y = RunNode("StringNormalizer", {x},
+                   {{"stopwords", ir::Attribute::Strings({"monday"})},
+                    {"case_change_action", ir::Attribute::String("UPPER")}});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ((*y)[0].shape(), Shape({1, 1})) << "both Mondays removed case-insensitively";
+  EXPECT_EQ((*y)[0].strings(), (std::vector<std::string>{"TUESDAY"})) << "upper-cased";
+  auto cs = RunNode("StringNormalizer", {x},
+                    {{"stopwords", ir::Attribute::Strings({"Monday", "tuesday", "MONDAY"})},
+                     {"is_case_sensitive", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(cs.ok()) << cs.status().ToString();
+  EXPECT_EQ((*cs)[0].strings(), (std::vector<std::string>{""})) << "empty result: one \"\"";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
