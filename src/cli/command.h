@@ -25,6 +25,7 @@ int Fail(const Status& status);
 void AddTrainCommand(CLI::App& app, Action* action);
 void AddExportCommand(CLI::App& app, Action* action);
 void AddRunCommand(CLI::App& app, Action* action);
+void AddBenchCommand(CLI::App& app, Action* action);
 void AddConvertCommand(CLI::App& app, Action* action);
 void AddCheckCommand(CLI::App& app, Action* action);
 void AddInspectCommand(CLI::App& app, Action* action);

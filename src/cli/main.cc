@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   AddCheckCommand(app, &action);
   AddConvertCommand(app, &action);
   AddRunCommand(app, &action);
+  AddBenchCommand(app, &action);
   AddInspectCommand(app, &action);
   AddReportCommand(app, &action);
   AddServeCommand(app, &action);
