@@ -277,3 +277,28 @@ TEST(MiscOpsTest, StringNormalizerStopwordsAndCase) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(MiscOpsTest, GridSampleBilinearNearestAndPadding) {
+  const Tensor x = F({1, 2, 3, 4}, Shape{1, 1, 2, 2});
+  // (0, 0) is the image centre; (-1, -1) with align_corners is the top-left pixel centre;
+  // (1.5, 0) lies right of the image.
+  const Tensor grid = F({0, 0, -1, -1, 3, 0}, Shape{1, 1, 3, 2});
+  auto y = RunNode("GridSample", {x, grid}, {{"align_corners", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_TRUE(Near(Floats((*y)[0]), {2.5f, 1, 0})) << "bilinear with zeros padding";
+  auto border = RunNode("GridSample", {x, grid},
+                        {{"align_corners", ir::Attribute::Int(1)},
+                         {"padding_mode", ir::Attribute::String("border")}});
+  ASSERT_TRUE(border.ok()) << border.status().ToString();
+  EXPECT_TRUE(Near(Floats((*border)[0]), {2.5f, 1, 3})) << "border clamps to the right edge";
+  auto nearest = RunNode("GridSample", {x, F({0.9f, 0.9f}, Shape{1, 1, 1, 2})},
+                         {{"mode", ir::Attribute::String("nearest")}});
+  ASSERT_TRUE(nearest.ok()) << nearest.status().ToString();
+  EXPECT_TRUE(Near(Floats((*nearest)[0]), {4})) << "nearest picks the bottom-right pixel";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
