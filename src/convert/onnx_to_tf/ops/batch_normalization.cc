@@ -11,9 +11,10 @@ namespace {
 
 class BatchNormalizationToTf final : public OpConverter {
  public:
-  BatchNormalizationToTf() : OpConverter("BatchNormalization", 9) {}
+  explicit BatchNormalizationToTf(int since) : OpConverter("BatchNormalization", since) {}
   Layout layout() const override { return Layout::kNhwcNative; }
   std::vector<std::string> attributes() const override {
+    if (since_opset() < 9) return {"epsilon", "momentum", "is_test", "spatial"};
     return {"epsilon", "momentum", "training_mode"};
   }
 
@@ -24,6 +25,11 @@ class BatchNormalizationToTf final : public OpConverter {
   }
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
+    // BatchNormalization-6/7: is_test = 0 (6) is training; spatial = 0 normalises per element.
+    if (since_opset() < 7 && n.GetInt("is_test", 0) == 0)
+      return b.Unsupported("is_test", "= 0 computes batch statistics; only inference converts");
+    if (n.GetInt("spatial", 1) != 1)
+      return b.Unsupported("spatial", "= 0 (per-element statistics) has no TF form here");
     if (n.GetInt("training_mode", 0) != 0)
       return b.Unsupported("training_mode",
                            "= 1 computes batch statistics; only inference "
@@ -63,7 +69,9 @@ class BatchNormalizationToTf final : public OpConverter {
 }  // namespace
 
 void RegisterBatchNormalization(ConverterTable& t) {
-  t.Add(std::make_unique<BatchNormalizationToTf>());
+  t.Add(std::make_unique<BatchNormalizationToTf>(6));
+  t.Add(std::make_unique<BatchNormalizationToTf>(7));
+  t.Add(std::make_unique<BatchNormalizationToTf>(9));
 }
 
 }  // namespace ferry::convert::onnx_to_tf::ops

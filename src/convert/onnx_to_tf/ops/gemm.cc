@@ -95,6 +95,7 @@ class GemmToTf final : public OpConverter {
 void RegisterGemm(ConverterTable& t) {
   // Gemm-7 dropped 'broadcast' (C broadcasts unidirectionally); Gemm-11 made C optional.
   // Both lower the same way.
+  t.Add(std::make_unique<GemmToTf>(6));  // broadcast = 1 is NumPy's rule for C
   t.Add(std::make_unique<GemmToTf>(7));
   t.Add(std::make_unique<GemmToTf>(11));
 }

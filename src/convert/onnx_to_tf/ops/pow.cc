@@ -1,4 +1,4 @@
-// ONNX Pow (7, 12, 13, 15; NumPy broadcasting) -> TF Pow. TF's Pow takes one type T for
+// ONNX Pow (1, 7, 12, 13, 15; NumPy broadcasting) -> TF Pow. TF's Pow takes one type T for
 // both inputs; ONNX-12 allows an exponent of another type, which is cast to the base's type
 // first (the ONNX reference computes in the base type too). Layout-agnostic.
 #include "convert/onnx_to_tf/ops/common.h"
@@ -8,7 +8,10 @@ namespace {
 
 class PowToTf final : public OpConverter {
  public:
-  PowToTf() : OpConverter("Pow", 7) {}
+  // Pow-1 broadcasts only with broadcast = 1, NumPy-like on trailing axes: converted when no
+  // axis attribute shifts B (the opset-6 binary rule, see elementwise_binary.cc).
+  PowToTf() : OpConverter("Pow", 1) {}
+  std::vector<std::string> attributes() const override { return {"broadcast"}; }
   Layout layout() const override { return Layout::kAgnostic; }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
