@@ -302,3 +302,27 @@ TEST(MiscOpsTest, GridSampleBilinearNearestAndPadding) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(MiscOpsTest, EinsumMatmulDiagonalImplicitAndEllipsis) {
+  const Tensor a = F({1, 2, 3, 4}, Shape{2, 2});
+  const Tensor b = F({5, 6, 7, 8}, Shape{2, 2});
+  auto mm = RunNode("Einsum", {a, b}, {{"equation", ir::Attribute::String("ij,jk->ik")}});
+  ASSERT_TRUE(mm.ok()) << mm.status().ToString();
+  EXPECT_TRUE(Near(Floats((*mm)[0]), {19, 22, 43, 50})) << "Einsum matmul";
+  auto tr = RunNode("Einsum", {a}, {{"equation", ir::Attribute::String("ii")}});
+  ASSERT_TRUE(tr.ok()) << tr.status().ToString();
+  EXPECT_TRUE(Near(Floats((*tr)[0]), {5})) << "implicit 'ii' is the trace";
+  auto t = RunNode("Einsum", {a}, {{"equation", ir::Attribute::String("ji")}});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_TRUE(Near(Floats((*t)[0]), {1, 3, 2, 4})) << "implicit output is alphabetical: transpose";
+  auto d = RunNode("Einsum", {F({1, 2, 3, 4, 5, 6, 7, 8}, Shape{2, 2, 2})},
+                   {{"equation", ir::Attribute::String("...ii->...i")}});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE(Near(Floats((*d)[0]), {1, 4, 5, 8})) << "batch diagonal with ellipsis";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
