@@ -326,3 +326,26 @@ TEST(MiscOpsTest, EinsumMatmulDiagonalImplicitAndEllipsis) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(MiscOpsTest, UniqueSortedAndByFirstOccurrence) {
+  const Tensor x = F({2, 1, 1, 3, 4, 3}, Shape{6});
+  auto s = RunNode("Unique", {x}, {}, 4);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(Near(Floats((*s)[0]), {1, 2, 3, 4})) << "sorted unique values";
+  EXPECT_EQ((*s)[1].ToInt64Vector(), (std::vector<int64_t>{1, 0, 3, 4})) << "first occurrences";
+  EXPECT_EQ((*s)[2].ToInt64Vector(), (std::vector<int64_t>{1, 0, 0, 2, 3, 2})) << "inverse";
+  EXPECT_EQ((*s)[3].ToInt64Vector(), (std::vector<int64_t>{2, 1, 2, 1})) << "counts";
+  auto u = RunNode("Unique", {x}, {{"sorted", ir::Attribute::Int(0)}});
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_TRUE(Near(Floats((*u)[0]), {2, 1, 3, 4})) << "unsorted keeps first-occurrence order";
+  auto rows = RunNode("Unique", {F({1, 0, 1, 0, 0, 1}, Shape{3, 2})},
+                      {{"axis", ir::Attribute::Int(0)}});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_TRUE(Near(Floats((*rows)[0]), {0, 1, 1, 0})) << "unique rows, lexicographic";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
