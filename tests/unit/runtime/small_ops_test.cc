@@ -349,3 +349,23 @@ TEST(MiscOpsTest, UniqueSortedAndByFirstOccurrence) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(MiscOpsTest, BatchNormalizationTrainingModeUsesBatchStatistics) {
+  // One channel, values {1, 3}: batch mean 2, variance 1.
+  auto y = RunNode("BatchNormalization",
+                   {F({1, 3}, Shape{2, 1}), F({1}, Shape{1}), F({0}, Shape{1}), F({0}, Shape{1}),
+                    F({1}, Shape{1})},
+                   {{"training_mode", ir::Attribute::Int(1)},
+                    {"epsilon", ir::Attribute::Float(0.0f)}},
+                   3, 15);
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_TRUE(Near(Floats((*y)[0]), {-1, 1})) << "normalised with the batch statistics";
+  EXPECT_TRUE(Near(Floats((*y)[1]), {0.2f})) << "running mean 0 * 0.9 + 2 * 0.1";
+  EXPECT_TRUE(Near(Floats((*y)[2]), {1.0f})) << "running var 1 * 0.9 + 1 * 0.1";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
