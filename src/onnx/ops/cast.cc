@@ -1,6 +1,9 @@
 // ONNX Cast (1, 6, 9, 13) and CastLike (15: the target type is input 1's): converts between numeric types, bool and float16/bfloat16
 // (C++ conversion semantics: float to int truncates, non-zero to bool is true).
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "onnx/ops/op_util.h"
 #include "onnx/tensor_proto.h"
@@ -68,8 +71,25 @@ class Cast final : public Op {
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, to_, x->shape()));
     const int64_t n = x->NumElements();
     // Half types go through float.
-    if (to_ == DataType::kString || x->dtype() == DataType::kString)
-      return Unimplemented(ctx.node().Describe() + ": casts from or to string");
+    if (to_ == DataType::kString)
+      return Unimplemented(ctx.node().Describe() + ": casts to string");
+    if (x->dtype() == DataType::kString) {
+      // Cast-13 from string: numbers as strtod reads them ("1e-5", "NaN", "-INF").
+      if (IsHalf(to_)) return Unimplemented(ctx.node().Describe() + ": string to float16");
+      const std::vector<std::string>& in = x->strings();
+      return Dispatch<Types::kAll>(ctx, to_, [&](auto dtag) -> Status {
+        using D = decltype(dtag);
+        for (int64_t i = 0; i < n; ++i) {
+          char* end = nullptr;
+          const double v = std::strtod(in[i].c_str(), &end);
+          if (end == in[i].c_str())
+            return ctx.Error("input 0 element " + std::to_string(i) + " '" + in[i] +
+                             "' is not a number");
+          y->data<D>()[i] = static_cast<D>(v);
+        }
+        return Status::Ok();
+      });
+    }
     if (IsHalf(x->dtype()) || IsHalf(to_)) {
       std::vector<float> tmp(n);
       for (int64_t i = 0; i < n; ++i) tmp[i] = static_cast<float>(x->GetAsDouble(i));

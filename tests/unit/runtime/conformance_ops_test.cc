@@ -258,3 +258,21 @@ TEST(ConformanceOpsTest, ThreeDimensionalPoolsAndConv) {
 
 }  // namespace
 }  // namespace ferry::onnx
+
+namespace ferry::onnx {
+namespace {
+
+TEST(ConformanceOpsTest, CastFromStringParsesNumbers) {
+  Tensor x(DataType::kString, Shape{3});
+  x.strings() = {"1.5", "-INF", "1e-2"};
+  auto y = RunOne("Cast", {x}, {{"to", ir::Attribute::Type(DataType::kFloat32)}});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ(Floats(*y)[1], -INFINITY) << "-INF parses as negative infinity";
+  EXPECT_TRUE(Near({Floats(*y)[0], Floats(*y)[2]}, {1.5f, 0.01f})) << "Cast string to float";
+  x.strings()[0] = "abc";
+  EXPECT_FALSE(RunOne("Cast", {x}, {{"to", ir::Attribute::Type(DataType::kFloat32)}}).ok())
+      << "a non-number must be an error";
+}
+
+}  // namespace
+}  // namespace ferry::onnx
