@@ -108,11 +108,25 @@ TEST(MaxPoolToTfTest, SameShapedPadsUseSame) {
   EXPECT_EQ(FindOp(*c.tf, "MaxPool")->attr("ksize")->ints(), (std::vector<int64_t>{1, 3, 3, 1}));
 }
 
-TEST(MaxPoolToTfTest, CeilModeThatChangesTheSizeIsAnError) {
+TEST(MaxPoolToTfTest, CeilModeBecomesExtraEndPadding) {
+  // squeezenet's pools: 6 -> 3 with ceil_mode (2 when rounding down).
+  OnnxGraph g(13);
+  ir::Value* x = g.Input("input", {1, 2, 6, 7});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {2, 2, 1, 1})});
+  g.Output(
+      g.Op("MaxPool", "pool", {c},
+           {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}), {"ceil_mode", Attr::Int(1)}}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({1, 2, 6, 7}, 7)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "PadV2"), 1);
+  EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);
+}
+
+TEST(AveragePoolToTfTest, CeilModeThatChangesTheSizeIsAnError) {
   OnnxGraph g(13);
   ir::Value* x = g.Input("input", {1, 1, 6, 6});
   g.Output(
-      g.Op("MaxPool", "pool", {x},
+      g.Op("AveragePool", "pool", {x},
            {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}), {"ceil_mode", Attr::Int(1)}}));
   auto tf = ConvertOnnxToTf(*g.graph());
   ASSERT_FALSE(tf.ok());

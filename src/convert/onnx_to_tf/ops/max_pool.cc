@@ -26,7 +26,7 @@ class MaxPoolToTf final : public OpConverter {
     if (n.num_outputs() > 1 && n.output(1) && !n.output(1)->users().empty())
       return b.Error("output 1 (Indices) has no TF MaxPool equivalent");
     if (b.in_facts(0).dtype != DataType::kFloat32) return b.Error("only float32 converts to TF");
-    FERRY_ASSIGN_OR_RETURN(PoolParams p, ReadPoolParams(n, b.in_facts(0)));
+    FERRY_ASSIGN_OR_RETURN(PoolParams p, ReadPoolParams(n, b.in_facts(0), true));
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     std::string padding = p.padding;
     if (padding == "EXPLICIT") {

@@ -2,7 +2,7 @@
 
 namespace ferry::convert::onnx_to_tf::ops {
 
-StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x) {
+StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x, bool ceil_by_padding) {
   if (x.rank() != 4)
     return Unimplemented(n.Describe() + ": input 0 has rank " + std::to_string(x.rank()) +
                          ": only 2-D pooling (rank 4) converts to TF");
@@ -18,14 +18,23 @@ StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x) {
   p.hw = {(*x.dims)[2], (*x.dims)[3]};
   FERRY_ASSIGN_OR_RETURN(p.pads, ResolvePads(n, p.hw, p.k, p.s, {1, 1}));
   if (n.GetInt("ceil_mode", 0) != 0) {
-    // TF pools round down; ceil_mode is only expressible where it changes nothing.
+    // TF pools round down; ceil_mode is expressible where it changes nothing, or for max
+    // pooling by extra -inf padding at the end.
     for (int i = 0; i < 2; ++i) {
       if (!p.hw[i].known())
         return Unimplemented(n.Describe() +
                              ": attribute 'ceil_mode' = 1 needs static spatial dims");
-      if (!(WindowOut(p.hw[i], p.k[i], p.s[i], 1, p.pads[i], p.pads[i + 2], true) ==
-            WindowOut(p.hw[i], p.k[i], p.s[i], 1, p.pads[i], p.pads[i + 2], false)))
-        return Unimplemented(n.Describe() + ": attribute 'ceil_mode' = 1 changes the output size " +
+      const ir::Dim ceil_out = WindowOut(p.hw[i], p.k[i], p.s[i], 1, p.pads[i], p.pads[i + 2], true);
+      if (ceil_out == WindowOut(p.hw[i], p.k[i], p.s[i], 1, p.pads[i], p.pads[i + 2], false))
+        continue;
+      if (ceil_by_padding) {
+        // Max pooling: padding the end by enough -inf that rounding down reaches the same last
+        // window gives ceil mode exactly (each extra window starts inside the input).
+        p.pads[i + 2] += (ceil_out.value - 1) * p.s[i] + p.k[i] -
+                         (p.hw[i].value + p.pads[i] + p.pads[i + 2]);
+        continue;
+      }
+      return Unimplemented(n.Describe() + ": attribute 'ceil_mode' = 1 changes the output size " +
                              "here, and TF pooling always rounds down");
     }
   }

@@ -13,7 +13,10 @@ struct PoolParams {
 
 // Reads kernel_shape, strides, dilations (must be 1), auto_pad/pads and ceil_mode (allowed
 // only where it yields the floor-mode size) for a 4-D NCHW input.
-StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x);
+// ceil_by_padding (MaxPool): ceil_mode = 1 becomes extra end padding (the caller pads with
+// -inf); otherwise a ceil_mode that changes the output size is an error.
+StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x,
+                                    bool ceil_by_padding = false);
 // Output facts of an ONNX pool: [N, C, out_h, out_w].
 void InferPool(const ir::Node& n, InferContext& ctx);
 // TF attributes of MaxPool/AvgPool with the given padding.
