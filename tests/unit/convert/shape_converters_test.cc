@@ -214,3 +214,19 @@ TEST(TriluToTfTest, KComputedAtRunTime) {
 
 }  // namespace
 }  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+TEST(MatMulToTfTest, BatchedWithBroadcastBatchDims) {
+  OnnxGraph g(13);
+  ir::Value* a = g.Input("a", {2, 1, 3, 4});
+  ir::Value* w = g.Input("w", {5, 4, 6});
+  g.Output(g.Op("MatMul", "mm", {a, w}));
+  Converted r = ConvertAndCompare(g.graph(), {RandomInput({2, 1, 3, 4}, 51), RandomInput({5, 4, 6}, 52)});
+  ASSERT_TRUE(r.tf);
+  EXPECT_EQ(CountOps(*r.tf, "BatchMatMulV2"), 1);
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing
