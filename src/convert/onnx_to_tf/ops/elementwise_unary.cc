@@ -1,7 +1,7 @@
 // ONNX Relu, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs, Log, Cos, Sin, Tan, Floor, Ceil, Round,
 // Reciprocal, Sign, Erf, Softplus, Softsign, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh
 // (6, 7, 9, 13, 14) -> the TF ops of the same names;
-// layout-agnostic; the opset-1 forms (Softplus, Softsign) convert the same way. ONNX Round and TF Round both round half to even.
+// layout-agnostic (Softsign, which TF.js lacks, as x / (1 + |x|)); the opset-1 forms (Softplus, Softsign) convert the same way. ONNX Round and TF Round both round half to even.
 #include "convert/onnx_to_tf/ops/common.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -25,6 +25,18 @@ class UnaryToTf final : public OpConverter {
     if (t != DataType::kFloat32 && t != DataType::kFloat64 && !(integer_ok && (t == DataType::kInt32 || t == DataType::kInt64)))
       return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert to TF " + tf_op_);
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    if (tf_op_ == "Softsign") {
+      // TF.js 4.22 has no Softsign op: x / (1 + |x|) from Abs, AddV2, RealDiv.
+      const Attrs ta = {{"T", TypeAttr(t)}};
+      ir::Value* one = b.Const(t == DataType::kFloat64 ? Tensor::Scalar<double>(1.0)
+                                                       : Tensor::Scalar<float>(1.f),
+                               n.name() + "/one");
+      ir::Value* den = b.Emit("AddV2", {b.Emit("Abs", {x}, ta, t, n.name() + "/abs")->output(0), one},
+                              ta, t, n.name() + "/denominator")
+                           ->output(0);
+      b.SetOutput(0, b.Emit("RealDiv", {x, den}, ta, t, b.OutName(0))->output(0));
+      return Status::Ok();
+    }
     b.SetOutput(0, b.Emit(tf_op_, {x}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))->output(0));
     return Status::Ok();
   }
