@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "allclose.h"
+#include "test_data.h"
 #include "convert_stage.h"
 #include "onnx/model_io.h"
 #include "onnx/ops/registry.h"
@@ -107,19 +108,6 @@ std::string NonTensorKind(const ::onnx::TypeProto& t) {
   return "";
 }
 
-std::vector<fs::path> SortedFiles(const fs::path& dir, const std::string& prefix) {
-  std::vector<std::pair<int, fs::path>> files;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) != 0 || e.path().extension() != ".pb") continue;
-    files.emplace_back(std::atoi(name.c_str() + prefix.size()), e.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<fs::path> out;
-  for (auto& f : files) out.push_back(f.second);
-  return out;
-}
 
 // numpy has no bfloat16, so the corpus stores bfloat16 values as UINT16 tensors of the same
 // bits (onnx 1.12, backend/test/case/node/cast.py); read them back as bfloat16 where the model
@@ -192,7 +180,7 @@ Result RunTest(const TestCase& test, const Options& opt) {
     const std::string where = set.filename().string() + ": ";
     std::vector<Tensor> inputs;
     std::vector<std::string> names;
-    for (const fs::path& f : SortedFiles(set, "input_")) {
+    for (const fs::path& f : SortedTestDataFiles(set, "input_")) {
       ::onnx::TensorProto tp;
       std::ifstream in(f, std::ios::binary);
       if (!in || !tp.ParseFromIstream(&in))
@@ -220,7 +208,7 @@ Result RunTest(const TestCase& test, const Options& opt) {
     auto outputs = by_name ? (*session)->Run(named) : (*session)->Run(inputs);
     if (!outputs.ok()) return Fail(where + "run: " + outputs.status().message());
 
-    std::vector<fs::path> expected_files = SortedFiles(set, "output_");
+    std::vector<fs::path> expected_files = SortedTestDataFiles(set, "output_");
     if (expected_files.size() != outputs->size())
       return Fail(where + "model produced " + std::to_string(outputs->size()) + " outputs, " +
                   std::to_string(expected_files.size()) + " expected");

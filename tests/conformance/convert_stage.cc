@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "allclose.h"
+#include "test_data.h"
 #include "convert/onnx_to_tf/convert.h"
 #include "onnx/model_io.h"
 #include "onnx/tensor_proto.h"
@@ -21,19 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> SortedPb(const fs::path& dir, const std::string& prefix) {
-  std::vector<std::pair<int, fs::path>> files;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) != 0 || e.path().extension() != ".pb") continue;
-    files.emplace_back(std::atoi(name.c_str() + prefix.size()), e.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<fs::path> out;
-  for (auto& f : files) out.push_back(f.second);
-  return out;
-}
 
 // The TF graph stores int64 values as int32 (TF.js has no int64 weights, and the converter
 // narrows integer tensors: TfDType); an int32 output is widened back before the comparison
@@ -104,7 +92,7 @@ std::string RunThroughConversion(const fs::path& dir) {
     // data set binds by name when every file names a TF input, else by position.
     std::vector<Tensor> inputs;
     std::vector<std::string> names;
-    for (const fs::path& f : SortedPb(set, "input_")) {
+    for (const fs::path& f : SortedTestDataFiles(set, "input_")) {
       ::onnx::TensorProto tp;
       std::ifstream in(f, std::ios::binary);
       if (!in || !tp.ParseFromIstream(&in)) return where + "cannot parse " + f.string();
@@ -129,7 +117,7 @@ std::string RunThroughConversion(const fs::path& dir) {
     }
     auto outputs = (*session)->Run(ordered);
     if (!outputs.ok()) return where + "tf run: " + outputs.status().message();
-    const std::vector<fs::path> expected_files = SortedPb(set, "output_");
+    const std::vector<fs::path> expected_files = SortedTestDataFiles(set, "output_");
     if (expected_files.size() != outputs->size())
       return where + "TF graph produced " + std::to_string(outputs->size()) + " outputs, " +
              std::to_string(expected_files.size()) + " expected";

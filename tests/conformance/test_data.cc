@@ -1,0 +1,24 @@
+#include "test_data.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <utility>
+
+namespace ferry::conformance {
+namespace fs = std::filesystem;
+
+std::vector<fs::path> SortedTestDataFiles(const fs::path& dir, const std::string& prefix) {
+  std::vector<std::pair<int, fs::path>> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || e.path().extension() != ".pb") continue;
+    files.emplace_back(std::atoi(name.c_str() + prefix.size()), e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<fs::path> out;
+  for (auto& f : files) out.push_back(f.second);
+  return out;
+}
+
+}  // namespace ferry::conformance
