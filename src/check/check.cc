@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -98,19 +99,6 @@ std::string OutputName(const ModelRunner& m, size_t i) {
   return i < m.outputs().size() ? m.outputs()[i].name : "output_" + std::to_string(i);
 }
 
-// B's inputs in B's order, taken from A's inputs by name or else by position.
-std::vector<Tensor> ReorderInputs(const ModelRunner& a, const ModelRunner& b,
-                                  const std::vector<Tensor>& a_inputs) {
-  std::vector<Tensor> r;
-  for (size_t j = 0; j < b.inputs().size(); ++j) {
-    int found = -1;
-    for (size_t i = 0; i < a.inputs().size(); ++i)
-      if (a.inputs()[i].name == b.inputs()[j].name) found = static_cast<int>(i);
-    r.push_back(a_inputs[found >= 0 ? found : std::min(j, a_inputs.size() - 1)]);
-  }
-  return r;
-}
-
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -119,10 +107,83 @@ double Median(std::vector<double> v) {
 
 }  // namespace
 
+StatusOr<Tensor> Permute(const Tensor& t, const std::vector<int64_t>& perm) {
+  const int r = t.rank();
+  if (static_cast<int>(perm.size()) != r)
+    return InvalidArgument("cannot permute a rank-" + std::to_string(r) + " tensor by a rank-" +
+                           std::to_string(perm.size()) + " permutation");
+  if (t.dtype() == DataType::kString) return Unimplemented("cannot permute a string tensor");
+  std::vector<int64_t> dims(r);
+  for (int i = 0; i < r; ++i) dims[i] = t.dim(static_cast<int>(perm[i]));
+  FERRY_ASSIGN_OR_RETURN(Tensor out, Tensor::Create(t.dtype(), Shape(dims)));
+  std::vector<int64_t> stride(r, 1);
+  for (int i = r - 2; i >= 0; --i) stride[i] = stride[i + 1] * t.dim(i + 1);
+  const size_t es = SizeOf(t.dtype());
+  const auto* src = static_cast<const uint8_t*>(t.raw_data());
+  auto* dst = static_cast<uint8_t*>(out.raw_data());
+  std::vector<int64_t> idx(r, 0);
+  const int64_t n = t.NumElements();
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t s = 0;
+    for (int d = 0; d < r; ++d) s += idx[d] * stride[perm[d]];
+    std::memcpy(dst + i * es, src + s * es, es);
+    for (int d = r - 1; d >= 0; --d) {
+      if (++idx[d] < dims[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+StatusOr<std::vector<Tensor>> InputsForB(const ModelRunner& a, const ModelRunner& b,
+                                         const std::vector<Tensor>& a_inputs,
+                                         const CheckOptions& options) {
+  std::vector<Tensor> r;
+  for (size_t j = 0; j < b.inputs().size(); ++j) {
+    int found = -1;
+    for (size_t i = 0; i < a.inputs().size(); ++i)
+      if (a.inputs()[i].name == b.inputs()[j].name) found = static_cast<int>(i);
+    Tensor t = a_inputs[found >= 0 ? found : std::min(j, a_inputs.size() - 1)];
+    auto perm = options.b_input_perms.find(b.inputs()[j].name);
+    if (perm != options.b_input_perms.end() && !perm->second.empty()) {
+      auto p = Permute(t, perm->second);
+      if (!p.ok()) return p.status().WithContext("input '" + b.inputs()[j].name + "'");
+      t = std::move(p).value();
+    }
+    r.push_back(std::move(t));
+  }
+  return r;
+}
+
+int CheckReport::FirstFailingNode() const {
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (!nodes[i].value.pass()) return static_cast<int>(i);
+  return -1;
+}
+
 bool CheckReport::pass() const {
   for (const auto& c : outputs)
     if (!c.pass()) return false;
   return !outputs.empty();
+}
+
+StatusOr<std::vector<Tensor>> TrialInputs(const ModelRunner& a, const CheckOptions& options,
+                                          int trial) {
+  if (options.inputs.empty()) return MakeInputs(a.inputs(), options.batch, options.seed + trial);
+  std::vector<Tensor> inputs;
+  for (const TensorSpec& s : a.inputs()) {
+    auto it = options.inputs.find(s.name);
+    if (it == options.inputs.end())
+      return InvalidArgument("no --input given for model input '" + s.name + "'");
+    FERRY_RETURN_IF_ERROR(CheckInputMatchesSpec(s, it->second));
+    inputs.push_back(it->second);
+  }
+  for (const auto& [name, t] : options.inputs) {
+    bool known = std::any_of(a.inputs().begin(), a.inputs().end(),
+                             [&](const TensorSpec& s) { return s.name == name; });
+    if (!known) return InvalidArgument("--input " + name + ": the model has no such input");
+  }
+  return inputs;
 }
 
 StatusOr<CheckReport> RunCheck(const ModelRunner& a, const ModelRunner& b,
@@ -137,31 +198,16 @@ StatusOr<CheckReport> RunCheck(const ModelRunner& a, const ModelRunner& b,
   const int trials = options.inputs.empty() ? std::max(options.trials, 1) : 1;
   std::vector<double> a_ms, b_ms;
   for (int trial = 0; trial < trials; ++trial) {
-    std::vector<Tensor> inputs;
-    if (!options.inputs.empty()) {
-      for (const TensorSpec& s : a.inputs()) {
-        auto it = options.inputs.find(s.name);
-        if (it == options.inputs.end())
-          return InvalidArgument("no --input given for model input '" + s.name + "'");
-        FERRY_RETURN_IF_ERROR(CheckInputMatchesSpec(s, it->second));
-        inputs.push_back(it->second);
-      }
-      for (const auto& [name, t] : options.inputs) {
-        bool known = std::any_of(a.inputs().begin(), a.inputs().end(),
-                                 [&](const TensorSpec& s) { return s.name == name; });
-        if (!known) return InvalidArgument("--input " + name + ": the model has no such input");
-      }
-    } else {
-      FERRY_ASSIGN_OR_RETURN(inputs, MakeInputs(a.inputs(), options.batch, options.seed + trial));
-    }
+    FERRY_ASSIGN_OR_RETURN(std::vector<Tensor> inputs, TrialInputs(a, options, trial));
     if (trial == 0)
       for (size_t i = 0; i < inputs.size(); ++i)
         report.input_shapes.push_back(a.inputs()[i].name + " " + inputs[i].DebugString());
+    FERRY_ASSIGN_OR_RETURN(std::vector<Tensor> b_inputs, InputsForB(a, b, inputs, options));
     auto t0 = std::chrono::steady_clock::now();
     auto ra = a.Run(inputs);
     auto t1 = std::chrono::steady_clock::now();
     if (!ra.ok()) return ra.status().WithContext(a.kind() + " model");
-    auto rb = b.Run(ReorderInputs(a, b, inputs));
+    auto rb = b.Run(b_inputs);
     auto t2 = std::chrono::steady_clock::now();
     if (!rb.ok()) return rb.status().WithContext(b.kind() + " model");
     a_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
@@ -200,6 +246,40 @@ std::string CheckReport::ToText(const Tolerance& tol) const {
                   static_cast<long long>(c.num_elements), c.pass() ? "PASS" : "FAIL");
     s += buf;
   }
+  if (!nodes.empty() || nodes_unmatched > 0) {
+    int failing = 0;
+    for (const auto& n : nodes) failing += !n.value.pass();
+    std::snprintf(buf, sizeof buf,
+                  "  per-node: %zu values compared (%d without a counterpart), %d outside "
+                  "the tolerance\n",
+                  nodes.size(), nodes_unmatched, failing);
+    s += buf;
+    const int first = FirstFailingNode();
+    if (first >= 0) {
+      const NodeComparison& n = nodes[first];
+      std::snprintf(buf, sizeof buf,
+                    "  first node outside the tolerance: %s '%s' (value '%s'): max_abs %.3e, "
+                    "max_rel %.3e, %lld/%lld elements%s\n",
+                    n.op.c_str(), n.node.c_str(), n.value.name.c_str(), n.value.max_abs_error,
+                    n.value.max_rel_error, static_cast<long long>(n.value.num_mismatched),
+                    static_cast<long long>(n.value.num_elements),
+                    n.value.shape_match ? "" : " (shapes differ)");
+      s += buf;
+    }
+    std::snprintf(buf, sizeof buf, "  %-4s %-16s %-24s %-16s %12s %12s %13s  %s\n", "#", "op",
+                  "node", "shape", "max_abs", "max_rel", "mismatch", "result");
+    s += buf;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Comparison& c = nodes[i].value;
+      std::string shape =
+          c.shape_match ? c.desired_shape : c.desired_shape + "!=" + c.actual_shape;
+      std::snprintf(buf, sizeof buf, "  %-4zu %-16s %-24s %-16s %12.3e %12.3e %6lld/%-6lld %s\n",
+                    i, nodes[i].op.c_str(), nodes[i].node.c_str(), shape.c_str(),
+                    c.max_abs_error, c.max_rel_error, static_cast<long long>(c.num_mismatched),
+                    static_cast<long long>(c.num_elements), c.pass() ? "ok" : "OUTSIDE");
+      s += buf;
+    }
+  }
   std::snprintf(buf, sizeof buf, "  time per run (median): %s %.3f ms, %s %.3f ms\n",
                 a_kind.c_str(), a_ms, b_kind.c_str(), b_ms);
   s += buf;
@@ -228,6 +308,25 @@ std::string CheckReport::ToJson(const Tolerance& tol) const {
                             {"mismatched", c.num_mismatched},
                             {"elements", c.num_elements},
                             {"pass", c.pass()}});
+  }
+  if (!nodes.empty() || nodes_unmatched > 0) {
+    j["nodes"] = nlohmann::json::array();
+    for (const auto& n : nodes) {
+      const Comparison& c = n.value;
+      j["nodes"].push_back({{"node", n.node},
+                            {"op", n.op},
+                            {"value", c.name},
+                            {"shape", c.desired_shape},
+                            {"actual_shape", c.actual_shape},
+                            {"max_abs_error", c.max_abs_error},
+                            {"max_rel_error", c.max_rel_error},
+                            {"mismatched", c.num_mismatched},
+                            {"elements", c.num_elements},
+                            {"pass", c.pass()}});
+    }
+    j["nodes_unmatched"] = nodes_unmatched;
+    const int first = FirstFailingNode();
+    j["first_failing_node"] = first >= 0 ? nlohmann::json(nodes[first].node) : nlohmann::json();
   }
   return j.dump(2);
 }

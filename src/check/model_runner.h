@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ class ModelRunner {
   virtual const std::vector<TensorSpec>& inputs() const = 0;
   virtual const std::vector<TensorSpec>& outputs() const = 0;
   virtual StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs) const = 0;
+  // Runs and keeps every intermediate value, by value name (the per-node check). Models
+  // that cannot show their intermediates (libtorch) keep the default.
+  virtual StatusOr<std::map<std::string, Tensor>> RunAndKeepAll(
+      const std::vector<Tensor>& inputs) const {
+    return Unimplemented(kind() + " model: intermediate values cannot be read");
+  }
 };
 
 }  // namespace ferry::check

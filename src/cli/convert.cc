@@ -17,6 +17,15 @@ void AddConvertCommand(CLI::App& app, Action* action) {
   c->add_option("--frozen-pb", f->frozen_pb, "also write the frozen GraphDef here");
   c->add_option("--tfjs", f->tfjs_dir, "also write a TF.js graph model into this folder");
   c->add_flag("--force", f->force, "replace existing outputs");
+  c->add_flag("--keep-nchw", f->keep_nchw,
+              "no layout change: activations stay NCHW, each Conv/pool/BatchNormalization/"
+              "Resize runs NHWC between two Transposes (TF's CPU kernels are NHWC-only)");
+  c->add_option("--input-layout", f->input_layout,
+                "NHWC: the signature takes 4-D inputs NHWC (no Transpose in a convnet)")
+      ->check(CLI::IsMember({"NCHW", "NHWC"}))->capture_default_str();
+  c->add_option("--overwrite-input-shape", f->overwrite_input_shapes,
+                "NAME:D0,D1,... fixes an input's shape, named dims included (repeatable)")
+      ->allow_extra_args(false);
   c->callback([f, action] {
     *action = [f]() -> int {
       if (f->saved_model_dir.empty() && f->frozen_pb.empty() && f->tfjs_dir.empty())

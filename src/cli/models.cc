@@ -88,6 +88,10 @@ class SessionRunner final : public check::ModelRunner {
   StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& in) const override {
     return session_->Run(in);
   }
+  StatusOr<std::map<std::string, Tensor>> RunAndKeepAll(
+      const std::vector<Tensor>& in) const override {
+    return session_->RunAndKeepAll(in);
+  }
 
  private:
   std::string kind_;
@@ -131,13 +135,59 @@ StatusOr<std::unique_ptr<check::ModelRunner>> OpenModel(const std::string& path,
     return std::unique_ptr<check::ModelRunner>(new TorchRunner(std::move(m)));
   }
   FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g, LoadGraph(path, nullptr));
-  const runtime::OpSet& ops = f == ModelFormat::kOnnx ? onnx::OnnxOpSet() : tf::TfOpSet();
+  return OpenGraph(std::move(g), f, path, options);
+}
+
+StatusOr<std::unique_ptr<check::ModelRunner>> OpenGraph(std::shared_ptr<ir::Graph> g,
+                                                        ModelFormat format,
+                                                        const std::string& label,
+                                                        const OpenOptions& options) {
+  if (format == ModelFormat::kTorch)
+    return InvalidArgument(label + ": a PyTorch model is not an IR graph");
+  const runtime::OpSet& ops = format == ModelFormat::kOnnx ? onnx::OnnxOpSet() : tf::TfOpSet();
   runtime::SessionOptions so;
   so.num_threads = options.num_threads;
-  auto session = runtime::Session::Create(g, ops, so);
-  if (!session.ok()) return session.status().WithContext(path);
+  auto session = runtime::Session::Create(std::move(g), ops, so);
+  if (!session.ok()) return session.status().WithContext(label);
   return std::unique_ptr<check::ModelRunner>(
-      new SessionRunner(ModelFormatName(f), std::move(session).value()));
+      new SessionRunner(ModelFormatName(format), std::move(session).value()));
+}
+
+bool IsTfFormat(ModelFormat f) {
+  return f == ModelFormat::kSavedModel || f == ModelFormat::kFrozenPb || f == ModelFormat::kTfjs;
+}
+
+StatusOr<std::vector<check::ValueLink>> LinkValues(const ir::Graph& onnx, const ir::Graph& tf) {
+  std::map<std::string, const tf::SourceValue*> by_source;
+  const std::vector<tf::SourceValue> sources = tf::GetSourceValues(tf);
+  if (sources.empty())
+    return InvalidArgument(
+        "the TF model carries no ONNX value map (\"_ferry_source\" node attributes): "
+        "convert it with this version of ferry for a per-node check");
+  for (const tf::SourceValue& s : sources) by_source[s.source] = &s;
+  std::vector<check::ValueLink> links;
+  auto add = [&](const ir::Value* v, const std::string& node, const std::string& op) {
+    auto it = v ? by_source.find(v->name()) : by_source.end();
+    if (it == by_source.end()) return;
+    links.push_back({node, op, v->name(), it->second->value, it->second->perm});
+  };
+  for (const ir::Value* in : onnx.inputs())
+    if (!in->is_constant()) add(in, in->name(), "input");
+  FERRY_ASSIGN_OR_RETURN(std::vector<ir::Node*> order, onnx.TopologicalOrder());
+  for (const ir::Node* n : order)
+    for (const ir::Value* o : n->outputs())
+      add(o, n->name().empty() ? (o ? o->name() : "") : n->name(), n->op_type());
+  return links;
+}
+
+std::map<std::string, std::vector<int64_t>> InputPerms(const ir::Graph& tf) {
+  std::map<std::string, std::vector<int64_t>> perms;
+  for (const tf::SourceValue& s : tf::GetSourceValues(tf)) {
+    if (s.perm.empty()) continue;
+    for (const ir::Value* in : tf.inputs())
+      if (in->name() == s.value) perms[s.value] = s.perm;
+  }
+  return perms;
 }
 
 }  // namespace ferry::cli

@@ -4,10 +4,12 @@
 // runtime).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
 #include "check/model_runner.h"
+#include "check/per_node.h"
 #include "core/status.h"
 #include "ir/graph.h"
 
@@ -27,5 +29,22 @@ StatusOr<std::unique_ptr<check::ModelRunner>> OpenModel(const std::string& path,
 
 // The IR graph of an ONNX or TF model (not of a torch checkpoint).
 StatusOr<std::shared_ptr<ir::Graph>> LoadGraph(const std::string& path, ModelFormat* format);
+
+// A loaded ONNX or TF graph as a runner (ferry's ONNX or TF op set by `format`); `label`
+// prefixes errors.
+StatusOr<std::unique_ptr<check::ModelRunner>> OpenGraph(std::shared_ptr<ir::Graph> g,
+                                                        ModelFormat format,
+                                                        const std::string& label,
+                                                        const OpenOptions& options = {});
+
+bool IsTfFormat(ModelFormat f);
+
+// The per-node check's links between an ONNX graph and the TF graph converted from it, from
+// the converter's record in the TF graph (tf::SourceValue): graph inputs first, then every
+// node's outputs in topological order.
+StatusOr<std::vector<check::ValueLink>> LinkValues(const ir::Graph& onnx, const ir::Graph& tf);
+
+// B inputs that take the ONNX input transposed (a model converted with --input-layout NHWC).
+std::map<std::string, std::vector<int64_t>> InputPerms(const ir::Graph& tf);
 
 }  // namespace ferry::cli

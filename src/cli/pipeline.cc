@@ -1,6 +1,7 @@
 #include "cli/pipeline.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 
@@ -45,6 +46,59 @@ std::string ConvertResult::ToText() const {
   return s;
 }
 
+StatusOr<std::pair<std::string, std::vector<int64_t>>> ParseInputShape(const std::string& flag) {
+  const size_t colon = flag.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == flag.size())
+    return InvalidArgument("--overwrite-input-shape '" + flag +
+                           "': expected NAME:D0,D1,... (e.g. input:1,3,224,224)");
+  std::vector<int64_t> dims;
+  const std::string list = flag.substr(colon + 1);
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t end = list.find(',', pos);
+    if (end == std::string::npos) end = list.size();
+    const std::string item = list.substr(pos, end - pos);
+    char* rest = nullptr;
+    const long long d = item.empty() ? -2 : std::strtoll(item.c_str(), &rest, 10);
+    if (item.empty() || *rest != '\0' || d < -1)
+      return InvalidArgument("--overwrite-input-shape '" + flag + "': dim '" + item +
+                             "' is not a number >= -1");
+    dims.push_back(d);
+    pos = end + 1;
+  }
+  return std::make_pair(flag.substr(0, colon), dims);
+}
+
+Status OverwriteInputShapes(ir::Graph& onnx, const std::vector<std::string>& flags) {
+  if (flags.empty()) return Status::Ok();
+  for (const std::string& flag : flags) {
+    FERRY_ASSIGN_OR_RETURN(auto parsed, ParseInputShape(flag));
+    const auto& [name, dims] = parsed;
+    ir::Value* in = nullptr;
+    for (ir::Value* v : onnx.inputs())
+      if (v->name() == name && !v->is_constant()) in = v;
+    if (!in) {
+      std::string names;
+      for (const ir::Value* v : onnx.inputs())
+        if (!v->is_constant()) names += (names.empty() ? "'" : ", '") + v->name() + "'";
+      return InvalidArgument("--overwrite-input-shape " + flag + ": the model has no input '" +
+                             name + "' (inputs: " + names + ")");
+    }
+    if (in->info().shape && in->info().shape->size() != dims.size())
+      return InvalidArgument("--overwrite-input-shape " + flag + ": input '" + name +
+                             "' has rank " + std::to_string(in->info().shape->size()) + ", not " +
+                             std::to_string(dims.size()));
+    std::vector<ir::Dim> shape;
+    for (int64_t d : dims) shape.push_back(d < 0 ? ir::Dim::Unknown() : ir::Dim::Known(d));
+    in->info().shape = shape;
+  }
+  // Intermediate shapes recorded in the file still carry the old symbolic dims: forget them
+  // and let shape inference derive them from the new input shapes.
+  for (ir::Value* v : onnx.values())
+    if (!v->is_constant() && v->producer()) v->info().shape.reset();
+  return onnx::InferShapes(onnx).WithContext("--overwrite-input-shape");
+}
+
 StatusOr<ConvertResult> Convert(const ConvertRequest& r) {
   // Refuse occupied outputs before doing any work.
   if (!r.saved_model_dir.empty())
@@ -52,6 +106,10 @@ StatusOr<ConvertResult> Convert(const ConvertRequest& r) {
   if (!r.tfjs_dir.empty()) FERRY_RETURN_IF_ERROR(CheckOutputPath(r.tfjs_dir, r.force, "--tfjs"));
   if (!r.frozen_pb.empty())
     FERRY_RETURN_IF_ERROR(CheckOutputPath(r.frozen_pb, r.force, "--frozen-pb"));
+  if (r.input_layout != "NCHW" && r.input_layout != "NHWC")
+    return InvalidArgument("--input-layout " + r.input_layout + ": expected NCHW or NHWC");
+  for (const std::string& flag : r.overwrite_input_shapes)
+    FERRY_RETURN_IF_ERROR(ParseInputShape(flag).status());
 
   ConvertResult result;
   auto t0 = std::chrono::steady_clock::now();
@@ -60,7 +118,11 @@ StatusOr<ConvertResult> Convert(const ConvertRequest& r) {
   result.onnx_nodes = onnx_graph->num_nodes();
 
   t0 = std::chrono::steady_clock::now();
-  auto tf_graph = convert::ConvertOnnxToTf(*onnx_graph, convert::ConvertOptions{});
+  FERRY_RETURN_IF_ERROR(OverwriteInputShapes(*onnx_graph, r.overwrite_input_shapes));
+  convert::ConvertOptions co;
+  co.keep_nchw = r.keep_nchw;
+  co.input_nhwc = r.input_layout == "NHWC";
+  auto tf_graph = convert::ConvertOnnxToTf(*onnx_graph, co);
   if (!tf_graph.ok()) return tf_graph.status().WithContext(r.onnx_path);
   result.convert_ms = MsSince(t0);
   result.tf_nodes = (*tf_graph)->num_nodes();
@@ -75,7 +137,7 @@ StatusOr<ConvertResult> Convert(const ConvertRequest& r) {
                              std::to_string(PathBytes(r.saved_model_dir)) + " bytes)");
   }
   if (!r.frozen_pb.empty()) {
-    FERRY_RETURN_IF_ERROR(tf::WriteFrozenGraph(**tf_graph, r.frozen_pb));
+    FERRY_RETURN_IF_ERROR(tf::WriteFrozenGraph(**tf_graph, r.frozen_pb, wo));
     result.written.push_back(r.frozen_pb + " (frozen GraphDef, " +
                              std::to_string(PathBytes(r.frozen_pb)) + " bytes)");
   }

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
+#include "ir/graph.h"
 
 namespace ferry::cli {
 
@@ -14,7 +16,19 @@ struct ConvertRequest {
   std::string frozen_pb;
   std::string tfjs_dir;
   bool force = false;
+  bool keep_nchw = false;            // --keep-nchw
+  std::string input_layout = "NCHW";  // --input-layout NCHW|NHWC
+  // --overwrite-input-shape NAME:D0,D1,...: fixes an input's shape (named dims included).
+  std::vector<std::string> overwrite_input_shapes;
 };
+
+// Parses "name:1,3,224,224" (dims >= 0; -1 leaves a dim dynamic).
+StatusOr<std::pair<std::string, std::vector<int64_t>>> ParseInputShape(const std::string& flag);
+
+// Sets the shapes of the named graph inputs (rank must agree with a known rank), then
+// re-runs onnx shape inference over the intermediate values so that the fixed dims reach
+// them.
+Status OverwriteInputShapes(ir::Graph& onnx, const std::vector<std::string>& flags);
 
 struct ConvertResult {
   double load_ms = 0, convert_ms = 0, write_ms = 0;

@@ -10,6 +10,7 @@
 
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
 #include "onnx/type_proto.h"
 
 namespace ferry::onnx {
@@ -189,6 +190,30 @@ Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOpti
     return InvalidArgument(label + ": cannot rename temporary file into place: " + ec.message());
   }
   return Status::Ok();
+}
+
+StatusOr<std::shared_ptr<ir::Graph>> UpgradeOpset(const ir::Graph& graph, int64_t target_opset) {
+  int64_t from = graph.opset("");
+  if (from == 0) from = graph.opset("ai.onnx");
+  const std::string what = "onnx version converter (opset " + std::to_string(from) + " -> " +
+                           std::to_string(target_opset) + ")";
+  SaveOptions options;
+  options.infer_shapes = false;
+  options.check = false;
+  ::onnx::ModelProto model;
+  FERRY_RETURN_IF_ERROR(GraphToModelProto(graph, options, &model));
+  try {
+    ::onnx::ModelProto lifted =
+        ::onnx::version_conversion::ConvertVersion(model, static_cast<int>(target_opset));
+    model.Clear();  // the initializers are now held once more, by `lifted`
+    auto g = GraphFromModelProto(lifted, ".");
+    if (!g.ok()) return g.status().WithContext(what);
+    for (const auto& [k, v] : graph.metadata())
+      if (!(*g)->metadata().count(k)) (*g)->metadata()[k] = v;
+    return g;
+  } catch (const std::exception& e) {
+    return InvalidArgument(what + ": " + FirstLine(e.what()));
+  }
 }
 
 Status InferShapes(ir::Graph& graph) {

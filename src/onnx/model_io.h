@@ -65,6 +65,12 @@ Status GraphToModelProto(const ir::Graph& graph, const SaveOptions& options,
 // inference (values already typed keep their information).
 Status InferShapes(ir::Graph& graph);
 
+// Lifts a graph to `target_opset` of the default domain with the onnx library's version
+// converter (onnx/version_converter/convert.h, which adapts each node whose op changed
+// between the two opsets). Value names are kept. The converter's errors (no adapter for an
+// op's version step) come back as a Status naming both opsets.
+StatusOr<std::shared_ptr<ir::Graph>> UpgradeOpset(const ir::Graph& graph, int64_t target_opset);
+
 // The IR version SaveModel writes for a default-domain opset: 8 up to opset 17 (onnx 1.12,
 // the newest IR the installed checker knows, and valid with every older opset: IR versions
 // only add features), 9 for opsets 18..20, 10 beyond (onnx's VERSION_TABLE).

@@ -45,6 +45,33 @@ std::string TensorName(const std::string& node, int k) {
   return k == 0 ? node : node + ":" + std::to_string(k);
 }
 
+std::string PermToString(const std::vector<int64_t>& perm) {
+  std::string s;
+  for (size_t i = 0; i < perm.size(); ++i) s += (i ? "," : "") + std::to_string(perm[i]);
+  return s;
+}
+
+// "0,2,3,1" -> {0,2,3,1}; "" -> {}; nullopt unless a permutation of 0..n-1.
+std::optional<std::vector<int64_t>> PermFromString(const std::string& s) {
+  std::vector<int64_t> perm;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t end = s.find(',', pos);
+    if (end == std::string::npos) end = s.size();
+    const std::string item = s.substr(pos, end - pos);
+    if (item.empty() || item.size() > 2 ||
+        !std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return std::nullopt;
+    perm.push_back(std::stoi(item));
+    pos = end + 1;
+  }
+  std::vector<int64_t> sorted = perm;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i)
+    if (sorted[i] != static_cast<int64_t>(i)) return std::nullopt;
+  return perm;
+}
+
 class Exporter {
  public:
   explicit Exporter(const ir::Graph& g) : g_(g) {}
@@ -102,6 +129,7 @@ class Exporter {
       TensorBinding b{v->name(), out_names[i] + ":0", dt, v->info().shape};
       out_.outputs.push_back(std::move(b));
     }
+    AddSourceAttrs();
     return std::move(out_);
   }
 
@@ -169,6 +197,23 @@ class Exporter {
       if (n.output(k)) tensor_of_[n.output(k)] = TensorName(name, k);
     *out_.graph_def.add_node() = std::move(nd);
     return Status::Ok();
+  }
+
+  // Writes the graph's source-value record as "_ferry_source" attributes (graph_def.h).
+  void AddSourceAttrs() {
+    std::vector<SourceValue> sources = GetSourceValues(g_);
+    if (sources.empty()) return;
+    std::unordered_map<std::string, tfproto::NodeDef*> by_name;
+    for (tfproto::NodeDef& nd : *out_.graph_def.mutable_node()) by_name[nd.name()] = &nd;
+    for (const SourceValue& s : sources) {
+      const ir::Value* v = g_.FindValue(s.value);
+      auto it = v ? tensor_of_.find(v) : tensor_of_.end();
+      if (it == tensor_of_.end() || v->is_constant()) continue;  // pruned or folded
+      auto ref = ParseTensorName(it->second);
+      if (!ref.ok() || !by_name.count(ref->first)) continue;
+      auto& list = *(*by_name[ref->first]->mutable_attr())[kSourceValueAttr].mutable_list();
+      list.add_s(std::to_string(ref->second) + "|" + PermToString(s.perm) + "|" + s.source);
+    }
   }
 
   const ir::Graph& g_;
@@ -322,6 +367,7 @@ class Importer {
       }
     }
     for (const auto& [r, key] : outputs) g->outputs().push_back(values_.at(r));
+    ReadSourceAttrs(g.get());
     auto order = g->TopologicalOrder();
     if (!order.ok()) return Err(order.status());
     return g;
@@ -363,6 +409,28 @@ class Importer {
     return Ref{it->second, p->second};
   }
 
+  // "_ferry_source" attributes -> the graph's source-value record (graph_def.h); entries
+  // that name no existing value are dropped.
+  void ReadSourceAttrs(ir::Graph* g) const {
+    std::vector<SourceValue> sources;
+    for (int i = 0; i < gd_.node_size(); ++i) {
+      auto a = gd_.node(i).attr().find(kSourceValueAttr);
+      if (a == gd_.node(i).attr().end()) continue;
+      for (const std::string& e : a->second.list().s()) {
+        size_t p1 = e.find('|');
+        size_t p2 = p1 == std::string::npos ? p1 : e.find('|', p1 + 1);
+        if (p2 == std::string::npos) continue;
+        auto k = ParseTensorName("n:" + e.substr(0, p1));
+        auto perm = PermFromString(e.substr(p1 + 1, p2 - p1 - 1));
+        if (!k.ok() || !perm) continue;
+        auto v = values_.find({i, k->second});
+        if (v == values_.end()) continue;
+        sources.push_back({e.substr(p2 + 1), v->second->name(), *perm});
+      }
+    }
+    if (!sources.empty()) SetSourceValues(g, sources);
+  }
+
   void SortByPosition(std::vector<std::pair<Ref, std::string>>* v) const {
     std::stable_sort(v->begin(), v->end(), [](const auto& a, const auto& b) { return a < b; });
   }
@@ -382,6 +450,40 @@ class Importer {
 };
 
 }  // namespace
+
+std::vector<SourceValue> GetSourceValues(const ir::Graph& g) {
+  std::vector<SourceValue> result;
+  const std::string prefix = kSourceValueMetaPrefix;
+  for (auto it = g.metadata().lower_bound(prefix);
+       it != g.metadata().end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    const size_t bar = it->second.rfind('|');
+    if (bar == std::string::npos) continue;
+    auto perm = PermFromString(it->second.substr(bar + 1));
+    if (!perm) continue;
+    result.push_back({it->first.substr(prefix.size()), it->second.substr(0, bar), *perm});
+  }
+  return result;
+}
+
+void SetSourceValues(ir::Graph* g, const std::vector<SourceValue>& values) {
+  auto& meta = g->metadata();
+  const std::string prefix = kSourceValueMetaPrefix;
+  for (auto it = meta.lower_bound(prefix);
+       it != meta.end() && it->first.compare(0, prefix.size(), prefix) == 0;)
+    it = meta.erase(it);
+  for (const SourceValue& v : values)
+    meta[prefix + v.source] = v.value + "|" + PermToString(v.perm);
+}
+
+Status CheckProtoSize(const google::protobuf::Message& m, const std::string& what,
+                      uint64_t limit) {
+  const uint64_t bytes = m.ByteSizeLong();
+  if (bytes <= limit) return Status::Ok();
+  return InvalidArgument(what + " would be " + std::to_string(bytes) +
+                         " bytes, over protobuf's message limit of " + std::to_string(limit) +
+                         " bytes (2 GiB): TensorFlow cannot read a larger GraphDef; "
+                         "nothing was written");
+}
 
 StatusOr<std::pair<std::string, int>> ParseTensorName(const std::string& t) {
   if (t.empty() || t[0] == '^') return InvalidArgument("'" + t + "' is not a tensor name");
@@ -478,9 +580,12 @@ Status ParseProto(const std::string& bytes, google::protobuf::Message* m, const 
   return Status::Ok();
 }
 
-Status WriteFrozenGraph(const ir::Graph& g, const std::string& path) {
+Status WriteFrozenGraph(const ir::Graph& g, const std::string& path,
+                        const WriteOptions& options) {
   auto exported = ExportGraphDef(g);
   if (!exported.ok()) return exported.status().WithContext(path);
+  FERRY_RETURN_IF_ERROR(
+      CheckProtoSize(exported->graph_def, path + ": the GraphDef", options.max_proto_bytes));
   std::string bytes;
   if (!exported->graph_def.SerializeToString(&bytes))
     return Internal(path + ": cannot serialize the GraphDef (over 2 GiB?)");

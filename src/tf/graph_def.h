@@ -14,6 +14,16 @@
 // their node in the GraphDef (the writer emits Placeholders in input order and output
 // Identities in output order, which is how the order survives TF's unordered signature map).
 // The order is also recorded in metadata "signature.input.<i>" / "signature.output.<i>" = key.
+//
+// Source values: a converted graph records which of its values each value of the source
+// model (an ONNX value) became, and the permutation between them (SourceValue). In the IR
+// the record is graph metadata "source_value.<source name>" = "<value name>|<perm>"; in a
+// GraphDef it is an attribute "_ferry_source" (list of strings "<k>|<perm>|<source name>")
+// on the node producing output k. TF ignores attributes starting with "_" (graph import skips
+// them when it validates a NodeDef against its OpDef), and TF.js reads only the attributes
+// its op mappers name, so the record travels inside SavedModels, frozen graphs and TF.js
+// model.json without a side file; the writer translates value names into the sanitised node
+// names and the reader back. `ferry check --per-node` uses it (src/check/per_node.h).
 #pragma once
 
 #include <memory>
@@ -27,6 +37,22 @@
 #include "tf/proto/tf.pb.h"
 
 namespace ferry::tf {
+
+// A value of a converted graph and the source-model value it stands for:
+// value == transpose(source, perm), i.e. value.dim(i) == source.dim(perm[i]); perm empty:
+// same layout.
+struct SourceValue {
+  std::string source;  // the source model's value name (ONNX)
+  std::string value;   // this graph's value name
+  std::vector<int64_t> perm;
+};
+
+inline constexpr char kSourceValueAttr[] = "_ferry_source";
+inline constexpr char kSourceValueMetaPrefix[] = "source_value.";
+
+// Reads / replaces the record in graph metadata (entries with malformed perms are skipped).
+std::vector<SourceValue> GetSourceValues(const ir::Graph& g);
+void SetSourceValues(ir::Graph* g, const std::vector<SourceValue>& values);
 
 // One signature entry: the key (an IR value name) and the TF tensor it names.
 struct TensorBinding {
@@ -70,8 +96,14 @@ StatusOr<std::pair<std::string, int>> ParseTensorName(const std::string& t);
 // Parses a serialized protobuf message, catching protobuf's exceptions; error names `file`.
 Status ParseProto(const std::string& bytes, google::protobuf::Message* m, const std::string& file);
 
+// A message (GraphDef with its Consts, SavedModel) that would pass protobuf's 2 GiB limit is
+// an error naming the limit, before anything is written (WriteOptions::max_proto_bytes).
+Status CheckProtoSize(const google::protobuf::Message& m, const std::string& what,
+                      uint64_t limit = kProtobufMessageLimit);
+
 // Frozen graph: a GraphDef with Consts, no variables, written atomically.
-Status WriteFrozenGraph(const ir::Graph& g, const std::string& path);
+Status WriteFrozenGraph(const ir::Graph& g, const std::string& path,
+                        const WriteOptions& options = {});
 StatusOr<std::shared_ptr<ir::Graph>> ReadFrozenGraph(const std::string& path,
                                                      const LoadOptions& options = {});
 

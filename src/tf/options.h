@@ -1,6 +1,7 @@
 // Options of the TF writers and readers, and the version facts they write.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,14 @@ inline constexpr int kGraphDefProducer = 1394;
 inline constexpr char kTensorFlowVersion[] = "2.12.0";
 inline constexpr char kFerryVersion[] = "0.1.0";
 
+// protobuf refuses to serialize or parse a message over INT_MAX bytes.
+inline constexpr uint64_t kProtobufMessageLimit = 2147483647;  // 2 GiB - 1
+
 struct WriteOptions {
   // Replace an existing non-empty target folder (atomically as far as rename(2) allows).
   bool force = false;
+  // Largest GraphDef / SavedModel message written (tests lower it to reach the error).
+  uint64_t max_proto_bytes = kProtobufMessageLimit;
 };
 
 struct LoadOptions {

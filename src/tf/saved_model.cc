@@ -23,6 +23,7 @@ Status WriteSavedModel(const ir::Graph& g, const std::string& dir, const WriteOp
   info->set_meta_graph_version(std::string("ferry ") + kFerryVersion);
   *mg->mutable_graph_def() = std::move(exported->graph_def);
   (*mg->mutable_signature_def())[kServingSignature] = std::move(sig).value();
+  FERRY_RETURN_IF_ERROR(CheckProtoSize(sm, dir + ": saved_model.pb", options.max_proto_bytes));
   std::string bytes;
   if (!sm.SerializeToString(&bytes))
     return Internal(dir + ": cannot serialize the SavedModel (over 2 GiB?)");

@@ -7,6 +7,8 @@
 #include "convert/onnx_to_tf/op_converter.h"
 #include "convert/onnx_to_tf/passes/infer_facts.h"
 #include "convert/onnx_to_tf/passes/to_nhwc.h"
+#include "onnx/model_io.h"
+#include "tf/graph_def.h"
 
 namespace ferry::convert {
 namespace {
@@ -59,15 +61,62 @@ StatusOr<ConverterOf> SelectConverters(const ir::Graph& g, const std::vector<ir:
   return result;
 }
 
+int64_t ModelOpset(const ir::Graph& g) {
+  int64_t opset = g.opset("");
+  return opset == 0 ? g.opset("ai.onnx") : opset;
+}
+
+// The newest opset the installed onnx version converter lifts to (onnx 1.12).
+constexpr int64_t kMaxLiftOpset = 17;
+
+std::vector<int64_t> PermOf(ValueLayout layout) {
+  return layout == ValueLayout::kNhwc ? onnx_to_tf::kToNhwc : std::vector<int64_t>{};
+}
+
 }  // namespace
+
+int64_t OpsetNeededForConversion(const ir::Graph& onnx) {
+  const auto& table = onnx_to_tf::OnnxToTfConverters();
+  const int64_t opset = ModelOpset(onnx);
+  if (opset == 0) return 0;
+  int64_t needed = 0;
+  for (const auto& n : onnx.nodes()) {
+    if (!(n->domain().empty() || n->domain() == "ai.onnx")) return 0;
+    if (table.Find(n->op_type(), opset)) continue;
+    int64_t first = 0;
+    for (int64_t t = opset + 1; t <= kMaxLiftOpset && !first; ++t)
+      if (table.Find(n->op_type(), t)) first = t;
+    if (!first) return 0;  // no converter at any opset: lifting cannot help
+    needed = std::max(needed, first);
+  }
+  return needed;
+}
 
 StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
                                                      const ConvertOptions& options) {
+  if (options.lift_opset) {
+    const int64_t target = OpsetNeededForConversion(onnx);
+    if (target > 0) {
+      ConvertOptions o = options;
+      o.lift_opset = false;
+      auto lifted = onnx::UpgradeOpset(onnx, target);
+      // A failed lift leaves the original error (naming the unsupported ops) in charge.
+      if (!lifted.ok()) {
+        auto direct = ConvertOnnxToTf(onnx, o);
+        if (direct.ok()) return direct;
+        return direct.status().WithContext(lifted.status().message());
+      }
+      return ConvertOnnxToTf(**lifted, o);
+    }
+  }
   FERRY_ASSIGN_OR_RETURN(std::vector<ir::Node*> order, onnx.TopologicalOrder());
   FERRY_ASSIGN_OR_RETURN(ConverterOf converters, SelectConverters(onnx, order));
   onnx_to_tf::FactsMap facts;
   FERRY_RETURN_IF_ERROR(onnx_to_tf::InferFacts(onnx, order, converters, &facts));
-  const onnx_to_tf::LayoutPlan plan = onnx_to_tf::PlanLayouts(onnx, order, converters, facts);
+  onnx_to_tf::PlanOptions po;
+  po.keep_nchw = options.keep_nchw;
+  po.input_nhwc = options.input_nhwc;
+  const onnx_to_tf::LayoutPlan plan = onnx_to_tf::PlanLayouts(onnx, order, converters, facts, po);
 
   auto tf = std::make_shared<ir::Graph>();
   tf->set_name(options.graph_name.empty() ? onnx.name() : options.graph_name);
@@ -78,7 +127,12 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
   // Inputs keep ONNX's names, dtypes and NCHW shapes: the signature a client already uses.
   for (const ir::Value* in : onnx.inputs()) {
     if (in->is_constant()) continue;
-    ir::Value* p = tf->AddValue(in->name(), in->info());
+    ir::ValueInfo info = in->info();
+    if (plan.Of(in) == ValueLayout::kNhwc && info.shape && info.shape->size() == 4) {
+      const std::vector<ir::Dim> d = *info.shape;
+      info.shape = std::vector<ir::Dim>{d[0], d[2], d[3], d[1]};
+    }
+    ir::Value* p = tf->AddValue(in->name(), info);
     tf->inputs().push_back(p);
     if (in->dtype() == DataType::kInt64) {
       // int64 is int32 inside the TF graph (TfDType): the signature keeps int64, one Cast
@@ -88,7 +142,7 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
       cast->set_attr("SrcT", ir::Attribute::Type(DataType::kInt64));
       cast->set_attr("DstT", ir::Attribute::Type(DataType::kInt32));
       cast->set_attr("Truncate", ir::Attribute::Bool(false));
-      cast->output(0)->info() = in->info();
+      cast->output(0)->info() = info;
       cast->output(0)->info().dtype = DataType::kInt32;
       b.BindPlain(in, cast->output(0));
       continue;
@@ -125,7 +179,23 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
     v->info().dtype = onnx_to_tf::TfDType(out->dtype());
     tf->outputs().push_back(v);
   }
+
+  // The per-node check's map: each ONNX value with a TF value of its own (not folded into a
+  // Const, not in the flattened-NHWC feature order) and the permutation between them.
+  std::vector<tf::SourceValue> sources;
+  auto record = [&](const ir::Value* o) {
+    const ir::Value* v = o ? b.Bound(o) : nullptr;
+    if (!v || v->is_constant() || plan.Of(o) == ValueLayout::kFlatNhwc) return;
+    sources.push_back({o->name(), v->name(), PermOf(plan.Of(o))});
+  };
+  for (const ir::Value* in : onnx.inputs()) record(in);
+  for (const ir::Node* n : order)
+    for (const ir::Value* o : n->outputs()) record(o);
   tf->EliminateDeadCode();
+  std::vector<tf::SourceValue> kept;
+  for (tf::SourceValue& s : sources)
+    if (tf->FindValue(s.value)) kept.push_back(std::move(s));
+  tf::SetSourceValues(tf.get(), kept);
   return tf;
 }
 

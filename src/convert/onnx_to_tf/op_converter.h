@@ -115,6 +115,11 @@ class TfBuilder {
   // Binds an ONNX value (graph input) to a TF value in ONNX layout.
   void BindPlain(const ir::Value* onnx, ir::Value* tf) { bound_[onnx] = tf; }
   bool IsBound(const ir::Value* onnx) const { return bound_.count(onnx) != 0; }
+  // The TF value an ONNX value was lowered to (in plan layout), or nullptr.
+  ir::Value* Bound(const ir::Value* onnx) const {
+    auto it = bound_.find(onnx);
+    return it == bound_.end() ? nullptr : it->second;
+  }
   // The TF value of an ONNX value in the requested layout (kPlain or kNhwc), adding the
   // transpose, or the NHWC copy of a constant, when it is stored otherwise.
   StatusOr<ir::Value*> ValueIn(const ir::Value* onnx, ValueLayout want);

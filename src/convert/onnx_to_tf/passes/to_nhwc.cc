@@ -67,8 +67,13 @@ std::vector<int64_t> FlattenLike(const ir::Node& n, const FactsMap& facts) {
 }  // namespace
 
 LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
-                       const ConverterOf& converters, const FactsMap& facts) {
+                       const ConverterOf& converters, const FactsMap& facts,
+                       const PlanOptions& options) {
   LayoutPlan plan;
+  if (options.input_nhwc)
+    for (const ir::Value* in : g.inputs())
+      if (!in->is_constant() && FactsOf(facts, in).rank() == 4)
+        plan.layout[in] = ValueLayout::kNhwc;
   for (const ir::Node* n : order) {
     // Folded nodes are emitted as constants: nothing to lay out.
     bool folded = n->num_outputs() > 0;
@@ -97,6 +102,16 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
     const std::string& op = n->op_type();
     bool nhwc = false;
     ValueLayout out_layout = ValueLayout::kNhwc;
+    if (options.keep_nchw) {
+      // Only the ops that need NHWC get it; their outputs go back to NCHW on use.
+      if (converters.at(n)->layout() == Layout::kNhwcNative &&
+          FactsOf(facts, n->input(0)).rank() == 4) {
+        plan.nhwc_nodes.insert(n);
+        for (const ir::Value* o : n->outputs())
+          if (o && FactsOf(facts, o).rank() == 4) plan.layout[o] = ValueLayout::kNhwc;
+      }
+      continue;
+    }
     if ((op == "Flatten" || op == "Reshape") && any_nhwc) {
       std::vector<int64_t> chw = FlattenLike(*n, facts);
       const ir::Value* out = n->output(0);

@@ -16,7 +16,18 @@
 
 namespace ferry::convert::onnx_to_tf {
 
+struct PlanOptions {
+  // --keep-nchw: no layout change. Every value stays in ONNX's layout; only the kNhwcNative
+  // ops (Conv, pools, BatchNormalization, Resize) run NHWC between a Transpose pair, because
+  // TF's CPU kernels for Conv2D, MaxPool and AvgPool implement only NHWC
+  // (data_format "NCHW" is GPU-only there, and TF.js has no NCHW Conv2D).
+  bool keep_nchw = false;
+  // --input-layout NHWC: 4-D graph inputs arrive NHWC (no Transpose behind them).
+  bool input_nhwc = false;
+};
+
 LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
-                       const ConverterOf& converters, const FactsMap& facts);
+                       const ConverterOf& converters, const FactsMap& facts,
+                       const PlanOptions& options = {});
 
 }  // namespace ferry::convert::onnx_to_tf
