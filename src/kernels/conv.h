@@ -47,6 +47,29 @@ struct ConvParams {
 Status Conv2D(const ConvParams& p, const float* x, const float* w, const float* b, float* y,
               int num_threads);
 
+// Channel-blocked activations, oneDNN's fast convolution layout (nChw16c / nChw8c): a
+// tensor of logical shape [N, C, H, W] stored as [N, ceil(C / B), H, W, B], channel c at
+// [n, c / B, h, w, c % B], padding channels zero. Consecutive convolutions hand it on
+// without the two reorders a plain NCHW boundary costs.
+// B for this CPU (16 with AVX-512, 8 with AVX2), or 0 when oneDNN's convolutions prefer a
+// plain layout (then nothing should be blocked). Computed once.
+int ConvChannelBlock();
+
+// Buffers of one fused convolution. Blocked buffers (see ConvChannelBlock) need
+// Layout::kNCHW in the params.
+struct ConvTensors {
+  const float* x = nullptr;
+  bool x_blocked = false;
+  const float* w = nullptr;
+  const float* b = nullptr;  // or nullptr
+  // When set: y = act(conv(x, w) + b + residual), through oneDNN's sum post-op. Same logical
+  // shape as y (a residual connection); may be y itself.
+  const float* residual = nullptr;
+  bool residual_blocked = false;
+  float* y = nullptr;
+  bool y_blocked = false;
+};
+
 // A convolution whose weights do not change between calls (graph initializers): keeps the
 // oneDNN primitive per input shape and the weights reordered once into oneDNN's preferred
 // format. Owned by one op; safe to call from several threads.
@@ -59,6 +82,8 @@ class ConstantWeightConv2D {
   // Same contract as Conv2D; w and b must hold the same values on every call.
   Status Run(const ConvParams& p, const float* x, const float* w, const float* b, float* y,
              int num_threads);
+  // With blocked layouts and a residual (see ConvTensors).
+  Status Run(const ConvParams& p, const ConvTensors& t, int num_threads);
 
  private:
   struct Impl;

@@ -4,6 +4,8 @@
 #include <set>
 #include <thread>
 
+#include "runtime/optimize/optimize.h"
+
 namespace ferry::runtime {
 
 StatusOr<Tensor*> OpContext::Output(int i, DataType dtype, Shape shape) {
@@ -26,6 +28,12 @@ int ResolveNumThreads(int requested) {
 StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Graph> graph,
                                                    const OpSet& ops, SessionOptions options) {
   std::unique_ptr<Session> s(new Session());
+  s->original_ = graph;
+  if (options.optimize) {
+    FERRY_ASSIGN_OR_RETURN(graph, optimize::OptimizedCopy(std::move(graph), ops));
+    // Subgraph sessions run their bodies as written: RunSubgraph finds values by pointer.
+    options.optimize = false;
+  }
   s->graph_ = std::move(graph);
   s->ops_ = &ops;
   s->num_threads_ = ResolveNumThreads(options.num_threads);
@@ -203,6 +211,13 @@ StatusOr<std::vector<Tensor>> Session::Run(const std::map<std::string, Tensor>& 
 
 StatusOr<std::map<std::string, Tensor>> Session::RunAndKeepAll(
     const std::vector<Tensor>& inputs) const {
+  if (original_ && original_ != graph_) {  // per-node values are those of the graph as written
+    SessionOptions plain;
+    plain.num_threads = num_threads_;
+    plain.optimize = false;
+    FERRY_ASSIGN_OR_RETURN(auto session, Create(original_, *ops_, plain));
+    return session->RunAndKeepAll(inputs);
+  }
   std::vector<Tensor> slots;
   FERRY_RETURN_IF_ERROR(Execute(inputs, nullptr, &slots, true));
   std::map<std::string, Tensor> all;

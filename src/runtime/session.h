@@ -19,6 +19,9 @@ namespace ferry::runtime {
 struct SessionOptions {
   // 0: FERRY_NUM_THREADS from the environment, else the number of cores.
   int num_threads = 0;
+  // Run the load-time graph optimizer (runtime/optimize/optimize.h) on a private copy of the
+  // graph: constant folding, Conv+BatchNorm folding, fused activations, blocked layouts.
+  bool optimize = true;
 };
 
 // Resolves SessionOptions::num_threads.
@@ -62,6 +65,7 @@ class Session {
                  std::vector<Tensor>* slots, bool keep_all) const;
 
   std::shared_ptr<const ir::Graph> graph_;
+  std::shared_ptr<const ir::Graph> original_;  // as given, when graph_ is an optimized copy
   const OpSet* ops_ = nullptr;
   int num_threads_ = 1;
   std::unordered_map<const ir::Value*, int> slot_of_;

@@ -5,6 +5,7 @@
 // explicit strides so OIHW, HWIO and grouped forms need no copy before their reorder.
 #include "kernels/conv.h"
 
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,9 +19,56 @@ namespace {
 using dnnl::memory;
 using Tag = memory::format_tag;
 
-memory::desc ActivationDesc(Layout layout, int64_t n, int64_t c, int64_t h, int64_t w) {
+memory::desc ActivationDesc(Layout layout, int64_t n, int64_t c, int64_t h, int64_t w,
+                            bool blocked = false) {
+  if (blocked)
+    return memory::desc({n, c, h, w}, memory::data_type::f32,
+                        ConvChannelBlock() == 8 ? Tag::nChw8c : Tag::nChw16c);
   return memory::desc({n, c, h, w}, memory::data_type::f32,
                       layout == Layout::kNCHW ? Tag::nchw : Tag::nhwc);
+}
+
+// How a call lays out its buffers: part of the cache key.
+struct IoFormat {
+  bool has_bias = false;
+  bool x_blocked = false;
+  bool y_blocked = false;
+  bool residual = false;
+  bool residual_blocked = false;
+  std::string Key() const {
+    return std::string(has_bias ? " bias" : "") + (x_blocked ? " xb" : "") +
+           (y_blocked ? " yb" : "") + (residual ? (residual_blocked ? " rb" : " r") : "");
+  }
+};
+
+dnnl::post_ops PostOps(const FusedActivation& a, bool sum) {
+  dnnl::post_ops ops;
+  // Sum first: act(conv + residual), the order of a ResNet block's Add then Relu.
+  if (sum) ops.append_sum(1.0f);
+  switch (a.kind) {
+    case Activation::kNone:
+      break;
+    case Activation::kRelu:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      break;
+    case Activation::kClip:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, a.min, a.max);
+      break;
+    case Activation::kLeakyRelu:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, a.alpha, 0.0f);
+      break;
+    case Activation::kSigmoid:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_logistic, 0.0f, 0.0f);
+      break;
+    case Activation::kTanh:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
+      break;
+    case Activation::kHardSwish:
+      // oneDNN 2.x hardswish is x * relu6(x + 3) / 6, ONNX HardSwish-14's formula.
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
+      break;
+  }
+  return ops;
 }
 
 // The caller's weights, as oneDNN dims (grouped: g, oc/g, ic/g, kh, kw) with strides.
@@ -47,16 +95,18 @@ struct CachedReorder {
 struct Prepared {
   dnnl::convolution_forward::primitive_desc pd;
   dnnl::convolution_forward prim;
-  memory::desc user_src, user_dst, user_w;
-  bool reorder_src = false, reorder_dst = false, reorder_w = false;
-  std::optional<CachedReorder> to_blocked, from_blocked;
+  memory::desc user_src, user_dst, user_w, user_residual;
+  bool reorder_src = false, reorder_dst = false, reorder_w = false, reorder_residual = false;
+  std::optional<CachedReorder> to_blocked, from_blocked, residual_to_dst;
 };
 
-StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) {
+StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat& io) {
+  const bool has_bias = io.has_bias;
   try {
     const auto& eng = onednn::Context::Engine();
-    auto user_src = ActivationDesc(p.layout, p.batch, p.in_channels, p.in_h, p.in_w);
-    auto user_dst = ActivationDesc(p.layout, p.batch, p.out_channels, p.out_h(), p.out_w());
+    auto user_src = ActivationDesc(p.layout, p.batch, p.in_channels, p.in_h, p.in_w, io.x_blocked);
+    auto user_dst = ActivationDesc(p.layout, p.batch, p.out_channels, p.out_h(), p.out_w(),
+                                   io.y_blocked);
     memory::desc src(user_src.dims(), memory::data_type::f32, Tag::any);
     memory::desc dst(user_dst.dims(), memory::data_type::f32, Tag::any);
     auto user_w = UserWeightsDesc(p);
@@ -74,14 +124,8 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) 
     dnnl::primitive_attr attr, attr_plain;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     attr_plain.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    if (p.activation.kind != Activation::kNone) {
-      dnnl::post_ops ops;
-      if (p.activation.kind == Activation::kRelu)
-        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-      else
-        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, p.activation.min, p.activation.max);
-      attr.set_post_ops(ops);
-    }
+    if (p.activation.kind != Activation::kNone || io.residual)
+      attr.set_post_ops(PostOps(p.activation, io.residual));
     auto out = std::make_shared<Prepared>();
     out->pd = dnnl::convolution_forward::primitive_desc(desc, attr, eng);
     out->prim = dnnl::convolution_forward(out->pd);
@@ -98,6 +142,13 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, bool has_bias) 
     };
     if (out->reorder_src) out->to_blocked = make_reorder(user_src, out->pd.src_desc());
     if (out->reorder_dst) out->from_blocked = make_reorder(out->pd.dst_desc(), user_dst);
+    if (io.residual) {
+      out->user_residual = ActivationDesc(p.layout, p.batch, p.out_channels, p.out_h(), p.out_w(),
+                                          io.residual_blocked);
+      out->reorder_residual = out->user_residual != out->pd.dst_desc();
+      if (out->reorder_residual)
+        out->residual_to_dst = make_reorder(out->user_residual, out->pd.dst_desc());
+    }
     return out;
   } catch (const dnnl::error& e) {
     return onednn::FromDnnlError(e, "Conv2D " + p.ToString());
@@ -112,7 +163,7 @@ void Reorder(const CachedReorder& r, const memory& from, const memory& to) {
 }
 
 Status Execute(const Prepared& pr, const ConvParams& p, const float* x, const memory& w,
-               const float* b, float* y, int num_threads) {
+               const float* b, const float* residual, float* y, int num_threads) {
   try {
     const auto& eng = onednn::Context::Engine();
     auto& stream = onednn::Context::Stream();
@@ -133,6 +184,14 @@ Status Execute(const Prepared& pr, const ConvParams& p, const float* x, const me
       Reorder(*pr.to_blocked, user_src, src);
     }
     if (pr.reorder_dst) dst = scratch(dst_buf, pr.pd.dst_desc());
+    if (residual) {
+      // The sum post-op accumulates onto dst: it must hold the residual first.
+      memory res(pr.user_residual, eng, const_cast<float*>(residual));
+      if (pr.reorder_residual)
+        Reorder(*pr.residual_to_dst, res, dst);
+      else if (dst.get_data_handle() != residual)
+        std::memcpy(dst.get_data_handle(), residual, pr.pd.dst_desc().get_size());
+    }
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}};
     if (b) args.emplace(DNNL_ARG_BIAS, memory(pr.pd.bias_desc(), eng, const_cast<float*>(b)));
@@ -164,9 +223,15 @@ StatusOr<memory> PrepareWeights(const Prepared& pr, const ConvParams& p, const f
   }
 }
 
-std::string Key(const ConvParams& p, bool has_bias) {
-  return p.ToString() + (has_bias ? " bias" : "") + " " + std::to_string(p.activation.min) + "," +
-         std::to_string(p.activation.max);
+std::string Key(const ConvParams& p, const IoFormat& io) {
+  return p.ToString() + io.Key() + " " + std::to_string(p.activation.min) + "," +
+         std::to_string(p.activation.max) + "," + std::to_string(p.activation.alpha);
+}
+
+IoFormat PlainIo(const float* b) {
+  IoFormat io;
+  io.has_bias = b != nullptr;
+  return io;
 }
 
 }  // namespace
@@ -179,15 +244,15 @@ Status Conv2D(const ConvParams& p, const float* x, const float* w, const float* 
   // oneDNN's own primitive cache makes re-creating the primitive cheap; keep the descriptor
   // per thread too, as creating it costs about as much as a small convolution.
   thread_local std::map<std::string, std::shared_ptr<Prepared>> cache;
-  const std::string key = Key(p, b != nullptr);
+  const std::string key = Key(p, PlainIo(b));
   auto it = cache.find(key);
   if (it == cache.end()) {
-    FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, b != nullptr));
+    FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, PlainIo(b)));
     if (cache.size() > 256) cache.clear();
     it = cache.emplace(key, std::move(pr)).first;
   }
   FERRY_ASSIGN_OR_RETURN(memory wm, PrepareWeights(*it->second, p, w, num_threads));
-  return Execute(*it->second, p, x, wm, b, y, num_threads);
+  return Execute(*it->second, p, x, wm, b, nullptr, y, num_threads);
 }
 
 struct ConstantWeightConv2D::Impl {
@@ -204,26 +269,67 @@ ConstantWeightConv2D::~ConstantWeightConv2D() = default;
 
 Status ConstantWeightConv2D::Run(const ConvParams& p, const float* x, const float* w,
                                  const float* b, float* y, int num_threads) {
+  ConvTensors t;
+  t.x = x;
+  t.w = w;
+  t.b = b;
+  t.y = y;
+  return Run(p, t, num_threads);
+}
+
+Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int num_threads) {
   FERRY_RETURN_IF_ERROR(p.Validate());
+  IoFormat io;
+  io.has_bias = t.b != nullptr;
+  io.x_blocked = t.x_blocked;
+  io.y_blocked = t.y_blocked;
+  io.residual = t.residual != nullptr;
+  io.residual_blocked = t.residual_blocked;
+  if ((io.x_blocked || io.y_blocked || io.residual_blocked) &&
+      (p.layout != Layout::kNCHW || ConvChannelBlock() == 0))
+    return InvalidArgument("Conv2D " + p.ToString() +
+                           ": channel-blocked buffers need NCHW and a blocking CPU");
   onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
   if (p.batch == 0) return Status::Ok();
-  const std::string key = Key(p, b != nullptr);
+  const std::string key = Key(p, io);
   Impl::Entry entry;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     auto it = impl_->entries.find(key);
     if (it == impl_->entries.end()) {
-      FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, b != nullptr));
-      FERRY_ASSIGN_OR_RETURN(memory wm, PrepareWeights(*pr, p, w, num_threads));
+      FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, io));
+      FERRY_ASSIGN_OR_RETURN(memory wm, PrepareWeights(*pr, p, t.w, num_threads));
       if (impl_->entries.size() > 64) impl_->entries.clear();
       it = impl_->entries.emplace(key, Impl::Entry{std::move(pr), wm}).first;
     }
     entry = it->second;
   }
   if (!entry.prepared->reorder_w) {  // oneDNN reads the caller's buffer directly
-    FERRY_ASSIGN_OR_RETURN(entry.weights, PrepareWeights(*entry.prepared, p, w, num_threads));
+    FERRY_ASSIGN_OR_RETURN(entry.weights, PrepareWeights(*entry.prepared, p, t.w, num_threads));
   }
-  return Execute(*entry.prepared, p, x, entry.weights, b, y, num_threads);
+  return Execute(*entry.prepared, p, t.x, entry.weights, t.b, t.residual, t.y, num_threads);
+}
+
+int ConvChannelBlock() {
+  // Asks oneDNN which layout its convolution wants for a typical mid-network shape.
+  static const int block = [] {
+    try {
+      const auto& eng = onednn::Context::Engine();
+      memory::desc src({1, 64, 28, 28}, memory::data_type::f32, Tag::any);
+      memory::desc w({64, 64, 3, 3}, memory::data_type::f32, Tag::any);
+      memory::desc dst({1, 64, 28, 28}, memory::data_type::f32, Tag::any);
+      dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference,
+                                        dnnl::algorithm::convolution_direct, src, w, dst, {1, 1},
+                                        {0, 0}, {1, 1}, {1, 1});
+      dnnl::convolution_forward::primitive_desc pd(d, eng);
+      const memory::dims dims{1, 64, 28, 28};
+      if (pd.src_desc() == memory::desc(dims, memory::data_type::f32, Tag::nChw16c)) return 16;
+      if (pd.src_desc() == memory::desc(dims, memory::data_type::f32, Tag::nChw8c)) return 8;
+    } catch (const dnnl::error&) {
+    }
+    return 0;
+  }();
+  return block;
 }
 
 }  // namespace ferry::kernels

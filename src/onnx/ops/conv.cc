@@ -1,13 +1,18 @@
 // ONNX Conv (1, 11): 2-D convolution of NCHW data with OIHW weights, any group count
 // (depthwise included), dilations, explicit or auto_pad padding, optional bias. 1-D data
 // ([N, C, W]) runs as 2-D with a height of 1; 3-D data runs the direct N-D kernel.
+// The load-time optimizer's fused forms (runtime/optimize/fused_attrs.h) run here too: an
+// activation, a residual input 3, and channel-blocked input/output between convolutions
+// (a rank-5 input with 4-D weights is blocked: kernels/conv.h, ConvChannelBlock).
 #include "kernels/conv.h"
-#include "kernels/conv_nd.h"
 
 #include <algorithm>
 #include <memory>
 
+#include "kernels/conv_nd.h"
+#include "kernels/elementwise.h"
 #include "onnx/ops/op_util.h"
+#include "runtime/optimize/fused_attrs.h"
 
 namespace ferry::onnx::ops {
 namespace {
@@ -23,15 +28,25 @@ class Conv final : public Op {
     attrs_ = *attrs;
     group_ = info.node().GetInt("group", 1);
     if (group_ <= 0) init_status_ = info.Error("attribute group must be positive");
+    auto act = runtime::optimize::ReadFusedActivation(info.node());
+    if (!act.ok()) init_status_ = act.status();
+    activation_ = act.ok() ? *act : kernels::FusedActivation{};
+    residual_ = info.node().GetInt(runtime::optimize::kResidualAttr, 0) != 0;
+    blocked_output_ = info.node().GetInt(runtime::optimize::kBlockedOutputAttr, 0) != 0;
     // Initializer weights are reordered for oneDNN once, not on every run.
     constant_weights_ = info.constant_input(1) != nullptr &&
                         (!info.has_input(2) || info.constant_input(2) != nullptr);
     if (constant_weights_) cached_ = std::make_unique<kernels::ConstantWeightConv2D>();
+    if ((residual_ || blocked_output_) && !cached_)
+      init_status_ = info.Error("fused residual or blocked output needs constant weights");
   }
 
   Status Run(OpContext& ctx) const override {
     FERRY_ASSIGN_OR_RETURN(const Tensor* xp, RequiredInput(ctx, 0));
     const int rank = xp->rank();
+    const int block = kernels::ConvChannelBlock();
+    if (rank == 5 && cached_ && block > 0 && ctx.input(1)->rank() == 4 && xp->dim(4) == block)
+      return RunBlocked(ctx, block);
     if (rank == 5) return Run3D(ctx);
     if (rank != 3 && rank != 4)
       return ctx.Error("input 0 has rank " + std::to_string(rank) + " (shape " +
@@ -78,15 +93,12 @@ class Conv final : public Op {
     std::tie(p.pad_left, p.pad_right) = attrs->Pads(1, p.in_w, p.kernel_w);
     Status valid = p.Validate();
     if (!valid.ok()) return ctx.Error(valid.message());
-    Shape y_shape = is_1d ? Shape{p.batch, p.out_channels, p.out_w()}
-                          : Shape{p.batch, p.out_channels, p.out_h(), p.out_w()};
-    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
-    const float* bias = b ? b->data<float>() : nullptr;
-    Status s = cached_ ? cached_->Run(p, x.data<float>(), w.data<float>(), bias, y->data<float>(),
-                                      ctx.num_threads())
-                       : kernels::Conv2D(p, x.data<float>(), w.data<float>(), bias,
-                                         y->data<float>(), ctx.num_threads());
-    return s.ok() ? s : s.WithContext(ctx.node().Describe());
+    p.activation = activation_;
+    kernels::ConvTensors t;
+    t.x = x.data<float>();
+    t.w = w.data<float>();
+    t.b = b ? b->data<float>() : nullptr;
+    return Finish(ctx, p, t, is_1d, block);
   }
 
  private:
@@ -144,8 +156,113 @@ class Conv final : public Op {
     return Status::Ok();
   }
 
+  // Channel-blocked input [N, ceil(C / B), H, W, B] from a preceding fused Conv.
+  Status RunBlocked(OpContext& ctx, int block) const {
+    const Tensor& x = *ctx.input(0);
+    const Tensor& w = *ctx.input(1);
+    const Tensor* b = ctx.input(2);
+    kernels::ConvParams p;
+    p.batch = x.dim(0);
+    p.in_channels = w.dim(1) * group_;
+    p.in_h = x.dim(2);
+    p.in_w = x.dim(3);
+    if (x.dim(1) != (p.in_channels + block - 1) / block)
+      return ctx.Error("channel-blocked input 0 of shape " + x.shape().ToString() +
+                       " does not hold the " + std::to_string(p.in_channels) +
+                       " channels weights " + w.shape().ToString() + " expect");
+    p.out_channels = w.dim(0);
+    p.kernel_h = w.dim(2);
+    p.kernel_w = w.dim(3);
+    p.groups = group_;
+    if (b && (b->rank() != 1 || b->dim(0) != p.out_channels))
+      return ctx.Error("bias (input 2) has shape " + b->shape().ToString() + ", expected [" +
+                       std::to_string(p.out_channels) + "]");
+    auto attrs = attrs_.To2D(2);
+    if (!attrs.ok()) return ctx.Error(attrs.status().message());
+    if (!attrs->kernel.empty() &&
+        (attrs->kernel[0] != p.kernel_h || attrs->kernel[1] != p.kernel_w))
+      return ctx.Error("kernel_shape does not match weights of shape " + w.shape().ToString());
+    p.stride_h = attrs->strides[0];
+    p.stride_w = attrs->strides[1];
+    p.dilation_h = attrs->dilations[0];
+    p.dilation_w = attrs->dilations[1];
+    std::tie(p.pad_top, p.pad_bottom) = attrs->Pads(0, p.in_h, p.kernel_h);
+    std::tie(p.pad_left, p.pad_right) = attrs->Pads(1, p.in_w, p.kernel_w);
+    Status valid = p.Validate();
+    if (!valid.ok()) return ctx.Error(valid.message());
+    p.activation = activation_;
+    kernels::ConvTensors t;
+    t.x = x.data<float>();
+    t.x_blocked = true;
+    t.w = w.data<float>();
+    t.b = b ? b->data<float>() : nullptr;
+    return Finish(ctx, p, t, /*is_1d=*/false, block);
+  }
+
+  // Shape of a blocked [n, c, h, w] tensor.
+  static Shape BlockedShape(int64_t n, int64_t c, int64_t h, int64_t w, int block) {
+    return Shape{n, (c + block - 1) / block, h, w, block};
+  }
+
+  // Allocates the output (blocked when allowed), adds the residual, runs the kernel.
+  Status Finish(OpContext& ctx, kernels::ConvParams& p, kernels::ConvTensors& t, bool is_1d,
+                int block) const {
+    const int64_t oh = p.out_h(), ow = p.out_w();
+    const Shape y_logical = is_1d ? Shape{p.batch, p.out_channels, ow}
+                                  : Shape{p.batch, p.out_channels, oh, ow};
+    const Tensor* r = residual_ ? ctx.input(3) : nullptr;
+    if (residual_ && !r) return ctx.Error("fused residual input 3 is missing");
+    bool r_blocked = false;
+    if (r) {
+      r_blocked = r->rank() == 5 && block > 0 && !is_1d &&
+                  r->shape() == BlockedShape(p.batch, p.out_channels, oh, ow, block);
+      if (!r_blocked && r->shape() != y_logical) return RunBroadcastResidual(ctx, p, t, y_logical);
+      if (r->dtype() != DataType::kFloat32) return ctx.Error("residual input 3 is not float");
+    }
+    const bool y_blocked = blocked_output_ && block > 0 && !is_1d;
+    Shape y_shape = y_blocked ? BlockedShape(p.batch, p.out_channels, oh, ow, block) : y_logical;
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
+    t.y = y->data<float>();
+    t.y_blocked = y_blocked;
+    if (r) {
+      t.residual = r->data<float>();
+      t.residual_blocked = r_blocked;
+    }
+    Status s = cached_ ? cached_->Run(p, t, ctx.num_threads())
+                       : kernels::Conv2D(p, t.x, t.w, t.b, t.y, ctx.num_threads());
+    return s.ok() ? s : s.WithContext(ctx.node().Describe());
+  }
+
+  // A residual that broadcasts rather than matches (the optimizer could not see shapes):
+  // the unfused Conv, Add and activation, in that order.
+  Status RunBroadcastResidual(OpContext& ctx, kernels::ConvParams p, kernels::ConvTensors t,
+                              const Shape& y_logical) const {
+    const Tensor& r = *ctx.input(3);
+    if (r.rank() == 5) return ctx.Error("channel-blocked residual does not match the output");
+    if (r.dtype() != DataType::kFloat32) return ctx.Error("residual input 3 is not float");
+    const kernels::FusedActivation act = p.activation;
+    p.activation = {};
+    Tensor conv(DataType::kFloat32, y_logical);
+    t.y = conv.data<float>();
+    t.y_blocked = false;
+    Status s = cached_->Run(p, t, ctx.num_threads());
+    if (!s.ok()) return s.WithContext(ctx.node().Describe());
+    auto shape = kernels::BroadcastShapes(y_logical.dims(), r.shape().dims());
+    if (!shape.ok()) return ctx.Error("residual: " + shape.status().message());
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, Shape(*shape)));
+    FERRY_RETURN_IF_ERROR(kernels::Binary<float>(kernels::BinaryOp::kAdd, conv.data<float>(),
+                                                 y_logical.dims(), r.data<float>(),
+                                                 r.shape().dims(), y->data<float>()));
+    float* out = y->data<float>();
+    for (int64_t i = 0; i < y->NumElements(); ++i) out[i] = act.Apply(out[i]);
+    return Status::Ok();
+  }
+
   SpatialAttrs attrs_;
   int64_t group_ = 1;
+  kernels::FusedActivation activation_;
+  bool residual_ = false;
+  bool blocked_output_ = false;
   bool constant_weights_ = false;
   std::unique_ptr<kernels::ConstantWeightConv2D> cached_;
 };

@@ -1,8 +1,10 @@
 // ONNX Gemm (1, 6, 7, 9, 11, 13): Y = alpha * op(A) * op(B) + beta * C, C unidirectionally
-// broadcast to [M, N] and optional from 11 on.
+// broadcast to [M, N] and optional from 11 on. The optimizer may fuse a following
+// activation (runtime/optimize/fused_attrs.h).
 #include "kernels/gemm.h"
 
 #include "onnx/ops/op_util.h"
+#include "runtime/optimize/fused_attrs.h"
 
 namespace ferry::onnx::ops {
 namespace {
@@ -15,6 +17,11 @@ class Gemm final : public Op {
     trans_b_ = n.GetInt("transB", 0) != 0;
     alpha_ = n.GetFloat("alpha", 1.0f);
     beta_ = n.GetFloat("beta", 1.0f);
+    auto act = runtime::optimize::ReadFusedActivation(n);
+    if (act.ok())
+      activation_ = *act;
+    else
+      init_status_ = act.status();
     // Gemm-1/6 `broadcast` only permitted what Gemm-7's unidirectional broadcast of C does.
   }
 
@@ -38,6 +45,7 @@ class Gemm final : public Op {
                        ", B " + b.shape().ToString() + (trans_b_ ? "^T" : ""));
     p.alpha = alpha_;
     p.beta = beta_;
+    p.activation = activation_;
     if (c) {
       FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 2));
       p.c_shape = c->shape().dims();
@@ -51,6 +59,7 @@ class Gemm final : public Op {
  private:
   bool trans_a_ = false, trans_b_ = false;
   float alpha_ = 1.0f, beta_ = 1.0f;
+  kernels::FusedActivation activation_;
 };
 
 }  // namespace

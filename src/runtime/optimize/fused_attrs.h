@@ -1,0 +1,56 @@
+// Attributes the load-time optimizer (optimize.h) puts on the nodes it fuses. They live only
+// on the runtime's own copy of a graph (Session::Create optimizes a copy), never in a graph
+// that is exported: every name starts with "_ferry_", which no ONNX or TF op defines.
+//
+//   _ferry_activation (string)    Relu, Clip, LeakyRelu, Sigmoid, Tanh or HardSwish, applied
+//                                 to the node's output (Conv, Gemm).
+//   _ferry_activation_alpha/beta  Clip's min/max, LeakyRelu's alpha.
+//   _ferry_residual (int 1)       Conv: input 3 is added to the output before the activation
+//                                 (a folded Add; same shape as the output).
+//   _ferry_blocked_output (int 1) Conv: every user is a Conv that reads channel-blocked data,
+//                                 so the output may be written blocked (kernels/conv.h).
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+#include "ir/graph.h"
+#include "kernels/layout.h"
+
+namespace ferry::runtime::optimize {
+
+inline constexpr char kActivationAttr[] = "_ferry_activation";
+inline constexpr char kActivationAlphaAttr[] = "_ferry_activation_alpha";
+inline constexpr char kActivationBetaAttr[] = "_ferry_activation_beta";
+inline constexpr char kResidualAttr[] = "_ferry_residual";
+inline constexpr char kBlockedOutputAttr[] = "_ferry_blocked_output";
+
+// The fused activation of `node` (kNone without the attribute), or an error naming the node.
+inline StatusOr<kernels::FusedActivation> ReadFusedActivation(const ir::Node& node) {
+  kernels::FusedActivation a;
+  const std::string name = node.GetString(kActivationAttr, "");
+  const float alpha = node.GetFloat(kActivationAlphaAttr, 0.0f);
+  const float beta = node.GetFloat(kActivationBetaAttr, 0.0f);
+  if (name.empty()) return a;
+  if (name == "Relu") {
+    a.kind = kernels::Activation::kRelu;
+  } else if (name == "Clip") {
+    a.kind = kernels::Activation::kClip;
+    a.min = alpha;
+    a.max = beta;
+  } else if (name == "LeakyRelu") {
+    a.kind = kernels::Activation::kLeakyRelu;
+    a.alpha = alpha;
+  } else if (name == "Sigmoid") {
+    a.kind = kernels::Activation::kSigmoid;
+  } else if (name == "Tanh") {
+    a.kind = kernels::Activation::kTanh;
+  } else if (name == "HardSwish") {
+    a.kind = kernels::Activation::kHardSwish;
+  } else {
+    return InvalidArgument(node.Describe() + ": unknown fused activation '" + name + "'");
+  }
+  return a;
+}
+
+}  // namespace ferry::runtime::optimize

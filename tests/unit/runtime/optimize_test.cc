@@ -1,0 +1,285 @@
+// The load-time optimizer (runtime/optimize): every pass rewrites as intended and the
+// optimized graph computes what the graph as written computes.
+#include "runtime/optimize/optimize.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "onnx/ops/registry.h"
+#include "runtime/optimize/fused_attrs.h"
+#include "runtime/session.h"
+
+namespace ferry::runtime::optimize {
+namespace {
+
+Tensor Random(std::vector<int64_t> dims, uint32_t seed, float lo = -1.0f, float hi = 1.0f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(lo, hi);
+  Tensor t(DataType::kFloat32, Shape(dims));
+  for (int64_t i = 0; i < t.NumElements(); ++i) t.data<float>()[i] = d(rng);
+  return t;
+}
+
+std::shared_ptr<ir::Graph> NewGraph(int64_t opset = 17) {
+  auto g = std::make_shared<ir::Graph>();
+  g->opset_imports()[""] = opset;
+  return g;
+}
+
+ir::Value* Input(ir::Graph& g, const std::string& name, std::vector<int64_t> dims) {
+  ir::ValueInfo info;
+  info.dtype = DataType::kFloat32;
+  std::vector<ir::Dim> d;
+  for (int64_t v : dims) d.push_back(ir::Dim::Known(v));
+  info.shape = d;
+  ir::Value* v = g.AddValue(name, info);
+  g.inputs().push_back(v);
+  return v;
+}
+
+ir::Node* Conv(ir::Graph& g, const std::string& name, ir::Value* x, int64_t in_c, int64_t out_c,
+               int64_t k, uint32_t seed, int64_t group = 1) {
+  ir::Value* w = g.AddConstant(name + "_w", Random({out_c, in_c / group, k, k}, seed));
+  ir::Value* b = g.AddConstant(name + "_b", Random({out_c}, seed + 1));
+  ir::Node* n = g.AddNode("Conv", "", name, {x, w, b}, {name + "_y"});
+  n->set_attr("pads", ir::Attribute::Ints({k / 2, k / 2, k / 2, k / 2}));
+  n->set_attr("group", ir::Attribute::Int(group));
+  return n;
+}
+
+ir::Value* Unary(ir::Graph& g, const std::string& op, ir::Value* x) {
+  return g.AddNode(op, "", op + "_" + x->name(), {x}, {op + "_" + x->name() + "_y"})->output(0);
+}
+
+// Runs `g` with and without the optimizer; both must agree within `tol` (relative).
+void ExpectSameOutputs(std::shared_ptr<ir::Graph> g, const std::vector<Tensor>& inputs,
+                       float tol, int num_threads = 2) {
+  SessionOptions plain, fast;
+  plain.num_threads = fast.num_threads = num_threads;
+  plain.optimize = false;
+  auto a = Session::Create(g, onnx::OnnxOpSet(), plain);
+  auto b = Session::Create(g, onnx::OnnxOpSet(), fast);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  auto ya = (*a)->Run(inputs);
+  auto yb = (*b)->Run(inputs);
+  ASSERT_TRUE(ya.ok()) << ya.status().ToString();
+  ASSERT_TRUE(yb.ok()) << yb.status().ToString();
+  ASSERT_EQ(ya->size(), yb->size());
+  for (size_t o = 0; o < ya->size(); ++o) {
+    const Tensor& ta = (*ya)[o];
+    const Tensor& tb = (*yb)[o];
+    ASSERT_EQ(ta.shape(), tb.shape()) << "output " << o;
+    for (int64_t i = 0; i < ta.NumElements(); ++i) {
+      const float x = ta.data<float>()[i], y = tb.data<float>()[i];
+      ASSERT_LE(std::fabs(x - y), tol * (1.0f + std::fabs(x)))
+          << "output " << o << " element " << i << ": unoptimized " << x << ", optimized " << y;
+    }
+  }
+}
+
+int CountOps(const ir::Graph& g, const std::string& op) {
+  int n = 0;
+  for (const auto& node : g.nodes()) n += node->op_type() == op;
+  return n;
+}
+
+TEST(OptimizeTest, ConvBatchNormFoldsToOneConvWithSameOutputs) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {2, 3, 8, 8});
+  ir::Node* conv = Conv(*g, "conv", x, 3, 5, 3, 1);
+  std::vector<ir::Value*> bn_in = {conv->output(0)};
+  bn_in.push_back(g->AddConstant("scale", Random({5}, 10, 0.5f, 2.0f)));
+  bn_in.push_back(g->AddConstant("shift", Random({5}, 11)));
+  bn_in.push_back(g->AddConstant("mean", Random({5}, 12)));
+  bn_in.push_back(g->AddConstant("var", Random({5}, 13, 0.1f, 3.0f)));
+  ir::Node* bn = g->AddNode("BatchNormalization", "", "bn", bn_in, {"y"});
+  bn->set_attr("epsilon", ir::Attribute::Float(1e-3f));
+  g->outputs().push_back(bn->output(0));
+
+  auto copy = CopyGraph(*g);
+  OptimizeOptions o;
+  o.ops = &onnx::OnnxOpSet();
+  auto stats = OptimizeGraph(*copy, o);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->folded_batch_norms, 1);
+  EXPECT_EQ(copy->num_nodes(), 1);
+  EXPECT_EQ(CountOps(*copy, "Conv"), 1);
+  EXPECT_EQ(copy->outputs()[0]->name(), "y");
+  // The caller's graph is untouched.
+  EXPECT_EQ(g->num_nodes(), 2);
+  ExpectSameOutputs(g, {Random({2, 3, 8, 8}, 99)}, 1e-5f);
+}
+
+TEST(OptimizeTest, FusedConvReluEqualsUnfused) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {1, 4, 9, 9});
+  ir::Node* conv = Conv(*g, "conv", x, 4, 8, 3, 2);
+  g->outputs().push_back(Unary(*g, "Relu", conv->output(0)));
+  auto copy = CopyGraph(*g);
+  EXPECT_EQ(FuseActivation(*copy), 1);
+  ASSERT_EQ(copy->num_nodes(), 1);
+  EXPECT_EQ(copy->nodes().front()->GetString(kActivationAttr, ""), "Relu");
+  ExpectSameOutputs(g, {Random({1, 4, 9, 9}, 5)}, 1e-6f);
+}
+
+TEST(OptimizeTest, EveryFusableActivationMatches) {
+  for (const std::string op : {"Sigmoid", "Tanh", "HardSwish", "LeakyRelu"}) {
+    auto g = NewGraph();
+    ir::Value* x = Input(*g, "x", {1, 3, 6, 6});
+    ir::Node* conv = Conv(*g, "conv", x, 3, 16, 3, 3);
+    g->outputs().push_back(Unary(*g, op, conv->output(0)));
+    auto copy = CopyGraph(*g);
+    EXPECT_EQ(FuseActivation(*copy), 1) << op;
+    ExpectSameOutputs(g, {Random({1, 3, 6, 6}, 6, -3.0f, 3.0f)}, 1e-5f);
+  }
+}
+
+TEST(OptimizeTest, ClipFromConstantNodesFusesIntoGemm) {
+  // Clip-11+ reads min/max from inputs: Constant nodes fold first, then Gemm absorbs Clip.
+  auto g = NewGraph(13);
+  ir::Value* x = Input(*g, "x", {4, 6});
+  ir::Value* w = g->AddConstant("w", Random({5, 6}, 7));
+  ir::Value* c = g->AddConstant("c", Random({5}, 8));
+  ir::Node* gemm = g->AddNode("Gemm", "", "gemm", {x, w, c}, {"gemm_y"});
+  gemm->set_attr("transB", ir::Attribute::Int(1));
+  ir::Node* lo = g->AddNode("Constant", "", "lo", {}, {"lo_v"});
+  lo->set_attr("value", ir::Attribute::FromTensor(Tensor::Scalar<float>(0.0f)));
+  ir::Node* hi = g->AddNode("Constant", "", "hi", {}, {"hi_v"});
+  hi->set_attr("value", ir::Attribute::FromTensor(Tensor::Scalar<float>(0.5f)));
+  ir::Node* clip =
+      g->AddNode("Clip", "", "clip", {gemm->output(0), lo->output(0), hi->output(0)}, {"y"});
+  g->outputs().push_back(clip->output(0));
+  auto copy = CopyGraph(*g);
+  OptimizeOptions o;
+  o.ops = &onnx::OnnxOpSet();
+  auto stats = OptimizeGraph(*copy, o);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->folded_constants, 2);
+  EXPECT_EQ(stats->fused_activations, 1);
+  ASSERT_EQ(copy->num_nodes(), 1);
+  EXPECT_FLOAT_EQ(copy->nodes().front()->GetFloat(kActivationBetaAttr, 0.0f), 0.5f);
+  ExpectSameOutputs(g, {Random({4, 6}, 9)}, 1e-6f);
+}
+
+// x -> conv_a -> relu -> conv_b -> Add(x) -> relu -> conv_c: a ResNet block and one more.
+std::shared_ptr<ir::Graph> ResidualBlock(int64_t c) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {2, c, 10, 10});
+  ir::Node* stem = Conv(*g, "stem", x, c, c, 3, 20);
+  ir::Value* a = Unary(*g, "Relu", Conv(*g, "conv_a", stem->output(0), c, c, 3, 21)->output(0));
+  ir::Node* b = Conv(*g, "conv_b", a, c, c, 3, 22);
+  ir::Node* add = g->AddNode("Add", "", "add", {b->output(0), stem->output(0)}, {"sum"});
+  ir::Value* r = Unary(*g, "Relu", add->output(0));
+  ir::Node* dw = Conv(*g, "dw", r, c, c, 3, 23, /*group=*/c);
+  g->outputs().push_back(Conv(*g, "conv_c", dw->output(0), c, 7, 1, 24)->output(0));
+  return g;
+}
+
+TEST(OptimizeTest, ResidualBlockFusesAndStaysBlockedBetweenConvs) {
+  for (int64_t c : {16, 24}) {  // 24: channel padding inside the blocked layout
+    auto g = ResidualBlock(c);
+    auto copy = CopyGraph(*g);
+    OptimizeOptions o;
+    o.ops = &onnx::OnnxOpSet();
+    auto stats = OptimizeGraph(*copy, o);
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->fused_residuals, 1);
+    EXPECT_EQ(stats->fused_activations, 2);
+    EXPECT_EQ(copy->num_nodes(), 5);  // stem, conv_a, conv_b (+add+relu), dw, conv_c
+    // stem feeds conv_a and conv_b's residual; conv_a, conv_b and dw feed convs only.
+    EXPECT_EQ(stats->blocked_edges, 4);
+    ExpectSameOutputs(g, {Random({2, c, 10, 10}, 30)}, 1e-5f);
+  }
+}
+
+TEST(OptimizeTest, BroadcastingResidualFallsBackToSeparateAdd) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {1, 8, 5, 5});
+  ir::Value* r = Input(*g, "r", {1, 8, 1, 1});
+  ir::Node* conv = Conv(*g, "conv", x, 8, 8, 3, 40);
+  ir::Node* add = g->AddNode("Add", "", "add", {r, conv->output(0)}, {"sum"});
+  g->outputs().push_back(Unary(*g, "Relu", add->output(0)));
+  auto copy = CopyGraph(*g);
+  EXPECT_EQ(FuseResidual(*copy), 1);
+  ExpectSameOutputs(g, {Random({1, 8, 5, 5}, 41), Random({1, 8, 1, 1}, 42)}, 1e-6f);
+}
+
+TEST(OptimizeTest, ConstantFoldingAndShapeOfStaticInput) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {2, 3, 4});
+  ir::Value* a = g->AddConstant("a", Tensor::FromVector<float>({1, 2, 3, 4}, Shape{4}));
+  ir::Node* sq = g->AddNode("Mul", "", "sq", {a, a}, {"a2"});
+  ir::Node* add = g->AddNode("Add", "", "add", {x, sq->output(0)}, {"y"});
+  ir::Node* shape = g->AddNode("Shape", "", "shape", {x}, {"s"});
+  shape->set_attr("start", ir::Attribute::Int(1));
+  g->outputs().push_back(add->output(0));
+  g->outputs().push_back(shape->output(0));
+  auto copy = CopyGraph(*g);
+  EXPECT_EQ(FoldConstants(*copy, onnx::OnnxOpSet()), 2);
+  EXPECT_EQ(copy->num_nodes(), 1);
+  ir::Value* s = copy->FindValue("s");
+  ASSERT_TRUE(s && s->is_constant());
+  EXPECT_EQ(s->constant().ToInt64Vector(), (std::vector<int64_t>{3, 4}));
+  ir::Value* a2 = copy->FindValue("a2");
+  ASSERT_TRUE(a2 && a2->is_constant());
+  EXPECT_EQ(a2->constant().data<float>()[3], 16.0f);
+}
+
+TEST(OptimizeTest, DeadNodesAreRemoved) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {3});
+  g->AddNode("Neg", "", "unused", {x}, {"dead"});
+  g->outputs().push_back(Unary(*g, "Relu", x));
+  auto copy = CopyGraph(*g);
+  EXPECT_EQ(EliminateDeadCode(*copy), 1);
+  EXPECT_EQ(copy->num_nodes(), 1);
+}
+
+TEST(OptimizeTest, UnsupportedOpLeavesTheGraphToTheSession) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {3});
+  g->AddNode("NoSuchOp", "", "bad", {x}, {"dead"});  // dead, but must still be reported
+  g->outputs().push_back(Unary(*g, "Relu", x));
+  std::shared_ptr<const ir::Graph> in = g;
+  auto out = OptimizedCopy(in, onnx::OnnxOpSet());
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->get(), in.get());
+  auto s = Session::Create(g, onnx::OnnxOpSet());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("NoSuchOp"), std::string::npos);
+}
+
+TEST(OptimizeTest, OptimizedRunsAreBitwiseDeterministic) {
+  auto g = ResidualBlock(16);
+  SessionOptions o;
+  o.num_threads = 2;
+  auto s = Session::Create(g, onnx::OnnxOpSet(), o);
+  ASSERT_TRUE(s.ok());
+  const Tensor x = Random({2, 16, 10, 10}, 50);
+  auto y1 = (*s)->Run({x});
+  auto y2 = (*s)->Run({x});
+  ASSERT_TRUE(y1.ok() && y2.ok());
+  ASSERT_EQ((*y1)[0].NumBytes(), (*y2)[0].NumBytes());
+  EXPECT_EQ(std::memcmp((*y1)[0].raw_data(), (*y2)[0].raw_data(), (*y1)[0].NumBytes()), 0);
+}
+
+TEST(OptimizeTest, KeepAllReportsTheValuesOfTheGraphAsWritten) {
+  auto g = ResidualBlock(16);
+  auto s = Session::Create(g, onnx::OnnxOpSet());
+  ASSERT_TRUE(s.ok());
+  auto all = (*s)->RunAndKeepAll({Random({2, 16, 10, 10}, 51)});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  // conv_a's own output exists only in the unfused graph, and is plain NCHW.
+  ASSERT_TRUE(all->count("conv_a_y"));
+  EXPECT_EQ(all->at("conv_a_y").shape(), (Shape{2, 16, 10, 10}));
+}
+
+}  // namespace
+}  // namespace ferry::runtime::optimize
