@@ -10,10 +10,12 @@
 #include "core/status.h"
 #include "core/tensor.h"
 #include "ir/graph.h"
+#include "runtime/value.h"
 
 namespace ferry::runtime {
 
 class Session;
+struct Frame;
 
 // What an op sees of its node when it is built.
 class NodeInfo {
@@ -42,25 +44,43 @@ class NodeInfo {
   int num_threads_;
 };
 
-// Inputs and outputs of one execution of one node.
+// Inputs and outputs of one execution of one node. Tensor ops use input()/Output()/
+// SetOutput(); ops on sequences and optionals (and If/Loop/Scan, whose values may be any kind)
+// use input_value()/SetOutputValue().
 class OpContext {
  public:
-  OpContext(const ir::Node& node, std::vector<const Tensor*> inputs, std::vector<Tensor>* outputs,
-            int num_threads, const Session* session)
+  OpContext(const ir::Node& node, std::vector<const Value*> inputs, std::vector<Value>* outputs,
+            int num_threads, const Session* session, const Frame* frame)
       : node_(node), inputs_(std::move(inputs)), outputs_(outputs),
-        num_threads_(num_threads), session_(session) {}
+        num_threads_(num_threads), session_(session), frame_(frame) {}
 
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
-  // nullptr when the optional input is omitted (or i is past the end).
+  // The tensor of input i; nullptr when the optional input is omitted, i is past the end, or
+  // the input is not a tensor (a sequence or an empty optional).
   const Tensor* input(int i) const {
-    return i < static_cast<int>(inputs_.size()) ? inputs_[i] : nullptr;
+    const Value* v = input_value(i);
+    return v && v->is_tensor() ? &v->tensor() : nullptr;
   }
   bool has_input(int i) const { return input(i) != nullptr; }
+  // Input i of any kind; nullptr when omitted (or i is past the end).
+  const Value* input_value(int i) const {
+    const Value* v = i < static_cast<int>(inputs_.size()) ? inputs_[i] : nullptr;
+    return v && v->defined() ? v : nullptr;
+  }
   int num_outputs() const { return static_cast<int>(outputs_->size()); }
   // Allocates output i; checks the shape against the memory cap before allocating.
   StatusOr<Tensor*> Output(int i, DataType dtype, Shape shape);
   // Sets output i to an existing tensor (Identity, Reshape and friends share buffers).
-  void SetOutput(int i, Tensor t) { (*outputs_)[i] = std::move(t); }
+  void SetOutput(int i, Tensor t) { (*outputs_)[i] = Value(std::move(t)); }
+  // Sets output i to a value of any kind.
+  void SetOutputValue(int i, Value v) { (*outputs_)[i] = std::move(v); }
+  void SetOutputSequence(int i, DataType elem, std::vector<Tensor> items) {
+    (*outputs_)[i] = Value::Sequence(elem, std::move(items));
+  }
+  // Runs subgraph `g` (an attribute of this node) with `inputs` bound to its graph inputs;
+  // the values it reads from enclosing scopes are looked up by name in the running graphs.
+  StatusOr<std::vector<Value>> RunSubgraph(const ir::Graph& g,
+                                           const std::vector<Value>& inputs) const;
   int num_threads() const { return num_threads_; }
   const ir::Node& node() const { return node_; }
   const Session* session() const { return session_; }
@@ -70,10 +90,11 @@ class OpContext {
 
  private:
   const ir::Node& node_;
-  std::vector<const Tensor*> inputs_;
-  std::vector<Tensor>* outputs_;
+  std::vector<const Value*> inputs_;
+  std::vector<Value>* outputs_;
   int num_threads_;
   const Session* session_;
+  const Frame* frame_;
 };
 
 class Op {

@@ -8,11 +8,66 @@
 
 namespace ferry::runtime {
 
+namespace {
+
+bool IsOuterRef(const ir::Value* v, const std::set<const ir::Value*>& inputs) {
+  return v && !v->producer() && !v->is_constant() && !inputs.count(v);
+}
+
+std::vector<const ir::Graph*> Subgraphs(const ir::Node& n) {
+  std::vector<const ir::Graph*> subs;
+  for (const auto& [k, a] : n.attrs()) {
+    if (a.kind() == ir::AttrKind::kGraph) subs.push_back(a.g().get());
+    if (a.kind() == ir::AttrKind::kGraphs)
+      for (const auto& sg : a.graphs()) subs.push_back(sg.get());
+  }
+  return subs;
+}
+
+// The names `g` and the subgraphs inside it read from enclosing scopes (ONNX IR, "Names
+// Within a Graph": a subgraph may use any value visible in the graphs around it).
+void CollectOuterNames(const ir::Graph& g, std::set<std::string>* names) {
+  const std::set<const ir::Value*> inputs(g.inputs().begin(), g.inputs().end());
+  for (const auto& n : g.nodes()) {
+    for (const ir::Value* v : n->inputs())
+      if (IsOuterRef(v, inputs)) names->insert(v->name());
+    for (const ir::Graph* sg : Subgraphs(*n)) {
+      std::set<std::string> inner;
+      CollectOuterNames(*sg, &inner);
+      for (const std::string& name : inner) {
+        const ir::Value* v = g.FindValue(name);
+        if (!v || IsOuterRef(v, inputs)) names->insert(name);
+      }
+    }
+  }
+  for (const ir::Value* v : g.outputs())
+    if (IsOuterRef(v, inputs)) names->insert(v->name());
+}
+
+}  // namespace
+
 StatusOr<Tensor*> OpContext::Output(int i, DataType dtype, Shape shape) {
   Status s = Shape::Validate(shape.dims(), SizeOf(dtype), Tensor::kMaxBytes);
   if (!s.ok()) return s.WithContext(node_.Describe() + ": output " + std::to_string(i));
-  (*outputs_)[i] = Tensor(dtype, std::move(shape));
-  return &(*outputs_)[i];
+  (*outputs_)[i] = Value(Tensor(dtype, std::move(shape)));
+  return &(*outputs_)[i].mutable_tensor();
+}
+
+StatusOr<std::vector<Value>> OpContext::RunSubgraph(const ir::Graph& g,
+                                                    const std::vector<Value>& inputs) const {
+  if (!session_ || !frame_) return Internal(node_.Describe() + ": no session to run a subgraph");
+  auto out = session_->RunSubgraph(g, inputs, *frame_);
+  if (!out.ok()) return out.status().WithContext(node_.Describe() + " subgraph '" + g.name() + "'");
+  return out;
+}
+
+const Value* Frame::Lookup(const std::string& name) const {
+  for (const Frame* f = this; f; f = f->parent) {
+    auto it = f->session->slot_by_name_.find(name);
+    if (it != f->session->slot_by_name_.end() && (*f->slots)[it->second].defined())
+      return &(*f->slots)[it->second];
+  }
+  return nullptr;
 }
 
 int ResolveNumThreads(int requested) {
@@ -46,6 +101,7 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
     if (it != s->slot_of_.end()) return it->second;
     int id = static_cast<int>(s->slot_values_.size());
     s->slot_of_[v] = id;
+    s->slot_by_name_[v->name()] = id;
     s->slot_values_.push_back(v);
     return id;
   };
@@ -53,7 +109,16 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
 
   // Every unsupported op type is reported at once, with the first node that uses it.
   std::map<std::string, std::string> unsupported;
+  const std::set<const ir::Value*> graph_inputs(g.inputs().begin(), g.inputs().end());
   std::set<const ir::Value*> defined(g.inputs().begin(), g.inputs().end());
+  auto mark_outer = [&](const ir::Value* v, int id) {
+    if (IsOuterRef(v, graph_inputs) && !defined.count(v)) {
+      defined.insert(v);
+      s->outer_slots_.push_back(id);
+    }
+  };
+  // Slots that subgraphs of a step read by name: they must live until that step.
+  std::map<size_t, std::vector<int>> implicit_uses;
   for (ir::Node* n : order) {
     Step step;
     step.node = n;
@@ -64,9 +129,18 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
       }
       int id = slot(v);
       step.inputs.push_back(id);
-      if (!v->producer() && !v->is_constant() && !defined.count(v)) {
-        defined.insert(v);
-        s->outer_slots_.push_back(id);
+      mark_outer(v, id);
+    }
+    for (const ir::Graph* sg : Subgraphs(*n)) {
+      std::set<std::string> names;
+      CollectOuterNames(*sg, &names);
+      for (const std::string& name : names) {
+        // Values of graphs further out are found through the enclosing frames.
+        const ir::Value* v = g.FindValue(name);
+        if (!v) continue;
+        const int id = slot(v);
+        implicit_uses[s->steps_.size()].push_back(id);
+        mark_outer(v, id);
       }
     }
     for (const ir::Value* v : n->outputs()) {
@@ -108,14 +182,16 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
   }
   for (const ir::Value* v : g.outputs()) {
     if (!v) return InvalidArgument("graph has an empty output");
-    slot(v);
+    mark_outer(v, slot(v));  // a subgraph may output an outer value as it is
   }
 
   // Free each intermediate after its last use; graph outputs and constants are kept.
   std::vector<int> last_use(s->slot_values_.size(), -1);
-  for (size_t i = 0; i < s->steps_.size(); ++i)
+  for (size_t i = 0; i < s->steps_.size(); ++i) {
     for (int id : s->steps_[i].inputs)
       if (id >= 0) last_use[id] = static_cast<int>(i);
+    for (int id : implicit_uses[i]) last_use[id] = static_cast<int>(i);
+  }
   std::set<int> keep;
   for (const ir::Value* v : g.outputs()) keep.insert(s->slot_of_[v]);
   for (size_t id = 0; id < last_use.size(); ++id) {
@@ -126,7 +202,16 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
   return s;
 }
 
-Status Session::CheckInput(const ir::Value& v, const Tensor& t) const {
+Status Session::CheckInput(const ir::Value& v, const Value& value) const {
+  const bool typed = v.dtype() != DataType::kUndefined || v.info().shape.has_value();
+  if (!value.is_tensor()) {
+    // Sequence and optional inputs load untyped (type_proto.h); a typed one wants a tensor.
+    if (typed || !value.defined())
+      return InvalidArgument("input '" + v.name() + "': got " + KindName(value.kind()) +
+                             ", expected a tensor");
+    return Status::Ok();
+  }
+  const Tensor& t = value.tensor();
   if (v.dtype() != DataType::kUndefined && t.dtype() != v.dtype())
     return InvalidArgument("input '" + v.name() + "': dtype " + DataTypeName(t.dtype()) +
                            ", expected " + DataTypeName(v.dtype()));
@@ -145,68 +230,95 @@ Status Session::CheckInput(const ir::Value& v, const Tensor& t) const {
   return Status::Ok();
 }
 
-Status Session::Execute(const std::vector<Tensor>& inputs,
-                        const std::map<std::string, Tensor>* outer, std::vector<Tensor>* slots,
-                        bool keep_all) const {
+Status Session::Execute(const std::vector<Value>& inputs, const Frame* outer,
+                        std::vector<Value>* slots, bool keep_all) const {
   const auto& gin = graph_->inputs();
   if (inputs.size() != gin.size())
     return InvalidArgument("model takes " + std::to_string(gin.size()) + " inputs, got " +
                            std::to_string(inputs.size()));
-  slots->assign(slot_values_.size(), Tensor());
+  slots->assign(slot_values_.size(), Value());
   for (size_t i = 0; i < gin.size(); ++i) {
     FERRY_RETURN_IF_ERROR(CheckInput(*gin[i], inputs[i]));
     (*slots)[slot_of_.at(gin[i])] = inputs[i];
   }
   for (int id : outer_slots_) {
     const std::string& name = slot_values_[id]->name();
-    auto it = outer ? outer->find(name) : decltype(outer->end()){};
-    if (!outer || it == outer->end())
-      return InvalidArgument("value '" + name + "' is used but never defined");
-    (*slots)[id] = it->second;
+    const Value* v = outer ? outer->Lookup(name) : nullptr;
+    if (!v) return InvalidArgument("value '" + name + "' is used but never defined");
+    (*slots)[id] = *v;
   }
   for (size_t id = 0; id < slot_values_.size(); ++id)
-    if (slot_values_[id]->is_constant()) (*slots)[id] = slot_values_[id]->constant();
+    if (slot_values_[id]->is_constant()) (*slots)[id] = Value(slot_values_[id]->constant());
 
-  std::vector<Tensor> outs;
+  const Frame frame{this, slots, outer};
+  std::vector<Value> outs;
   for (const Step& step : steps_) {
-    std::vector<const Tensor*> ins;
+    std::vector<const Value*> ins;
     ins.reserve(step.inputs.size());
-    for (int id : step.inputs) {
-      const Tensor* t = id >= 0 ? &(*slots)[id] : nullptr;
-      ins.push_back(t && t->defined() ? t : nullptr);
-    }
-    outs.assign(step.outputs.size(), Tensor());
-    OpContext ctx(*step.node, std::move(ins), &outs, num_threads_, this);
+    for (int id : step.inputs) ins.push_back(id >= 0 ? &(*slots)[id] : nullptr);
+    outs.assign(step.outputs.size(), Value());
+    OpContext ctx(*step.node, std::move(ins), &outs, num_threads_, this, &frame);
     FERRY_RETURN_IF_ERROR(step.op->Run(ctx));
     for (size_t i = 0; i < step.outputs.size(); ++i)
       if (step.outputs[i] >= 0) (*slots)[step.outputs[i]] = std::move(outs[i]);
     if (!keep_all)
-      for (int id : step.release) (*slots)[id] = Tensor();
+      for (int id : step.release) (*slots)[id] = Value();
   }
   return Status::Ok();
 }
 
-StatusOr<std::vector<Tensor>> Session::Run(const std::vector<Tensor>& inputs) const {
-  std::vector<Tensor> slots;
+StatusOr<std::vector<Value>> Session::RunValues(const std::vector<Value>& inputs) const {
+  std::vector<Value> slots;
   FERRY_RETURN_IF_ERROR(Execute(inputs, nullptr, &slots, false));
-  std::vector<Tensor> result;
+  std::vector<Value> result;
   for (const ir::Value* v : graph_->outputs()) result.push_back(slots[slot_of_.at(v)]);
   return result;
 }
 
-StatusOr<std::vector<Tensor>> Session::Run(const std::map<std::string, Tensor>& inputs) const {
-  std::vector<Tensor> ordered;
+StatusOr<std::vector<Value>> Session::OrderByName(
+    const std::map<std::string, Value>& inputs) const {
+  std::vector<Value> ordered;
   for (const ir::Value* v : graph_->inputs()) {
     auto it = inputs.find(v->name());
     if (it == inputs.end()) return InvalidArgument("missing input '" + v->name() + "'");
     ordered.push_back(it->second);
   }
-  for (const auto& [name, t] : inputs) {
+  for (const auto& [name, value] : inputs) {
     bool known = false;
     for (const ir::Value* v : graph_->inputs()) known |= v->name() == name;
     if (!known) return InvalidArgument("model has no input named '" + name + "'");
   }
-  return Run(ordered);
+  return ordered;
+}
+
+StatusOr<std::vector<Value>> Session::RunValues(
+    const std::map<std::string, Value>& inputs) const {
+  FERRY_ASSIGN_OR_RETURN(std::vector<Value> ordered, OrderByName(inputs));
+  return RunValues(ordered);
+}
+
+StatusOr<std::vector<Tensor>> Session::Run(const std::vector<Tensor>& inputs) const {
+  std::vector<Value> values;
+  values.reserve(inputs.size());
+  for (const Tensor& t : inputs) values.emplace_back(t);
+  FERRY_ASSIGN_OR_RETURN(std::vector<Value> outs, RunValues(values));
+  std::vector<Tensor> result;
+  for (size_t i = 0; i < outs.size(); ++i) {
+    if (outs[i].defined() && !outs[i].is_tensor())
+      return InvalidArgument("output '" + graph_->outputs()[i]->name() + "' is a " +
+                             KindName(outs[i].kind()) + ", not a tensor (use RunValues)");
+    result.push_back(outs[i].tensor());
+  }
+  return result;
+}
+
+StatusOr<std::vector<Tensor>> Session::Run(const std::map<std::string, Tensor>& inputs) const {
+  std::map<std::string, Value> values;
+  for (const auto& [name, t] : inputs) values.emplace(name, Value(t));
+  FERRY_ASSIGN_OR_RETURN(std::vector<Value> ordered, OrderByName(values));
+  std::vector<Tensor> tensors;
+  for (const Value& v : ordered) tensors.push_back(v.tensor());
+  return Run(tensors);
 }
 
 StatusOr<std::map<std::string, Tensor>> Session::RunAndKeepAll(
@@ -218,23 +330,25 @@ StatusOr<std::map<std::string, Tensor>> Session::RunAndKeepAll(
     FERRY_ASSIGN_OR_RETURN(auto session, Create(original_, *ops_, plain));
     return session->RunAndKeepAll(inputs);
   }
-  std::vector<Tensor> slots;
-  FERRY_RETURN_IF_ERROR(Execute(inputs, nullptr, &slots, true));
+  std::vector<Value> values;
+  for (const Tensor& t : inputs) values.emplace_back(t);
+  std::vector<Value> slots;
+  FERRY_RETURN_IF_ERROR(Execute(values, nullptr, &slots, true));
   std::map<std::string, Tensor> all;
   for (size_t id = 0; id < slot_values_.size(); ++id)
-    if (slots[id].defined()) all[slot_values_[id]->name()] = slots[id];
+    if (slots[id].is_tensor()) all[slot_values_[id]->name()] = slots[id].tensor();
   return all;
 }
 
-StatusOr<std::vector<Tensor>> Session::RunSubgraph(const ir::Graph& g,
-                                                   const std::vector<Tensor>& inputs,
-                                                   const std::map<std::string, Tensor>& outer) const {
+StatusOr<std::vector<Value>> Session::RunSubgraph(const ir::Graph& g,
+                                                  const std::vector<Value>& inputs,
+                                                  const Frame& outer) const {
   auto it = subsessions_.find(&g);
   if (it == subsessions_.end()) return Internal("subgraph '" + g.name() + "' has no session");
   const Session& sub = *it->second;
-  std::vector<Tensor> slots;
+  std::vector<Value> slots;
   FERRY_RETURN_IF_ERROR(sub.Execute(inputs, &outer, &slots, false));
-  std::vector<Tensor> result;
+  std::vector<Value> result;
   for (const ir::Value* v : g.outputs()) result.push_back(slots[sub.slot_of_.at(v)]);
   return result;
 }

@@ -13,6 +13,7 @@
 #include "ir/graph.h"
 #include "runtime/op.h"
 #include "runtime/opset.h"
+#include "runtime/value.h"
 
 namespace ferry::runtime {
 
@@ -27,6 +28,16 @@ struct SessionOptions {
 // Resolves SessionOptions::num_threads.
 int ResolveNumThreads(int requested);
 
+// One running graph: its session and slots, and the frame of the graph whose node runs it
+// (nullptr for the main graph). A subgraph's outer-scope values are found by name here.
+struct Frame {
+  const Session* session = nullptr;
+  const std::vector<Value>* slots = nullptr;
+  const Frame* parent = nullptr;
+  // The value named `name` in this frame or an enclosing one; nullptr if none holds it.
+  const Value* Lookup(const std::string& name) const;
+};
+
 class Session {
  public:
   // The graph is shared: a session keeps it alive. Fails with one message listing every
@@ -40,18 +51,24 @@ class Session {
   int num_threads() const { return num_threads_; }
 
   // Runs with inputs in graph-input order; checks dtype, rank and known dims of each.
+  // Every input and output must be a tensor (RunValues takes sequences and optionals).
   StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs) const;
   // Same, by name; every graph input must be given.
   StatusOr<std::vector<Tensor>> Run(const std::map<std::string, Tensor>& inputs) const;
-  // Runs and keeps every intermediate value, by value name (for per-node checks).
+  // Runs with values of any kind (tensors, sequences, optionals), in graph-input order.
+  StatusOr<std::vector<Value>> RunValues(const std::vector<Value>& inputs) const;
+  // Same, by name; every graph input must be given.
+  StatusOr<std::vector<Value>> RunValues(const std::map<std::string, Value>& inputs) const;
+  // Runs and keeps every intermediate tensor, by value name (for per-node checks).
   StatusOr<std::map<std::string, Tensor>> RunAndKeepAll(const std::vector<Tensor>& inputs) const;
 
-  // Runs a subgraph (If/Loop/Scan bodies) with the given inputs; outer-scope values are
-  // looked up by name in `outer`.
-  StatusOr<std::vector<Tensor>> RunSubgraph(const ir::Graph& g, const std::vector<Tensor>& inputs,
-                                            const std::map<std::string, Tensor>& outer) const;
+  // Runs a subgraph of one of this graph's nodes (If/Loop/Scan bodies) with the given
+  // inputs; outer-scope values are looked up by name in `outer` and the frames above it.
+  StatusOr<std::vector<Value>> RunSubgraph(const ir::Graph& g, const std::vector<Value>& inputs,
+                                           const Frame& outer) const;
 
  private:
+  friend struct Frame;
   Session() = default;
   struct Step {
     const ir::Node* node;
@@ -60,18 +77,20 @@ class Session {
     std::vector<int> outputs;  // slot per output, -1 when unnamed/unused
     std::vector<int> release;  // slots whose last use is this step
   };
-  Status CheckInput(const ir::Value& v, const Tensor& t) const;
-  Status Execute(const std::vector<Tensor>& inputs, const std::map<std::string, Tensor>* outer,
-                 std::vector<Tensor>* slots, bool keep_all) const;
+  Status CheckInput(const ir::Value& v, const Value& value) const;
+  Status Execute(const std::vector<Value>& inputs, const Frame* outer, std::vector<Value>* slots,
+                 bool keep_all) const;
+  StatusOr<std::vector<Value>> OrderByName(const std::map<std::string, Value>& inputs) const;
 
   std::shared_ptr<const ir::Graph> graph_;
   std::shared_ptr<const ir::Graph> original_;  // as given, when graph_ is an optimized copy
   const OpSet* ops_ = nullptr;
   int num_threads_ = 1;
   std::unordered_map<const ir::Value*, int> slot_of_;
+  std::unordered_map<std::string, int> slot_by_name_;  // for Frame::Lookup
   std::vector<const ir::Value*> slot_values_;
   std::vector<Step> steps_;
-  std::vector<int> outer_slots_;  // slots filled by name from the enclosing scope
+  std::vector<int> outer_slots_;  // slots filled by name from the enclosing scopes
   // Sessions of the subgraphs in node attributes, built eagerly so Run stays const and
   // thread-safe.
   std::map<const ir::Graph*, std::unique_ptr<Session>> subsessions_;
