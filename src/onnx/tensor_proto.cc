@@ -318,4 +318,75 @@ StatusOr<Tensor> ReadTensorProtoFile(const std::string& path) {
   return t;
 }
 
+StatusOr<runtime::Value> ValueFromSequenceProto(const ::onnx::SequenceProto& proto,
+                                                const TensorReadOptions& options) {
+  const std::string what = "sequence '" + proto.name() + "'";
+  if (proto.sparse_tensor_values_size() || proto.sequence_values_size() ||
+      proto.map_values_size() || proto.optional_values_size())
+    return Unimplemented(what + ": only sequences of dense tensors are supported");
+  std::vector<Tensor> items;
+  DataType elem = DataType::kUndefined;
+  for (const TensorProto& tp : proto.tensor_values()) {
+    auto t = TensorFromProto(tp, options);
+    if (!t.ok()) return t.status().WithContext(what);
+    if (elem != DataType::kUndefined && t->dtype() != elem)
+      return InvalidArgument(what + ": elements of dtypes " + DataTypeName(elem) + " and " +
+                             DataTypeName(t->dtype()));
+    elem = t->dtype();
+    items.push_back(std::move(t).value());
+  }
+  return runtime::Value::Sequence(elem, std::move(items));
+}
+
+StatusOr<runtime::Value> ValueFromOptionalProto(const ::onnx::OptionalProto& proto,
+                                                const TensorReadOptions& options) {
+  const std::string what = "optional '" + proto.name() + "'";
+  if (proto.has_tensor_value()) {
+    auto t = TensorFromProto(proto.tensor_value(), options);
+    if (!t.ok()) return t.status().WithContext(what);
+    return runtime::Value(std::move(t).value());
+  }
+  if (proto.has_sequence_value()) {
+    auto seq = ValueFromSequenceProto(proto.sequence_value(), options);
+    if (!seq.ok()) return seq.status().WithContext(what);
+    return seq;
+  }
+  if (proto.has_sparse_tensor_value() || proto.has_map_value() || proto.has_optional_value())
+    return Unimplemented(what + ": only optional tensors and sequences are supported");
+  return runtime::Value::None();  // no element: an empty optional
+}
+
+StatusOr<runtime::Value> ReadValueProtoFile(const std::string& path,
+                                            const ::onnx::TypeProto& type) {
+  if (!type.has_sequence_type() && !type.has_optional_type()) {
+    FERRY_ASSIGN_OR_RETURN(Tensor t, ReadTensorProtoFile(path));
+    return runtime::Value(std::move(t));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot open '" + path + "'");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  TensorReadOptions options;
+  options.model_dir = fs::path(path).parent_path().string();
+  if (options.model_dir.empty()) options.model_dir = ".";
+  StatusOr<runtime::Value> v = InvalidArgument("unreachable");
+  try {
+    if (type.has_sequence_type()) {
+      ::onnx::SequenceProto p;
+      if (!p.ParseFromString(buf.str()))
+        return InvalidArgument("'" + path + "' is not a serialized onnx SequenceProto");
+      v = ValueFromSequenceProto(p, options);
+    } else {
+      ::onnx::OptionalProto p;
+      if (!p.ParseFromString(buf.str()))
+        return InvalidArgument("'" + path + "' is not a serialized onnx OptionalProto");
+      v = ValueFromOptionalProto(p, options);
+    }
+  } catch (const std::exception& e) {
+    return InvalidArgument("'" + path + "': " + e.what());
+  }
+  if (!v.ok()) return v.status().WithContext("'" + path + "'");
+  return v;
+}
+
 }  // namespace ferry::onnx

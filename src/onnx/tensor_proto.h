@@ -14,7 +14,9 @@
 #include "core/dtype.h"
 #include "core/status.h"
 #include "core/tensor.h"
+#include "onnx/onnx-data_pb.h"
 #include "onnx/onnx_pb.h"
+#include "runtime/value.h"
 
 namespace ferry::onnx {
 
@@ -47,5 +49,18 @@ Status TensorToProto(const Tensor& tensor, const std::string& name, ::onnx::Tens
 // Reads a file holding one serialized TensorProto (the input_K.pb / output_K.pb files of
 // ONNX's backend test data). External data, if any, is resolved against the file's folder.
 StatusOr<Tensor> ReadTensorProtoFile(const std::string& path);
+
+// onnx.SequenceProto / onnx.OptionalProto (onnx-data.proto: the test data of sequence and
+// optional values) -> runtime::Value. Elements must be tensors (or, in an optional, a
+// sequence of tensors); maps, sparse tensors and nested sequences are kUnimplemented.
+StatusOr<runtime::Value> ValueFromSequenceProto(const ::onnx::SequenceProto& proto,
+                                                const TensorReadOptions& options = {});
+StatusOr<runtime::Value> ValueFromOptionalProto(const ::onnx::OptionalProto& proto,
+                                                const TensorReadOptions& options = {});
+
+// Reads a backend-test data file holding the kind of value `type` describes: a TensorProto for
+// a tensor type, a SequenceProto for a sequence type, an OptionalProto for an optional type.
+StatusOr<runtime::Value> ReadValueProtoFile(const std::string& path,
+                                            const ::onnx::TypeProto& type);
 
 }  // namespace ferry::onnx

@@ -1,4 +1,5 @@
-// ONNX Identity (1, 13, 14, 16): the output is the input, buffer shared.
+// ONNX Identity (1, 13, 14, 16): the output is the input, buffer shared. From 14 the input may
+// be a sequence, from 16 an optional; they pass through the same way.
 #include "onnx/ops/op_util.h"
 
 namespace ferry::onnx::ops {
@@ -9,8 +10,9 @@ class Identity final : public Op {
   explicit Identity(const NodeInfo& info) {}
 
   Status Run(OpContext& ctx) const override {
-    FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
-    ctx.SetOutput(0, *x);
+    const Value* x = ctx.input_value(0);
+    if (!x) return ctx.Error("input 0 is missing");
+    ctx.SetOutputValue(0, *x);
     return Status::Ok();
   }
 };

@@ -1,11 +1,118 @@
 #include "onnx/ops/op_util.h"
 
+#include <algorithm>
+
+#include "kernels/transform.h"
+
 namespace ferry::onnx::ops {
 
 StatusOr<const Tensor*> RequiredInput(const OpContext& ctx, int i) {
   const Tensor* t = ctx.input(i);
-  if (!t || !t->defined()) return ctx.Error("input " + std::to_string(i) + " is missing");
-  return t;
+  if (t && t->defined()) return t;
+  if (const Value* v = ctx.input_value(i))
+    return ctx.Error("input " + std::to_string(i) + " is a " + runtime::KindName(v->kind()) +
+                     ", expected a tensor");
+  return ctx.Error("input " + std::to_string(i) + " is missing");
+}
+
+StatusOr<const Value*> SequenceInput(const OpContext& ctx, int i) {
+  const Value* v = ctx.input_value(i);
+  if (!v) return ctx.Error("input " + std::to_string(i) + " is missing");
+  if (!v->is_sequence())
+    return ctx.Error("input " + std::to_string(i) + " is a " + runtime::KindName(v->kind()) +
+                     ", expected a sequence");
+  return v;
+}
+
+StatusOr<const ir::Graph*> GraphAttr(const NodeInfo& info, const std::string& name) {
+  const ir::Attribute* a = info.node().attr(name);
+  if (!a) return info.Error("attribute " + name + " is required");
+  if (a->kind() != ir::AttrKind::kGraph || !a->g())
+    return info.Error("attribute " + name + " is not a graph");
+  return a->g().get();
+}
+
+namespace {
+
+// dims[0..axis) multiplied, and dims(axis..rank) multiplied.
+std::pair<int64_t, int64_t> OuterInner(const std::vector<int64_t>& dims, int axis) {
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= dims[d];
+  for (size_t d = axis + 1; d < dims.size(); ++d) inner *= dims[d];
+  return {outer, inner};
+}
+
+}  // namespace
+
+Tensor NarrowAxis(const Tensor& t, int axis, int64_t start, int64_t len) {
+  std::vector<int64_t> dims = t.shape().dims();
+  const int64_t size = dims[axis];
+  dims[axis] = len;
+  Tensor y(t.dtype(), Shape(dims));
+  if (t.dtype() == DataType::kString) {
+    const auto [outer, inner] = OuterInner(dims, axis);
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t k = 0; k < len * inner; ++k)
+        y.strings()[o * len * inner + k] = t.strings()[(o * size + start) * inner + k];
+    return y;
+  }
+  std::vector<int64_t> starts(dims.size(), 0), steps(dims.size(), 1);
+  starts[axis] = start;
+  kernels::Slice(t.raw_data(), t.shape().dims(), starts, steps, dims, SizeOf(t.dtype()),
+                 y.raw_data());
+  return y;
+}
+
+Tensor TakeAlongAxis(const Tensor& t, int axis, int64_t index) {
+  Tensor y = NarrowAxis(t, axis, index, 1);
+  std::vector<int64_t> dims = t.shape().dims();
+  dims.erase(dims.begin() + axis);
+  return *y.Reshaped(Shape(dims));
+}
+
+StatusOr<Tensor> JoinTensors(const std::vector<Tensor>& parts, int axis, bool new_axis,
+                             const std::string& what) {
+  const Tensor& first = parts.front();
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const Tensor& p = parts[i];
+    std::vector<int64_t> dims = p.shape().dims();
+    if (new_axis) dims.insert(dims.begin() + axis, 1);
+    bool ok = p.dtype() == first.dtype() && p.rank() == first.rank();
+    for (int d = 0; ok && d < first.rank(); ++d)
+      ok = (!new_axis && d == axis) || p.dim(d) == first.dim(d);
+    if (!ok)
+      return InvalidArgument(what + ": element " + std::to_string(i) + " " + p.DebugString() +
+                             " does not match element 0 " + first.DebugString() +
+                             (new_axis ? "" : " outside axis " + std::to_string(axis)));
+    if (i == 0) {
+      out = dims;
+    } else {
+      out[axis] += dims[axis];
+    }
+    shapes.push_back(std::move(dims));
+  }
+  Status valid = Shape::Validate(out, std::max<size_t>(SizeOf(first.dtype()), 1),
+                                 Tensor::kMaxBytes);
+  if (!valid.ok()) return valid.WithContext(what);
+  Tensor y(first.dtype(), Shape(out));
+  if (first.dtype() == DataType::kString) {
+    const auto [outer, inner] = OuterInner(out, axis);
+    int64_t offset = 0;  // along axis
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const int64_t n = shapes[i][axis];
+      for (int64_t o = 0; o < outer; ++o)
+        for (int64_t k = 0; k < n * inner; ++k)
+          y.strings()[(o * out[axis] + offset) * inner + k] = parts[i].strings()[o * n * inner + k];
+      offset += n;
+    }
+    return y;
+  }
+  std::vector<const void*> ptrs;
+  for (const Tensor& p : parts) ptrs.push_back(p.raw_data());
+  kernels::Concat(ptrs, shapes, axis, SizeOf(first.dtype()), y.raw_data());
+  return y;
 }
 
 Status CheckRank(const OpContext& ctx, int i, int rank) {

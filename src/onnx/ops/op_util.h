@@ -10,6 +10,7 @@
 #include "core/tensor.h"
 #include "runtime/op.h"
 #include "runtime/opset.h"
+#include "runtime/value.h"
 
 namespace ferry::onnx::ops {
 
@@ -17,6 +18,7 @@ using runtime::NodeInfo;
 using runtime::Op;
 using runtime::OpContext;
 using runtime::OpSet;
+using runtime::Value;
 
 // Input i, or an error "<op> '<node>': input i (<name>) is missing" when it is required.
 StatusOr<const Tensor*> RequiredInput(const OpContext& ctx, int i);
@@ -26,6 +28,22 @@ Status CheckRank(const OpContext& ctx, int i, int rank);
 Status CheckDtype(const OpContext& ctx, int i, std::initializer_list<DataType> allowed);
 // Error unless inputs i and j have the same dtype.
 Status CheckSameDtype(const OpContext& ctx, int i, int j);
+
+// Input i as a sequence; an error naming the node when it is missing or of another kind.
+StatusOr<const Value*> SequenceInput(const OpContext& ctx, int i);
+// The graph attribute `name`; an error naming the node when it is absent or not a graph.
+StatusOr<const ir::Graph*> GraphAttr(const NodeInfo& info, const std::string& name);
+
+// Elements [start, start + len) of `t` along `axis` (the axis stays, with size len).
+Tensor NarrowAxis(const Tensor& t, int axis, int64_t start, int64_t len);
+// Element `index` of `t` along `axis`, with the axis removed (Scan's per-step slices).
+Tensor TakeAlongAxis(const Tensor& t, int axis, int64_t index);
+// Joins `parts` (one dtype, equal shapes except at `axis`) along `axis`; with new_axis every
+// part must have the same shape and gains a dim of 1 at `axis` first (numpy.stack). `axis`
+// is already normalized (0 <= axis <= rank, < rank without new_axis). `what` names the
+// caller for errors. parts must not be empty.
+StatusOr<Tensor> JoinTensors(const std::vector<Tensor>& parts, int axis, bool new_axis,
+                             const std::string& what);
 
 // Int64 values of a shape-like input (int32 or int64), e.g. Reshape's shape, Slice's starts.
 StatusOr<std::vector<int64_t>> IntValues(const OpContext& ctx, int i);
