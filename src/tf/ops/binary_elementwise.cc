@@ -1,5 +1,6 @@
 // TF's broadcasting binary ops: AddV2, Add, Sub, Mul, RealDiv, Maximum, Minimum, FloorMod
-// (the remainder takes the divisor's sign, as Python's %)
+// (the remainder takes the divisor's sign, as Python's %), FloorDiv (the quotient rounded
+// toward -inf, as Python's //)
 // (tensorflow/core/ops/math_ops.cc). One class: they differ only in the scalar function.
 #include <algorithm>
 #include <cmath>
@@ -11,7 +12,7 @@
 namespace ferry::tf::ops {
 namespace {
 
-enum class BinaryKind { kAdd, kSub, kMul, kDiv, kMax, kMin, kFloorMod };
+enum class BinaryKind { kAdd, kSub, kMul, kDiv, kMax, kMin, kFloorMod, kFloorDiv };
 
 template <BinaryKind K>
 class BinaryElementwise final : public runtime::Op {
@@ -48,6 +49,17 @@ class BinaryElementwise final : public runtime::Op {
         return y == T(0) && !std::is_floating_point_v<T> ? T(0) : x / y;
       if constexpr (K == BinaryKind::kMax) return std::max(x, y);
       if constexpr (K == BinaryKind::kMin) return std::min(x, y);
+      if constexpr (K == BinaryKind::kFloorDiv) {
+        if constexpr (std::is_floating_point_v<T>) {
+          return std::floor(x / y);
+        } else if constexpr (std::is_signed_v<T>) {
+          if (y == T(0)) return T(0);  // TF's CPU kernel reports an error; ferry returns 0
+          const T q = static_cast<T>(x / y);
+          return (x % y != T(0)) && ((x < T(0)) != (y < T(0))) ? static_cast<T>(q - 1) : q;
+        } else {
+          return y == T(0) ? T(0) : static_cast<T>(x / y);
+        }
+      }
       if constexpr (K == BinaryKind::kFloorMod) {
         if constexpr (std::is_floating_point_v<T>) {
           T r = std::fmod(x, y);
@@ -75,6 +87,7 @@ void RegisterBinaryElementwise(runtime::OpSet& s) {
   s.Add<BinaryElementwise<BinaryKind::kMax>>("Maximum", 1, "tf");
   s.Add<BinaryElementwise<BinaryKind::kMin>>("Minimum", 1, "tf");
   s.Add<BinaryElementwise<BinaryKind::kFloorMod>>("FloorMod", 1, "tf");
+  s.Add<BinaryElementwise<BinaryKind::kFloorDiv>>("FloorDiv", 1, "tf");
 }
 
 }  // namespace ferry::tf::ops
