@@ -11,7 +11,9 @@
 //   ferry_conformance [--data-dir DIR] [--expected FILE] [--filter SUBSTR] [--jobs N]
 //                     [--timeout SECONDS] [--write-expected-failures FILE] [--resave DIR]
 //                     [--verbose] [--no-convert] [--expected-convert FILE]
-//                     [--write-expected-convert-failures FILE]
+//                     [--write-expected-convert-failures FILE] [--no-tfjs] [--require-tfjs]
+//                     [--expected-tfjs FILE] [--write-expected-tfjs-failures FILE]
+//                     [--node PATH] [--oracles DIR]
 //
 // --resave DIR also checks SaveModel: each model is loaded, written to DIR/<category>/<test>.onnx
 // with SaveModel, loaded again from there, and only then run.
@@ -37,6 +39,7 @@
 #include "allclose.h"
 #include "test_data.h"
 #include "convert_stage.h"
+#include "tfjs_stage.h"
 #include "onnx/model_io.h"
 #include "onnx/ops/registry.h"
 #include "onnx/tensor_proto.h"
@@ -62,6 +65,15 @@ struct Options {
   int jobs = 2;
   int timeout_s = 120;
   bool verbose = false;
+  // The TF.js stage (tfjs_stage.h): on unless --no-tfjs; --require-tfjs exits 77 without
+  // node or @tensorflow/tfjs (the conformance_tfjs ctest).
+  bool tfjs = true;
+  bool require_tfjs = false;
+  std::string expected_tfjs_file;
+  std::string write_expected_tfjs;
+  std::string node = "node";
+  std::string oracles_dir;
+  std::string tfjs_work_dir;  // set by the stage: case folders are <it>/<category>/<test>
 };
 
 struct TestCase {
@@ -121,11 +133,49 @@ Tensor AsBFloat16IfExpected(const Tensor& t, DataType wanted) {
 
 Result Fail(const std::string& why) { return {false, OneLine(why)}; }
 
+// The `name` field of a backend-test data file of the kind `type` describes.
+std::string DataFileName(const fs::path& path, const ::onnx::TypeProto* type) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (type && type->has_sequence_type()) {
+    ::onnx::SequenceProto p;
+    return p.ParseFromString(buf.str()) ? p.name() : "";
+  }
+  if (type && type->has_optional_type()) {
+    ::onnx::OptionalProto p;
+    return p.ParseFromString(buf.str()) ? p.name() : "";
+  }
+  ::onnx::TensorProto p;
+  return p.ParseFromString(buf.str()) ? p.name() : "";
+}
+
+// Empty when `actual` matches `expected` (same kind; tensors and sequence elements as
+// AllCloseMismatch), else one line.
+std::string ValueMismatch(const runtime::Value& actual, const runtime::Value& expected) {
+  if (actual.kind() != expected.kind())
+    return std::string("got a ") + runtime::KindName(actual.kind()) + ", expected a " +
+           runtime::KindName(expected.kind());
+  if (actual.is_tensor()) {
+    const Tensor want = AsBFloat16IfExpected(expected.tensor(), actual.tensor().dtype());
+    return AllCloseMismatch(actual.tensor(), want, Tolerance{});
+  }
+  if (!actual.is_sequence()) return "";
+  if (actual.items().size() != expected.items().size())
+    return "sequence of " + std::to_string(actual.items().size()) + " elements, expected " +
+           std::to_string(expected.items().size());
+  for (size_t i = 0; i < actual.items().size(); ++i) {
+    const std::string m = AllCloseMismatch(actual.items()[i], expected.items()[i], Tolerance{});
+    if (!m.empty()) return "element " + std::to_string(i) + ": " + m;
+  }
+  return "";
+}
+
 // Runs one test in the current process.
 Result RunTest(const TestCase& test, const Options& opt) {
   const fs::path model_path = test.dir / "model.onnx";
   // The raw proto tells which inputs and outputs are sequences or optionals, which the IR
-  // does not type.
+  // does not type, and so how their data files are read.
   ::onnx::ModelProto proto;
   {
     std::ifstream in(model_path, std::ios::binary);
@@ -133,15 +183,22 @@ Result RunTest(const TestCase& test, const Options& opt) {
   }
   std::set<std::string> initializers;
   for (const auto& t : proto.graph().initializer()) initializers.insert(t.name());
+  std::map<std::string, const ::onnx::TypeProto*> input_types;
+  std::vector<const ::onnx::TypeProto*> positional_types;  // inputs that are not initializers
   for (const auto& vi : proto.graph().input()) {
+    if (initializers.count(vi.name())) continue;
     const std::string kind = NonTensorKind(vi.type());
-    if (!kind.empty() && !initializers.count(vi.name()))
-      return Fail(kind + " input '" + vi.name() + "': only tensors are supported");
+    if (kind == "map" || kind == "untyped")
+      return Fail(kind + " input '" + vi.name() + "': only tensors, sequences and optionals "
+                  "are supported");
+    input_types[vi.name()] = &vi.type();
+    positional_types.push_back(&vi.type());
   }
   for (const auto& vi : proto.graph().output()) {
     const std::string kind = NonTensorKind(vi.type());
-    if (!kind.empty())
-      return Fail(kind + " output '" + vi.name() + "': only tensors are supported");
+    if (kind == "map" || kind == "untyped")
+      return Fail(kind + " output '" + vi.name() + "': only tensors, sequences and optionals "
+                  "are supported");
   }
 
   auto graph = onnx::LoadModel(model_path.string());
@@ -156,6 +213,8 @@ Result RunTest(const TestCase& test, const Options& opt) {
     graph = onnx::LoadModel(out.string());
     if (!graph.ok()) return Fail("resave load: " + graph.status().message());
   }
+  if (DropContradictedInputShapes(test.id(), **graph) && opt.verbose)
+    std::cerr << test.id() << ": declared input shape ignored (the stored data contradicts it)\n";
   runtime::SessionOptions so;
   so.num_threads = 1;
   auto session = runtime::Session::Create(*graph, onnx::OnnxOpSet(), so);
@@ -178,34 +237,40 @@ Result RunTest(const TestCase& test, const Options& opt) {
 
   for (const fs::path& set : sets) {
     const std::string where = set.filename().string() + ": ";
-    std::vector<Tensor> inputs;
-    std::vector<std::string> names;
-    for (const fs::path& f : SortedTestDataFiles(set, "input_")) {
-      ::onnx::TensorProto tp;
-      std::ifstream in(f, std::ios::binary);
-      if (!in || !tp.ParseFromIstream(&in))
-        return Fail(where + "cannot parse " + f.filename().string());
-      auto t = onnx::TensorFromProto(tp);
-      if (!t.ok()) return Fail(where + f.filename().string() + ": " + t.status().message());
-      inputs.push_back(std::move(t).value());
-      names.push_back(tp.name());
-    }
+    const std::vector<fs::path> input_files = SortedTestDataFiles(set, "input_");
     // Inputs bind by name when every file names a graph input, else by position (as onnx's
-    // runner does for the graph inputs that are not initializers).
+    // runner does for the graph inputs that are not initializers). The kind of value a file
+    // holds comes from the input it binds to.
+    std::vector<std::string> names;
+    for (size_t i = 0; i < input_files.size(); ++i) {
+      const ::onnx::TypeProto* pos_type =
+          i < positional_types.size() ? positional_types[i] : nullptr;
+      names.push_back(DataFileName(input_files[i], pos_type));
+    }
     bool by_name = !names.empty();
     std::map<std::string, const ir::Value*> input_by_name;
     for (const ir::Value* v : graph_inputs) input_by_name[v->name()] = v;
     for (const std::string& n : names) by_name &= input_by_name.count(n) != 0;
-    std::map<std::string, Tensor> named;
-    for (size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<runtime::Value> inputs;
+    std::map<std::string, runtime::Value> named;
+    for (size_t i = 0; i < input_files.size(); ++i) {
       const ir::Value* target = by_name                   ? input_by_name[names[i]]
                                 : i < graph_inputs.size() ? graph_inputs[i]
                                                           : nullptr;
-      if (target) inputs[i] = AsBFloat16IfExpected(inputs[i], target->dtype());
-      named[names[i]] = inputs[i];
+      const ::onnx::TypeProto* type = nullptr;
+      if (by_name && input_types.count(names[i])) type = input_types[names[i]];
+      if (!by_name && i < positional_types.size()) type = positional_types[i];
+      ::onnx::TypeProto tensor_type;
+      auto value = onnx::ReadValueProtoFile(input_files[i].string(), type ? *type : tensor_type);
+      if (!value.ok())
+        return Fail(where + input_files[i].filename().string() + ": " + value.status().message());
+      if (target && value->is_tensor())
+        *value = runtime::Value(AsBFloat16IfExpected(value->tensor(), target->dtype()));
+      inputs.push_back(*value);
+      named[names[i]] = *value;
     }
     by_name &= named.size() == graph_inputs.size();
-    auto outputs = by_name ? (*session)->Run(named) : (*session)->Run(inputs);
+    auto outputs = by_name ? (*session)->RunValues(named) : (*session)->RunValues(inputs);
     if (!outputs.ok()) return Fail(where + "run: " + outputs.status().message());
 
     std::vector<fs::path> expected_files = SortedTestDataFiles(set, "output_");
@@ -213,10 +278,13 @@ Result RunTest(const TestCase& test, const Options& opt) {
       return Fail(where + "model produced " + std::to_string(outputs->size()) + " outputs, " +
                   std::to_string(expected_files.size()) + " expected");
     for (size_t i = 0; i < expected_files.size(); ++i) {
-      auto expected = onnx::ReadTensorProtoFile(expected_files[i].string());
+      ::onnx::TypeProto tensor_type;
+      const ::onnx::TypeProto& type = i < static_cast<size_t>(proto.graph().output_size())
+                                          ? proto.graph().output(static_cast<int>(i)).type()
+                                          : tensor_type;
+      auto expected = onnx::ReadValueProtoFile(expected_files[i].string(), type);
       if (!expected.ok()) return Fail(where + expected.status().message());
-      *expected = AsBFloat16IfExpected(*expected, (*outputs)[i].dtype());
-      const std::string mismatch = AllCloseMismatch((*outputs)[i], *expected, Tolerance{});
+      const std::string mismatch = ValueMismatch((*outputs)[i], *expected);
       if (!mismatch.empty())
         return Fail(where + "output " + std::to_string(i) + " '" + graph_outputs[i]->name() +
                     "': " + mismatch);
@@ -238,6 +306,13 @@ struct Running {
 // The convert stage of one test (convert_stage.h).
 Result RunConvertTest(const TestCase& test, const Options&) {
   const std::string reason = RunThroughConversion(test.dir);
+  return reason.empty() ? Result{true, ""} : Fail(reason);
+}
+
+// The TF.js stage's preparation of one test, in a child like every test (tfjs_stage.h).
+Result PrepareTfjsTest(const TestCase& test, const Options& opt) {
+  const std::string reason =
+      PrepareTfjsCase(test.dir, fs::path(opt.tfjs_work_dir) / test.category / test.name);
   return reason.empty() ? Result{true, ""} : Fail(reason);
 }
 
@@ -395,12 +470,61 @@ int Report(const std::string& stage, const std::vector<TestCase>& tests,
   return unexpected.empty() ? 0 : 1;
 }
 
+// TF.js stage (tfjs_stage.h): the tests that pass the convert stage, prepared in children,
+// run by one node process, compared here. 77 when node or @tensorflow/tfjs is missing.
+int RunTfjsStage(const std::vector<TestCase>& tests, Options opt) {
+  const std::string missing = FindTfjs(opt.node, opt.oracles_dir);
+  if (!missing.empty()) {
+    std::cout << "tfjs stage: skipped: " << missing << "\n";
+    return 77;
+  }
+  bool expected_ok = true;
+  const auto expected = ReadExpected(opt.expected_tfjs_file, &expected_ok);
+  if (!expected_ok) {
+    std::cerr << "cannot read expected TF.js failures '" << opt.expected_tfjs_file << "'\n";
+    return 2;
+  }
+  char tmpl[] = "/tmp/ferry_tfjs_XXXXXX";
+  if (!mkdtemp(tmpl)) {
+    std::cerr << "mkdtemp: " << std::strerror(errno) << "\n";
+    return 2;
+  }
+  opt.tfjs_work_dir = tmpl;
+  std::cout << "tfjs stage (TF.js graph model -> @tensorflow/tfjs 4.22, cpu backend), "
+            << tests.size() << " tests that pass the convert stage:\n";
+  std::vector<Result> results = RunAll(tests, opt, PrepareTfjsTest);
+  const fs::path list = fs::path(tmpl) / "cases.txt";
+  {
+    std::ofstream out(list);
+    for (size_t i = 0; i < tests.size(); ++i)
+      if (results[i].passed)
+        out << (fs::path(tmpl) / tests[i].category / tests[i].name).string() << "\n";
+  }
+  const std::string runner_error =
+      RunTfjsRunner(opt.node, FERRY_TFJS_RUNNER, opt.oracles_dir, list, opt.timeout_s * 10);
+  if (!runner_error.empty()) std::cout << "tfjs stage: " << OneLine(runner_error) << "\n";
+  for (size_t i = 0; i < tests.size(); ++i) {
+    if (!results[i].passed) continue;
+    const std::string reason =
+        CompareTfjsCase(tests[i].dir, fs::path(tmpl) / tests[i].category / tests[i].name);
+    results[i] = reason.empty() ? Result{true, ""} : Fail(reason);
+  }
+  std::error_code ec;
+  fs::remove_all(tmpl, ec);
+  return Report("tfjs stage: ", tests, results, expected, opt.write_expected_tfjs,
+                "# ONNX backend tests that pass the convert stage but not in TensorFlow.js 4.22\n"
+                "# (the converted TF.js graph model on the cpu backend), one per line with the\n"
+                "# reason. Regenerate: ferry_conformance --write-expected-tfjs-failures FILE\n");
+}
+
 int Usage(const char* argv0) {
   std::cerr << "usage: " << argv0
             << " [--data-dir DIR] [--expected FILE] [--filter SUBSTR] [--jobs N]"
                " [--timeout SECONDS] [--write-expected-failures FILE] [--resave DIR]"
                " [--verbose] [--no-convert] [--expected-convert FILE]"
-               " [--write-expected-convert-failures FILE]\n";
+               " [--write-expected-convert-failures FILE] [--no-tfjs] [--require-tfjs]"
+               " [--expected-tfjs FILE] [--write-expected-tfjs-failures FILE] [--node PATH]"
+               " [--oracles DIR]\n";
   return 2;
 }
 
@@ -411,6 +535,12 @@ int Main(int argc, char** argv) {
 #endif
 #ifdef FERRY_EXPECTED_CONVERT_FAILURES
   opt.expected_convert_file = FERRY_EXPECTED_CONVERT_FAILURES;
+#endif
+#ifdef FERRY_EXPECTED_TFJS_FAILURES
+  opt.expected_tfjs_file = FERRY_EXPECTED_TFJS_FAILURES;
+#endif
+#ifdef FERRY_ORACLES_DIR
+  opt.oracles_dir = FERRY_ORACLES_DIR;
 #endif
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -428,6 +558,18 @@ int Main(int argc, char** argv) {
       opt.write_expected = v;
     } else if (a == "--no-convert") {
       opt.convert = false;
+    } else if (a == "--no-tfjs") {
+      opt.tfjs = false;
+    } else if (a == "--require-tfjs") {
+      opt.require_tfjs = true;
+    } else if (a == "--expected-tfjs" && (v = value())) {
+      opt.expected_tfjs_file = v;
+    } else if (a == "--write-expected-tfjs-failures" && (v = value())) {
+      opt.write_expected_tfjs = v;
+    } else if (a == "--node" && (v = value())) {
+      opt.node = v;
+    } else if (a == "--oracles" && (v = value())) {
+      opt.oracles_dir = v;
     } else if (a == "--expected-convert" && (v = value())) {
       opt.expected_convert_file = v;
     } else if (a == "--write-expected-convert-failures" && (v = value())) {
@@ -494,7 +636,13 @@ int Main(int argc, char** argv) {
              "# (ConvertOnnxToTf, then ferry's TF runtime), one per line with the reason.\n"
              "# Regenerate: ferry_conformance --write-expected-convert-failures FILE\n");
   if (convert_status == 2) return 2;
-  return std::max(runtime_status, convert_status);
+  if (!opt.tfjs) return std::max(runtime_status, convert_status);
+  std::vector<TestCase> converted_ok;
+  for (size_t i = 0; i < passing.size(); ++i)
+    if (converted[i].passed) converted_ok.push_back(passing[i]);
+  const int tfjs_status = RunTfjsStage(converted_ok, opt);
+  if (tfjs_status == 2 || (tfjs_status == 77 && opt.require_tfjs)) return tfjs_status;
+  return std::max({runtime_status, convert_status, tfjs_status == 77 ? 0 : tfjs_status});
 }
 
 }  // namespace

@@ -66,9 +66,32 @@ std::string ConvertFailureReason(const std::string& message) {
   return "no TF converter for " + ops;
 }
 
+// "sequence input 'x'" for the first input or output that is not a tensor, else "".
+std::string FirstNonTensor(const fs::path& model_path) {
+  ::onnx::ModelProto proto;
+  std::ifstream in(model_path, std::ios::binary);
+  if (!in || !proto.ParseFromIstream(&in)) return "";
+  for (const auto* list : {&proto.graph().input(), &proto.graph().output()}) {
+    for (const auto& vi : *list) {
+      const auto& t = vi.type();
+      if (t.has_tensor_type()) continue;
+      const char* kind = t.has_sequence_type() ? "sequence" : t.has_optional_type() ? "optional"
+                                                                                    : "non-tensor";
+      return std::string(kind) + (list == &proto.graph().input() ? " input '" : " output '") +
+             vi.name() + "'";
+    }
+  }
+  return "";
+}
+
 std::string RunThroughConversion(const fs::path& dir) {
+  // A TF graph's inputs and outputs are tensors.
+  const std::string non_tensor = FirstNonTensor(dir / "model.onnx");
+  if (!non_tensor.empty()) return non_tensor + ": TF graphs take and give tensors only";
   auto onnx = onnx::LoadModel((dir / "model.onnx").string());
   if (!onnx.ok()) return "load: " + onnx.status().message();
+  DropContradictedInputShapes(
+      dir.parent_path().filename().string() + "/" + dir.filename().string(), **onnx);
   auto tf = convert::ConvertOnnxToTf(**onnx);
   if (!tf.ok()) return ConvertFailureReason(tf.status().message());
   runtime::SessionOptions so;

@@ -17,7 +17,8 @@ class SequenceConstruct final : public Op {
       FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, i));
       items.push_back(*t);
     }
-    ctx.SetOutputSequence(0, items.front().dtype(), std::move(items));
+    const DataType dtype = items.front().dtype();
+    ctx.SetOutputSequence(0, dtype, std::move(items));
     return Status::Ok();
   }
 };
