@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "kernels/layout.h"
@@ -47,16 +48,22 @@ struct ConvParams {
 Status Conv2D(const ConvParams& p, const float* x, const float* w, const float* b, float* y,
               int num_threads);
 
-// Channel-blocked activations, oneDNN's fast convolution layout (nChw16c / nChw8c): a
-// tensor of logical shape [N, C, H, W] stored as [N, ceil(C / B), H, W, B], channel c at
-// [n, c / B, h, w, c % B], padding channels zero. Consecutive convolutions hand it on
-// without the two reorders a plain NCHW boundary costs.
-// B for this CPU (16 with AVX-512, 8 with AVX2), or 0 when oneDNN's convolutions prefer a
-// plain layout (then nothing should be blocked). Computed once.
-int ConvChannelBlock();
+// Blocked activations: the layout oneDNN's fast convolutions compute in, handed from one
+// convolution to the next without the two reorders a plain NCHW boundary costs. Which one
+// depends on the CPU and oneDNN version, so it is asked once:
+//   kChannelsLast  nhwc (oneDNN 2.6's brgconv kernels on AVX-512),
+//   kBlocked16/8   nChw16c / nChw8c (the older jit kernels on AVX-512 / AVX2),
+//   kPlain         oneDNN prefers NCHW: nothing is blocked.
+enum class ConvBlocking { kPlain, kChannelsLast, kBlocked8, kBlocked16 };
+ConvBlocking ConvPreferredBlocking();
 
-// Buffers of one fused convolution. Blocked buffers (see ConvChannelBlock) need
-// Layout::kNCHW in the params.
+// Storage dims of a blocked activation of logical shape [n, c, h, w]: [n, ceil(c / B), h,
+// w, B] for nChwBc (channel c at [n, c / B, h, w, c % B], padding channels zero), and
+// [n, 1, h, w, c] for channels-last (nChwBc with B = c is exactly nhwc). Empty for kPlain.
+std::vector<int64_t> ConvBlockedDims(int64_t n, int64_t c, int64_t h, int64_t w);
+
+// Buffers of one fused convolution. Blocked buffers (ConvBlockedDims) need Layout::kNCHW in
+// the params.
 struct ConvTensors {
   const float* x = nullptr;
   bool x_blocked = false;

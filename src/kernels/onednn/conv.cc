@@ -21,9 +21,13 @@ using Tag = memory::format_tag;
 
 memory::desc ActivationDesc(Layout layout, int64_t n, int64_t c, int64_t h, int64_t w,
                             bool blocked = false) {
-  if (blocked)
-    return memory::desc({n, c, h, w}, memory::data_type::f32,
-                        ConvChannelBlock() == 8 ? Tag::nChw8c : Tag::nChw16c);
+  if (blocked) {
+    const ConvBlocking b = ConvPreferredBlocking();
+    const Tag tag = b == ConvBlocking::kChannelsLast ? Tag::nhwc
+                    : b == ConvBlocking::kBlocked8   ? Tag::nChw8c
+                                                     : Tag::nChw16c;
+    return memory::desc({n, c, h, w}, memory::data_type::f32, tag);
+  }
   return memory::desc({n, c, h, w}, memory::data_type::f32,
                       layout == Layout::kNCHW ? Tag::nchw : Tag::nhwc);
 }
@@ -286,7 +290,7 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   io.residual = t.residual != nullptr;
   io.residual_blocked = t.residual_blocked;
   if ((io.x_blocked || io.y_blocked || io.residual_blocked) &&
-      (p.layout != Layout::kNCHW || ConvChannelBlock() == 0))
+      (p.layout != Layout::kNCHW || ConvPreferredBlocking() == ConvBlocking::kPlain))
     return InvalidArgument("Conv2D " + p.ToString() +
                            ": channel-blocked buffers need NCHW and a blocking CPU");
   onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
@@ -310,26 +314,42 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   return Execute(*entry.prepared, p, t.x, entry.weights, t.b, t.residual, t.y, num_threads);
 }
 
-int ConvChannelBlock() {
-  // Asks oneDNN which layout its convolution wants for a typical mid-network shape.
-  static const int block = [] {
+ConvBlocking ConvPreferredBlocking() {
+  // Asks oneDNN which source layout its convolution wants for a typical mid-network shape.
+  static const ConvBlocking blocking = [] {
     try {
       const auto& eng = onednn::Context::Engine();
-      memory::desc src({1, 64, 28, 28}, memory::data_type::f32, Tag::any);
+      const memory::dims dims{1, 64, 28, 28};
+      memory::desc src(dims, memory::data_type::f32, Tag::any);
       memory::desc w({64, 64, 3, 3}, memory::data_type::f32, Tag::any);
-      memory::desc dst({1, 64, 28, 28}, memory::data_type::f32, Tag::any);
+      memory::desc dst(dims, memory::data_type::f32, Tag::any);
       dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference,
                                         dnnl::algorithm::convolution_direct, src, w, dst, {1, 1},
                                         {0, 0}, {1, 1}, {1, 1});
       dnnl::convolution_forward::primitive_desc pd(d, eng);
-      const memory::dims dims{1, 64, 28, 28};
-      if (pd.src_desc() == memory::desc(dims, memory::data_type::f32, Tag::nChw16c)) return 16;
-      if (pd.src_desc() == memory::desc(dims, memory::data_type::f32, Tag::nChw8c)) return 8;
+      auto is = [&](Tag t) { return pd.src_desc() == memory::desc(dims, memory::data_type::f32, t); };
+      if (is(Tag::nhwc)) return ConvBlocking::kChannelsLast;
+      if (is(Tag::nChw16c)) return ConvBlocking::kBlocked16;
+      if (is(Tag::nChw8c)) return ConvBlocking::kBlocked8;
     } catch (const dnnl::error&) {
     }
-    return 0;
+    return ConvBlocking::kPlain;
   }();
-  return block;
+  return blocking;
+}
+
+std::vector<int64_t> ConvBlockedDims(int64_t n, int64_t c, int64_t h, int64_t w) {
+  switch (ConvPreferredBlocking()) {
+    case ConvBlocking::kChannelsLast:
+      return {n, 1, h, w, c};
+    case ConvBlocking::kBlocked8:
+      return {n, (c + 7) / 8, h, w, 8};
+    case ConvBlocking::kBlocked16:
+      return {n, (c + 15) / 16, h, w, 16};
+    case ConvBlocking::kPlain:
+      break;
+  }
+  return {};
 }
 
 }  // namespace ferry::kernels

@@ -3,7 +3,7 @@
 // ([N, C, W]) runs as 2-D with a height of 1; 3-D data runs the direct N-D kernel.
 // The load-time optimizer's fused forms (runtime/optimize/fused_attrs.h) run here too: an
 // activation, a residual input 3, and channel-blocked input/output between convolutions
-// (a rank-5 input with 4-D weights is blocked: kernels/conv.h, ConvChannelBlock).
+// (a rank-5 input with 4-D weights is blocked: kernels/conv.h, ConvBlockedDims).
 #include "kernels/conv.h"
 
 #include <algorithm>
@@ -44,9 +44,8 @@ class Conv final : public Op {
   Status Run(OpContext& ctx) const override {
     FERRY_ASSIGN_OR_RETURN(const Tensor* xp, RequiredInput(ctx, 0));
     const int rank = xp->rank();
-    const int block = kernels::ConvChannelBlock();
-    if (rank == 5 && cached_ && block > 0 && ctx.input(1)->rank() == 4 && xp->dim(4) == block)
-      return RunBlocked(ctx, block);
+    const bool block = kernels::ConvPreferredBlocking() != kernels::ConvBlocking::kPlain;
+    if (rank == 5 && cached_ && block && ctx.input(1)->rank() == 4) return RunBlocked(ctx);
     if (rank == 5) return Run3D(ctx);
     if (rank != 3 && rank != 4)
       return ctx.Error("input 0 has rank " + std::to_string(rank) + " (shape " +
@@ -156,8 +155,8 @@ class Conv final : public Op {
     return Status::Ok();
   }
 
-  // Channel-blocked input [N, ceil(C / B), H, W, B] from a preceding fused Conv.
-  Status RunBlocked(OpContext& ctx, int block) const {
+  // Blocked input (kernels::ConvBlockedDims) from a preceding fused Conv.
+  Status RunBlocked(OpContext& ctx) const {
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.input(2);
@@ -166,8 +165,8 @@ class Conv final : public Op {
     p.in_channels = w.dim(1) * group_;
     p.in_h = x.dim(2);
     p.in_w = x.dim(3);
-    if (x.dim(1) != (p.in_channels + block - 1) / block)
-      return ctx.Error("channel-blocked input 0 of shape " + x.shape().ToString() +
+    if (x.shape().dims() != kernels::ConvBlockedDims(p.batch, p.in_channels, p.in_h, p.in_w))
+      return ctx.Error("blocked input 0 of shape " + x.shape().ToString() +
                        " does not hold the " + std::to_string(p.in_channels) +
                        " channels weights " + w.shape().ToString() + " expect");
     p.out_channels = w.dim(0);
@@ -196,17 +195,13 @@ class Conv final : public Op {
     t.x_blocked = true;
     t.w = w.data<float>();
     t.b = b ? b->data<float>() : nullptr;
-    return Finish(ctx, p, t, /*is_1d=*/false, block);
+    return Finish(ctx, p, t, /*is_1d=*/false, true);
   }
 
-  // Shape of a blocked [n, c, h, w] tensor.
-  static Shape BlockedShape(int64_t n, int64_t c, int64_t h, int64_t w, int block) {
-    return Shape{n, (c + block - 1) / block, h, w, block};
-  }
 
   // Allocates the output (blocked when allowed), adds the residual, runs the kernel.
   Status Finish(OpContext& ctx, kernels::ConvParams& p, kernels::ConvTensors& t, bool is_1d,
-                int block) const {
+                bool block) const {
     const int64_t oh = p.out_h(), ow = p.out_w();
     const Shape y_logical = is_1d ? Shape{p.batch, p.out_channels, ow}
                                   : Shape{p.batch, p.out_channels, oh, ow};
@@ -214,13 +209,14 @@ class Conv final : public Op {
     if (residual_ && !r) return ctx.Error("fused residual input 3 is missing");
     bool r_blocked = false;
     if (r) {
-      r_blocked = r->rank() == 5 && block > 0 && !is_1d &&
-                  r->shape() == BlockedShape(p.batch, p.out_channels, oh, ow, block);
+      r_blocked = r->rank() == 5 && block && !is_1d &&
+                  r->shape().dims() == kernels::ConvBlockedDims(p.batch, p.out_channels, oh, ow);
       if (!r_blocked && r->shape() != y_logical) return RunBroadcastResidual(ctx, p, t, y_logical);
       if (r->dtype() != DataType::kFloat32) return ctx.Error("residual input 3 is not float");
     }
-    const bool y_blocked = blocked_output_ && block > 0 && !is_1d;
-    Shape y_shape = y_blocked ? BlockedShape(p.batch, p.out_channels, oh, ow, block) : y_logical;
+    const bool y_blocked = blocked_output_ && block && !is_1d;
+    Shape y_shape =
+        y_blocked ? Shape(kernels::ConvBlockedDims(p.batch, p.out_channels, oh, ow)) : y_logical;
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
     t.y = y->data<float>();
     t.y_blocked = y_blocked;
