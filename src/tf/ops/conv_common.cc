@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/transform.h"
 #include "tf/ops/util.h"
 
 namespace ferry::tf::ops {
@@ -73,6 +74,48 @@ StatusOr<kernels::ConvParams> MakeConvParams(const TfConvAttrs& a, const Tensor&
   p.pad_left = before[1];
   p.pad_right = after[1];
   FERRY_RETURN_IF_ERROR(p.Validate().WithContext(ctx.node().Describe()));
+  return p;
+}
+
+}  // namespace ferry::tf::ops
+
+namespace ferry::tf::ops {
+
+std::vector<float> ToChannelsFirst(const Tensor& x) {
+  const int r = x.rank();
+  std::vector<int> perm = {0, r - 1};
+  for (int i = 1; i < r - 1; ++i) perm.push_back(i);
+  std::vector<float> out(x.NumElements());
+  kernels::Transpose(x.data<float>(), x.shape().dims(), perm, sizeof(float), out.data());
+  return out;
+}
+
+void FromChannelsFirst(const float* src, const std::vector<int64_t>& cf_dims, float* dst) {
+  const int r = static_cast<int>(cf_dims.size());
+  std::vector<int> perm = {0};
+  for (int i = 2; i < r; ++i) perm.push_back(i);
+  perm.push_back(1);
+  kernels::Transpose(src, cf_dims, perm, sizeof(float), dst);
+}
+
+std::vector<float> PermuteFilter(const Tensor& w, const std::vector<int>& perm) {
+  std::vector<float> out(w.NumElements());
+  kernels::Transpose(w.data<float>(), w.shape().dims(), perm, sizeof(float), out.data());
+  return out;
+}
+
+StatusOr<PaddedWindow> ResolveWindow(int64_t in, int64_t k, int64_t stride, int64_t dilation,
+                                     const std::string& padding, int64_t explicit_before,
+                                     int64_t explicit_after) {
+  FERRY_ASSIGN_OR_RETURN(Window w, ComputeWindow(in, k, stride, dilation, padding,
+                                                 explicit_before, explicit_after));
+  PaddedWindow p;
+  p.out = w.out;
+  p.before = w.pad_before;
+  const int64_t ek = (k - 1) * dilation + 1;
+  p.after = padding == "EXPLICIT"
+                ? explicit_after
+                : std::max<int64_t>((w.out - 1) * stride + ek - in - w.pad_before, 0);
   return p;
 }
 

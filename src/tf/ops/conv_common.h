@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/tensor.h"
 #include "kernels/conv.h"
 #include "runtime/op.h"
 
@@ -23,5 +24,23 @@ Status ReadConvAttrs(const runtime::NodeInfo& info, TfConvAttrs* a);
 // see kernels/layout.h). SAME splits the padding as TF does, odd element after.
 StatusOr<kernels::ConvParams> MakeConvParams(const TfConvAttrs& a, const Tensor& x, const Tensor& w,
                                              bool depthwise, const runtime::OpContext& ctx);
+
+// The N-D ops (Conv3D, the pools in 3-D, Conv2DBackpropInput) run kernels/conv_nd.h, which
+// takes channels-first tensors: these move a float32 channels-last tensor [N, spatial..., C]
+// to [N, C, spatial...] and back.
+std::vector<float> ToChannelsFirst(const Tensor& x);
+// src is [N, C, spatial...] (cf_dims); writes [N, spatial..., C] to dst.
+void FromChannelsFirst(const float* src, const std::vector<int64_t>& cf_dims, float* dst);
+// A filter's elements reordered by perm (any rank, float32).
+std::vector<float> PermuteFilter(const Tensor& w, const std::vector<int>& perm);
+
+// One spatial dim of a TF windowed op for padding SAME / VALID / EXPLICIT: output size and
+// the padding before and after it (SAME: odd element after).
+struct PaddedWindow {
+  int64_t out = 0, before = 0, after = 0;
+};
+StatusOr<PaddedWindow> ResolveWindow(int64_t in, int64_t k, int64_t stride, int64_t dilation,
+                                     const std::string& padding, int64_t explicit_before,
+                                     int64_t explicit_after);
 
 }  // namespace ferry::tf::ops

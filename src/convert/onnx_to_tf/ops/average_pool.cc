@@ -1,7 +1,13 @@
-// ONNX AveragePool (1, 7, 10, 11) -> TF AvgPool. TF's SAME divides by the real elements of
-// each window, which is ONNX's count_include_pad = 0 with SAME-shaped pads; with
-// count_include_pad = 1 the zeros are made real by a Pad before a VALID AvgPool. Other
-// pads with count_include_pad = 0 have no TF form: an error naming the attribute.
+// ONNX AveragePool (1, 7, 10, 11) on 1-D, 2-D and 3-D inputs -> TF AvgPool / AvgPool3D,
+// channels-last (spatial.h).
+//   - No padding: a VALID pool. SAME-shaped pads with count_include_pad = 0: TF's SAME, which
+//     divides by the real elements of each window (TF avg_pooling_op.cc), as ONNX does.
+//   - Any other pads or a ceil_mode that adds windows (static spatial dims): zeros are padded
+//     in (Pad), a VALID pool gives sum / kernel size, and a constant [1, out..., 1] factor
+//     kernel size / ONNX's divisor restores ONNX's average: the divisor counts the window's
+//     positions inside the input (count_include_pad = 0) or inside the padded input
+//     (count_include_pad = 1; a ceil-mode window's overhang past the end padding is not
+//     counted, ONNX AveragePool-10/11).
 #include "convert/onnx_to_tf/ops/pool_common.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -12,7 +18,8 @@ class AveragePoolToTf final : public OpConverter {
   AveragePoolToTf() : OpConverter("AveragePool", 1) {}
   Layout layout() const override { return Layout::kNhwcNative; }
   std::vector<std::string> attributes() const override {
-    return {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"};
+    return {"auto_pad", "ceil_mode", "count_include_pad", "dilations",
+            "kernel_shape", "pads", "strides"};
   }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
@@ -24,24 +31,74 @@ class AveragePoolToTf final : public OpConverter {
     if (b.in_facts(0).dtype != DataType::kFloat32) return b.Error("only float32 converts to TF");
     FERRY_ASSIGN_OR_RETURN(PoolParams p, ReadPoolParams(n, b.in_facts(0)));
     const bool include_pad = n.GetInt("count_include_pad", 0) != 0;
-    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
-    std::string padding = p.padding;
-    if (padding != "VALID" && include_pad) {
-      x = b.Emit("Pad", {x, NhwcPaddings(b, p.pads)},
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x, ChannelsLastInput(b, 0));
+    const std::string name = ChannelsLastOutName(b, p.rank);
+    ir::Value* y = nullptr;
+    if (p.padding == "VALID" || (p.padding == "SAME" && !include_pad && !p.ceil)) {
+      y = EmitPool(b, false, p, x, p.padding, name);
+    } else {
+      for (const ir::Dim& d : p.onnx.in)
+        if (!d.known())
+          return b.Unsupported("pads", "need static spatial dims when they are not TF's SAME "
+                                       "split (the average's divisor is a constant)");
+      x = b.Emit("Pad", {x, ChannelsLastPaddings(b, p.w)},
                  {{"T", TypeAttr(DataType::kFloat32)},
                   {"Tpaddings", ir::Attribute::Type(DataType::kInt32)}},
                  DataType::kFloat32)
               ->output(0);
-      padding = "VALID";
-    } else if (padding == "EXPLICIT") {
-      return b.Unsupported("pads",
-                           "are not TF's SAME split and count_include_pad is 0: TF's "
-                           "AvgPool cannot exclude such padding from the count");
+      y = EmitPool(b, false, p, x, "VALID", "");
+      std::optional<Tensor> factor = Factor(p, include_pad);
+      if (factor) {
+        y = b.Emit("Mul", {y, b.Const(*factor, n.name() + "/divisor")},
+                   {{"T", TypeAttr(DataType::kFloat32)}}, DataType::kFloat32, name)
+                ->output(0);
+      } else if (!name.empty()) {
+        y = b.Emit("Identity", {y}, {{"T", TypeAttr(DataType::kFloat32)}}, DataType::kFloat32,
+                   name)
+                ->output(0);
+      }
     }
-    b.SetOutput(
-        0,
-        b.Emit("AvgPool", {x}, PoolAttrs(p, padding), DataType::kFloat32, b.OutName(0))->output(0));
+    b.SetOutput(0, FinishChannelsLast(b, y, p.rank));
     return Status::Ok();
+  }
+
+ private:
+  // kernel size / ONNX divisor per output position, shaped [1, out..., 1] in the TF op's
+  // rank; nullopt when it is 1 everywhere.
+  static std::optional<Tensor> Factor(const PoolParams& p, bool include_pad) {
+    const NdWindow& w = p.onnx;
+    const std::vector<ir::Dim> out = WindowOutDims(w, p.ceil);
+    std::vector<std::vector<int64_t>> counts(w.rank());
+    int64_t kernel = 1, total = 1;
+    for (int i = 0; i < w.rank(); ++i) {
+      kernel *= w.k[i];
+      total *= out[i].value;
+      const int64_t lo = include_pad ? -w.begin(i) : 0;
+      const int64_t hi = w.in[i].value + (include_pad ? w.end(i) : 0);
+      for (int64_t o = 0; o < out[i].value; ++o) {
+        const int64_t start = o * w.s[i] - w.begin(i);
+        counts[i].push_back(std::max<int64_t>(
+            std::min(start + w.k[i], hi) - std::max(start, lo), 1));
+      }
+    }
+    std::vector<int64_t> dims = {1};
+    if (p.rank == 3) dims.push_back(1);
+    for (const ir::Dim& d : out) dims.push_back(d.value);
+    dims.push_back(1);
+    Tensor f(DataType::kFloat32, Shape(dims));
+    bool all_one = true;
+    std::vector<int64_t> idx(w.rank(), 0);
+    for (int64_t e = 0; e < total; ++e) {
+      int64_t rem = e, count = 1;
+      for (int i = w.rank() - 1; i >= 0; --i) {
+        count *= counts[i][rem % out[i].value];
+        rem /= out[i].value;
+      }
+      f.data<float>()[e] = static_cast<float>(kernel) / static_cast<float>(count);
+      all_one &= count == kernel;
+    }
+    if (all_one) return std::nullopt;
+    return f;
   }
 };
 

@@ -1,8 +1,20 @@
-// ONNX Conv (1, 11) -> TF Conv2D (group 1) or DepthwiseConv2dNative (group == C_in),
-// + BiasAdd. Weights must be constant: OIHW is permuted to TF's HWIO at convert time.
-// Pads become SAME/VALID when identical, else EXPLICIT with explicit_paddings in NHWC order
-// (TF nn_ops.cc: Conv2D and DepthwiseConv2dNative both accept EXPLICIT).
-#include "convert/onnx_to_tf/ops/common.h"
+// ONNX Conv (1, 11) on 1-D, 2-D and 3-D inputs -> TF Conv2D / DepthwiseConv2dNative / Conv3D
+// (+ BiasAdd), channels-last (see spatial.h for how rank 3 and 5 are laid out).
+//   - Weights OI<spatial> become TF's <spatial>IO: permuted at convert time when constant,
+//     by a Transpose when they are a run-time input.
+//   - 2-D pads: SAME/VALID when identical, else EXPLICIT with explicit_paddings in NHWC order
+//     (TF nn_ops.cc: Conv2D and DepthwiseConv2dNative accept EXPLICIT). Conv3D has only
+//     SAME/VALID (nn_ops.cc), so other 3-D pads become a Pad before a VALID Conv3D.
+//   - 3-D dilations are folded into a constant kernel (zeros between taps): TF's CPU Conv3D
+//     rejects dilation rates above 1 (conv_ops_3d.cc).
+//   - group == C_in with one input channel per group and equal strides is
+//     DepthwiseConv2dNative; any other group > 1 is a StridedSlice per group on the channel
+//     axis, one conv each, and a ConcatV2 (TF's grouped Conv2D runs only on GPU, and TF.js's
+//     conv2d requires input depth == filter depth).
+#include <algorithm>
+#include <optional>
+
+#include "convert/onnx_to_tf/ops/spatial.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
 namespace {
@@ -20,90 +32,173 @@ class ConvToTf final : public OpConverter {
     out.dtype = ctx.in(0).dtype;
     const ValueFacts& x = ctx.in(0);
     const ValueFacts& w = ctx.in(1);
-    if (x.rank() != 4 || w.rank() != 4) return Status::Ok();
+    const int r = x.rank();
+    if (r < 3 || w.rank() != r) return Status::Ok();
     const auto& xd = *x.dims;
     const auto& wd = *w.dims;
-    std::vector<int64_t> k = {wd[2].value, wd[3].value};
-    std::vector<int64_t> s = n.GetInts("strides", {1, 1}), d = n.GetInts("dilations", {1, 1});
-    if (s.size() != 2 || d.size() != 2 || !wd[2].known() || !wd[3].known()) return Status::Ok();
-    auto pads = ResolvePads(n, {xd[2], xd[3]}, k, s, d);
-    if (!pads.ok()) return Status::Ok();  // reported by Convert
-    const auto& p = *pads;
-    out.dims = std::vector<ir::Dim>{xd[0], wd[0], WindowOut(xd[2], k[0], s[0], d[0], p[0], p[2]),
-                                    WindowOut(xd[3], k[1], s[1], d[1], p[1], p[3])};
+    std::vector<int64_t> k;
+    for (int i = 2; i < r; ++i) {
+      if (!wd[i].known()) return Status::Ok();
+      k.push_back(wd[i].value);
+    }
+    auto win = ReadWindow(n, std::vector<ir::Dim>(xd.begin() + 2, xd.end()), k);
+    if (!win.ok()) return Status::Ok();  // reported by Convert
+    std::vector<ir::Dim> dims = {xd[0], wd[0]};
+    for (const ir::Dim& d : WindowOutDims(*win)) dims.push_back(d);
+    out.dims = dims;
     return Status::Ok();
   }
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     const ValueFacts& x = b.in_facts(0);
-    if (x.rank() != 4)
-      return b.Error("input 0 has rank " + std::to_string(x.rank()) +
-                     ": only 2-D convolution (rank 4) converts to TF");
-    const Tensor* w = b.ConstInput(1);
-    if (!w) return b.Error("input 1 (weights) must be a constant to convert to TF");
-    if (w->rank() != 4 || w->dtype() != DataType::kFloat32)
-      return b.Error("weights " + w->DebugString() + " must be float32 of rank 4");
-    const std::vector<int64_t> k = {w->dim(2), w->dim(3)};
-    if (n.has_attr("kernel_shape") && n.GetInts("kernel_shape") != k)
-      return b.Unsupported("kernel_shape", "does not match the weights " + w->shape().ToString());
-    const std::vector<int64_t> s = n.GetInts("strides", {1, 1});
-    const std::vector<int64_t> d = n.GetInts("dilations", {1, 1});
-    FERRY_RETURN_IF_ERROR(CheckSpatial(n, "strides", s));
-    FERRY_RETURN_IF_ERROR(CheckSpatial(n, "dilations", d));
-    const std::vector<ir::Dim> hw = {(*x.dims)[2], (*x.dims)[3]};
-    FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> pads, ResolvePads(n, hw, k, s, d));
-    const std::string padding = TfPadding(hw, k, s, d, pads);
-    const int64_t group = n.GetInt("group", 1);
-    const ir::Dim cin = (*x.dims)[1];
-    const int64_t cout = w->dim(0);
-
-    FERRY_ASSIGN_OR_RETURN(ir::Value * in, b.Input(0));
-    Attrs attrs = {{"T", TypeAttr(DataType::kFloat32)},
-                   {"strides", ir::Attribute::Ints({1, s[0], s[1], 1})},
-                   {"dilations", ir::Attribute::Ints({1, d[0], d[1], 1})},
-                   {"padding", ir::Attribute::String(padding)},
-                   {"data_format", ir::Attribute::String("NHWC")}};
-    if (padding == "EXPLICIT")
-      attrs.push_back({"explicit_paddings",
-                       ir::Attribute::Ints({0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0})});
-    const bool has_bias = n.input(2) != nullptr;
-    const std::string out = has_bias ? "" : b.OutName(0);
-    ir::Node* conv = nullptr;
-    if (group == 1) {
-      // OIHW -> HWIO.
-      ir::Value* f = b.Const(TransposeTensor(*w, {2, 3, 1, 0}), n.input(1)->name() + "/hwio");
-      attrs.push_back({"use_cudnn_on_gpu", ir::Attribute::Bool(true)});
-      conv = b.Emit("Conv2D", {in, f}, std::move(attrs), DataType::kFloat32, out);
-    } else if (cin.known() && group == cin.value && w->dim(1) == 1) {
-      if (s[0] != s[1])
-        return b.Unsupported("strides", "differ per axis, which TF's depthwise conv rejects");
-      // [C*M, 1, kh, kw] -> [kh, kw, C*M] -> [kh, kw, C, M]: output channel c*M + m reads
-      // input channel c in both ONNX (group c) and TF.
-      Tensor hwo = TransposeTensor(*w, {2, 3, 1, 0});
-      FERRY_ASSIGN_OR_RETURN(Tensor f4, hwo.Reshaped(Shape{k[0], k[1], group, cout / group}));
-      ir::Value* f = b.Const(f4, n.input(1)->name() + "/depthwise");
-      conv = b.Emit("DepthwiseConv2dNative", {in, f}, std::move(attrs), DataType::kFloat32, out);
-    } else {
-      return b.Unsupported(
-          "group", "= " + std::to_string(group) + " is neither 1 nor depthwise (= input channels)");
+    const ValueFacts& wf = b.in_facts(1);
+    const int r = x.rank();
+    if (r < 3 || r > 5)
+      return b.Error("input 0 has rank " + std::to_string(r) +
+                     ": only 1-D, 2-D and 3-D convolution converts to TF");
+    if (x.dtype != DataType::kFloat32) return b.Error("only float32 converts to TF");
+    if (wf.rank() != r)
+      return b.Error("input 1 (weights) has rank " + std::to_string(wf.rank()) + ", expected " +
+                     std::to_string(r));
+    std::vector<int64_t> k;
+    for (int i = 2; i < r; ++i) {
+      if (!(*wf.dims)[i].known()) return b.Error("input 1 (weights) has unknown kernel dims");
+      k.push_back((*wf.dims)[i].value);
     }
-    ir::Value* y = conv->output(0);
+    if (n.has_attr("kernel_shape") && n.GetInts("kernel_shape") != k)
+      return b.Unsupported("kernel_shape", "does not match the weights' kernel dims");
+    FERRY_ASSIGN_OR_RETURN(
+        NdWindow win, ReadWindow(n, std::vector<ir::Dim>(x.dims->begin() + 2, x.dims->end()), k));
+    const int64_t group = n.GetInt("group", 1);
+    if (!(*wf.dims)[0].known() || !(*wf.dims)[1].known())
+      return b.Error("input 1 (weights) has unknown channel dims");
+    const int64_t cout = (*wf.dims)[0].value, cin_g = (*wf.dims)[1].value;
+    if (group < 1 || cout % group != 0)
+      return b.Unsupported("group", "= " + std::to_string(group) + " does not divide the " +
+                                        std::to_string(cout) + " output channels");
+    const Tensor* wc = b.ConstInput(1);
+    if (wc && wc->dtype() != DataType::kFloat32) return b.Error("weights must be float32");
+
+    // Constant 3-D dilations are folded into the kernel; 1-D runs as 2-D (unit H dim).
+    std::optional<Tensor> wt;
+    if (wc) wt = *wc;
+    const bool dilated = std::any_of(win.d.begin(), win.d.end(), [](int64_t v) { return v != 1; });
+    if (r == 5 && dilated) {
+      if (!wt)
+        return b.Unsupported("dilations", "other than 1 on a 3-D Conv need constant weights "
+                                          "(TF's CPU Conv3D has no dilations)");
+      wt = DilateKernel(*wt, win.d);
+      for (int i = 0; i < 3; ++i) {
+        win.k[i] = (win.k[i] - 1) * win.d[i] + 1;
+        win.d[i] = 1;
+      }
+    }
+    if (r == 3) {
+      win = LiftTo2D(win);
+      if (wt) {
+        FERRY_ASSIGN_OR_RETURN(Tensor w4, wt->Reshaped(Shape{cout, cin_g, 1, k[0]}));
+        wt = w4;
+      }
+    }
+    const int tr = r == 3 ? 4 : r;  // rank of the TF op's tensors
+    std::vector<int64_t> to_tf_filter;  // OI<spatial> -> <spatial>IO
+    for (int i = 2; i < tr; ++i) to_tf_filter.push_back(i);
+    to_tf_filter.push_back(1);
+    to_tf_filter.push_back(0);
+
+    std::string padding = TfPaddingOf(win);
+    FERRY_ASSIGN_OR_RETURN(ir::Value * in, ChannelsLastInput(b, 0));
+    if (tr == 5 && padding == "EXPLICIT") {
+      in = b.Emit("Pad", {in, ChannelsLastPaddings(b, win)},
+                  {{"T", TypeAttr(DataType::kFloat32)},
+                   {"Tpaddings", ir::Attribute::Type(DataType::kInt32)}},
+                  DataType::kFloat32)
+               ->output(0);
+      padding = "VALID";
+    }
+    // A run-time filter: plain OI<spatial> -> (1-D: unit H) -> <spatial>IO.
+    ir::Value* wrun = nullptr;
+    if (!wt) {
+      FERRY_ASSIGN_OR_RETURN(wrun, b.ValueIn(n.input(1), ValueLayout::kPlain));
+      if (r == 3)
+        wrun = b.Emit("ExpandDims", {wrun, b.ConstInt32({2}, n.name() + "/w_axis", true)},
+                      {{"T", TypeAttr(DataType::kFloat32)},
+                       {"Tdim", ir::Attribute::Type(DataType::kInt32)}},
+                      DataType::kFloat32)
+                   ->output(0);
+      wrun = EmitTranspose(b, wrun, to_tf_filter);
+    }
+
+    const bool has_bias = n.input(2) != nullptr;
+    const std::string conv_name = has_bias ? "" : ChannelsLastOutName(b, r);
+    const ir::Dim cin = (*x.dims)[1];
+    ir::Value* y = nullptr;
+    if (tr == 4 && wt && group > 1 && cin.known() && group == cin.value && cin_g == 1 &&
+        win.s[0] == win.s[1]) {
+      // [C*M, 1, kh, kw] -> [kh, kw, 1, C*M] -> [kh, kw, C, M]: output channel c*M + m reads
+      // input channel c in both ONNX (group c) and TF.
+      Tensor hwo = TransposeTensor(*wt, to_tf_filter);
+      FERRY_ASSIGN_OR_RETURN(Tensor f4, hwo.Reshaped(Shape{win.k[0], win.k[1], group,
+                                                           cout / group}));
+      y = EmitConv(b, "DepthwiseConv2dNative", in, b.Const(f4, n.input(1)->name() + "/depthwise"),
+                   win, padding, tr, conv_name);
+    } else {
+      std::vector<ir::Value*> parts;
+      const int64_t og = cout / group;
+      for (int64_t g = 0; g < group; ++g) {
+        ir::Value* xg = group == 1 ? in : SliceLastAxis(b, in, tr, g * cin_g, (g + 1) * cin_g);
+        ir::Value* fg = nullptr;
+        if (wt) {
+          const Tensor rows = group == 1 ? *wt : SliceRows(*wt, g * og, (g + 1) * og);
+          fg = b.Const(TransposeTensor(rows, to_tf_filter), n.input(1)->name() + "/tf");
+        } else {
+          fg = group == 1 ? wrun : SliceLastAxis(b, wrun, tr, g * og, (g + 1) * og);
+        }
+        parts.push_back(EmitConv(b, tr == 4 ? "Conv2D" : "Conv3D", xg, fg, win, padding, tr,
+                                 group == 1 ? conv_name : ""));
+      }
+      y = group == 1 ? parts[0] : ConcatLastAxis(b, parts, tr, has_bias ? "" : conv_name);
+    }
     if (has_bias) {
       const Tensor* bias = b.ConstInput(2);
       ir::Value* bv = nullptr;
       if (bias) {
         bv = b.Const(*bias, n.input(2)->name());
       } else {
-        FERRY_ASSIGN_OR_RETURN(bv, b.Input(2));
+        FERRY_ASSIGN_OR_RETURN(bv, b.ValueIn(n.input(2), ValueLayout::kPlain));
       }
       y = b.Emit("BiasAdd", {y, bv},
                  {{"T", TypeAttr(DataType::kFloat32)},
                   {"data_format", ir::Attribute::String("NHWC")}},
-                 DataType::kFloat32, b.OutName(0))
+                 DataType::kFloat32, ChannelsLastOutName(b, r))
               ->output(0);
     }
-    b.SetOutput(0, y);
+    b.SetOutput(0, FinishChannelsLast(b, y, r));
     return Status::Ok();
+  }
+
+ private:
+  // One TF convolution of rank tr (4: Conv2D / DepthwiseConv2dNative, 5: Conv3D).
+  static ir::Value* EmitConv(TfBuilder& b, const std::string& op, ir::Value* x, ir::Value* f,
+                             const NdWindow& w, const std::string& padding, int tr,
+                             const std::string& name) {
+    std::vector<int64_t> strides = {1}, dilations = {1};
+    for (int i = 0; i < w.rank(); ++i) {
+      strides.push_back(w.s[i]);
+      dilations.push_back(w.d[i]);
+    }
+    strides.push_back(1);
+    dilations.push_back(1);
+    Attrs attrs = {{"T", TypeAttr(DataType::kFloat32)},
+                   {"strides", ir::Attribute::Ints(strides)},
+                   {"dilations", ir::Attribute::Ints(dilations)},
+                   {"padding", ir::Attribute::String(padding)},
+                   {"data_format", ir::Attribute::String(tr == 4 ? "NHWC" : "NDHWC")}};
+    if (padding == "EXPLICIT")
+      attrs.push_back({"explicit_paddings", ir::Attribute::Ints({0, 0, w.begin(0), w.end(0),
+                                                                 w.begin(1), w.end(1), 0, 0})});
+    if (op == "Conv2D") attrs.push_back({"use_cudnn_on_gpu", ir::Attribute::Bool(true)});
+    return b.Emit(op, {x, f}, std::move(attrs), DataType::kFloat32, name)->output(0);
   }
 };
 

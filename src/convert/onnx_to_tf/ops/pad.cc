@@ -1,8 +1,11 @@
-// ONNX Pad (2: pads/mode/value attributes; 11, 13: pads and constant_value inputs, constant
-// here) -> TF Pad (zeros), PadV2 (another constant) or MirrorPad REFLECT (mode 'reflect').
+// ONNX Pad (2: pads/mode/value attributes; 11, 13: pads and constant_value inputs) -> TF Pad
+// (zeros), PadV2 (another value) or MirrorPad REFLECT (mode 'reflect'). Pads known only at
+// run time become TF's [rank, 2] paddings in the graph (Reshape to [2, rank], Transpose; rows
+// gathered into NHWC order when the node runs NHWC); TF's Pad then rejects a negative entry at
+// run time where ONNX would crop. A run-time constant_value feeds PadV2 directly.
 // mode 'edge' has no TF op (MirrorPad SYMMETRIC repeats the border only for pads <= 1, the
 // one case converted) and negative pads (crops) are errors. In NHWC the pads are remapped.
-#include "convert/onnx_to_tf/ops/common.h"
+#include "convert/onnx_to_tf/ops/dynamic.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
 namespace {
@@ -21,7 +24,11 @@ class PadToTf final : public OpConverter {
     ctx.out(0).dtype = x.dtype;
     if (x.rank() < 0) return Status::Ok();
     auto pads = Pads(n, [&](int i) { return &ctx.in(i); });
-    if (!pads.ok() || static_cast<int>(pads->size()) != 2 * x.rank()) return Status::Ok();
+    if (!pads.ok()) {  // run-time pads (or an error Convert reports)
+      ctx.out(0).dims = std::vector<ir::Dim>(x.rank(), ir::Dim::Unknown());
+      return Status::Ok();
+    }
+    if (static_cast<int>(pads->size()) != 2 * x.rank()) return Status::Ok();
     std::vector<ir::Dim> dims = *x.dims;
     const int r = x.rank();
     for (int i = 0; i < r; ++i)
@@ -33,25 +40,33 @@ class PadToTf final : public OpConverter {
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     const int r = b.in_facts(0).rank();
     if (r < 0) return b.Error("input rank is unknown");
-    FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> pads, Pads(n, [&](int i) { return &b.in_facts(i); }));
-    if (static_cast<int>(pads.size()) != 2 * r)
-      return b.Error("pads has " + std::to_string(pads.size()) + " entries for rank " +
-                     std::to_string(r));
+    auto pads_or = Pads(n, [&](int i) { return &b.in_facts(i); });
+    ir::Value* paddings = nullptr;
     int64_t most = 0;
-    for (int64_t p : pads) {
-      if (p < 0) return b.Unsupported("pads", "has a negative (cropping) entry, not converted");
-      most = std::max(most, p);
+    if (pads_or.ok()) {
+      const std::vector<int64_t>& pads = *pads_or;
+      if (static_cast<int>(pads.size()) != 2 * r)
+        return b.Error("pads has " + std::to_string(pads.size()) + " entries for rank " +
+                       std::to_string(r));
+      for (int64_t p : pads) {
+        if (p < 0) return b.Unsupported("pads", "has a negative (cropping) entry, not converted");
+        most = std::max(most, p);
+      }
+      // TF paddings [rank, 2] in the node's layout.
+      std::vector<int64_t> tf(2 * r);
+      for (int i = 0; i < r; ++i) {
+        const int64_t a = b.Axis(i, r);
+        tf[2 * a] = pads[i];
+        tf[2 * a + 1] = pads[r + i];
+      }
+      Tensor pt = Tensor::FromVector<int32_t>(std::vector<int32_t>(tf.begin(), tf.end()),
+                                              Shape({r, 2}));
+      paddings = b.Const(pt, n.name() + "/paddings");
+    } else {
+      if (since_opset() < 11 || (n.num_inputs() > 3 && n.input(3))) return pads_or.status();
+      FERRY_ASSIGN_OR_RETURN(paddings, DynamicPaddings(n, b, r));
+      most = -1;  // unknown
     }
-    // TF paddings [rank, 2] in the node's layout.
-    std::vector<int64_t> tf(2 * r);
-    for (int i = 0; i < r; ++i) {
-      const int64_t a = b.Axis(i, r);
-      tf[2 * a] = pads[i];
-      tf[2 * a + 1] = pads[r + i];
-    }
-    Tensor pt = Tensor::FromVector<int32_t>(std::vector<int32_t>(tf.begin(), tf.end()),
-                                            Shape({r, 2}));
-    ir::Value* paddings = b.Const(pt, n.name() + "/paddings");
     const DataType t = b.in_facts(0).dtype;
     const std::string mode = n.attr("mode") ? n.attr("mode")->s() : "constant";
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
@@ -61,7 +76,12 @@ class PadToTf final : public OpConverter {
       double value = n.GetFloat("value", 0.f);
       if (since_opset() >= 11 && n.num_inputs() > 2 && n.input(2)) {
         const Tensor* c = b.ConstInput(2);
-        if (!c) return b.Error("constant_value (input 2) must be a constant to convert");
+        if (!c) {
+          FERRY_ASSIGN_OR_RETURN(ir::Value * v, b.Input(2));
+          y = b.Emit("PadV2", {x, paddings, v}, attrs, TfDType(t), b.OutName(0));
+          b.SetOutput(0, y->output(0));
+          return Status::Ok();
+        }
         value = c->GetAsDouble(0);
       }
       if (value == 0) {
@@ -73,7 +93,7 @@ class PadToTf final : public OpConverter {
                                          n.name() + "/value")},
                    attrs, t, b.OutName(0));
       }
-    } else if (mode == "reflect" || (mode == "edge" && most <= 1)) {
+    } else if (mode == "reflect" || (mode == "edge" && most >= 0 && most <= 1)) {
       Attrs m = attrs;
       m.push_back({"mode", ir::Attribute::String(mode == "reflect" ? "REFLECT" : "SYMMETRIC")});
       y = b.Emit("MirrorPad", {x, paddings}, m, TfDType(t), b.OutName(0));
@@ -85,6 +105,27 @@ class PadToTf final : public OpConverter {
   }
 
  private:
+  // [rank, 2] int32 paddings from run-time ONNX pads [b1.., e1..].
+  StatusOr<ir::Value*> DynamicPaddings(const ir::Node& n, TfBuilder& b, int r) const {
+    FERRY_ASSIGN_OR_RETURN(ir::Value * pads, b.Input(1));
+    pads = ReshapeTo(b, CastTo(b, pads, DataType::kInt32), {2, r});
+    ir::Value* rows = b.Emit("Transpose", {pads, b.ConstInt32({1, 0}, n.name() + "/perm")},
+                             {{"T", ir::Attribute::Type(DataType::kInt32)},
+                              {"Tperm", ir::Attribute::Type(DataType::kInt32)}},
+                             DataType::kInt32)
+                          ->output(0);
+    if (!b.nhwc() || r != 4) return rows;
+    // Row a of NHWC paddings is ONNX axis {0, 2, 3, 1}[a].
+    return b.Emit("GatherV2", {rows, b.ConstInt32({0, 2, 3, 1}, n.name() + "/rows"),
+                               b.ConstInt32({0}, n.name() + "/row_axis", true)},
+                  {{"Tparams", ir::Attribute::Type(DataType::kInt32)},
+                   {"Tindices", ir::Attribute::Type(DataType::kInt32)},
+                   {"Taxis", ir::Attribute::Type(DataType::kInt32)},
+                   {"batch_dims", ir::Attribute::Int(0)}},
+                  DataType::kInt32)
+        ->output(0);
+  }
+
   template <typename FactsOf>
   StatusOr<std::vector<int64_t>> Pads(const ir::Node& n, FactsOf facts_of) const {
     if (since_opset() < 11) return n.GetInts("pads");

@@ -2,43 +2,37 @@
 
 namespace ferry::convert::onnx_to_tf::ops {
 
-StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x, bool ceil_by_padding) {
-  if (x.rank() != 4)
-    return Unimplemented(n.Describe() + ": input 0 has rank " + std::to_string(x.rank()) +
-                         ": only 2-D pooling (rank 4) converts to TF");
+StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x) {
+  const int r = x.rank();
+  if (r < 3 || r > 5)
+    return Unimplemented(n.Describe() + ": input 0 has rank " + std::to_string(r) +
+                         ": only 1-D, 2-D and 3-D pooling converts to TF");
   PoolParams p;
-  p.k = n.GetInts("kernel_shape");
-  p.s = n.GetInts("strides", {1, 1});
-  const std::vector<int64_t> d = n.GetInts("dilations", {1, 1});
-  FERRY_RETURN_IF_ERROR(CheckSpatial(n, "kernel_shape", p.k));
-  FERRY_RETURN_IF_ERROR(CheckSpatial(n, "strides", p.s));
-  FERRY_RETURN_IF_ERROR(CheckSpatial(n, "dilations", d));
-  if (d[0] != 1 || d[1] != 1)
-    return Unimplemented(n.Describe() + ": attribute 'dilations' other than 1 has no TF pool");
-  p.hw = {(*x.dims)[2], (*x.dims)[3]};
-  FERRY_ASSIGN_OR_RETURN(p.pads, ResolvePads(n, p.hw, p.k, p.s, {1, 1}));
+  p.rank = r;
+  FERRY_ASSIGN_OR_RETURN(
+      p.onnx, ReadWindow(n, std::vector<ir::Dim>(x.dims->begin() + 2, x.dims->end()),
+                         n.GetInts("kernel_shape")));
+  for (int64_t d : p.onnx.d)
+    if (d != 1)
+      return Unimplemented(n.Describe() + ": attribute 'dilations' other than 1 has no TF pool");
+  p.w = p.onnx;
   if (n.GetInt("ceil_mode", 0) != 0) {
-    // TF pools round down; ceil_mode is expressible where it changes nothing, or for max
-    // pooling by extra -inf padding at the end.
-    for (int i = 0; i < 2; ++i) {
-      if (!p.hw[i].known())
+    // TF pools round down. Padding the end until rounding down reaches ONNX's last ceil-mode
+    // window gives the same windows (each one starts inside the input or its begin padding).
+    const std::vector<ir::Dim> ceil_out = WindowOutDims(p.onnx, true);
+    const std::vector<ir::Dim> floor_out = WindowOutDims(p.onnx, false);
+    for (int i = 0; i < p.onnx.rank(); ++i) {
+      if (ceil_out[i] == floor_out[i]) continue;
+      if (!p.onnx.in[i].known())
         return Unimplemented(n.Describe() +
                              ": attribute 'ceil_mode' = 1 needs static spatial dims");
-      const ir::Dim ceil_out = WindowOut(p.hw[i], p.k[i], p.s[i], 1, p.pads[i], p.pads[i + 2], true);
-      if (ceil_out == WindowOut(p.hw[i], p.k[i], p.s[i], 1, p.pads[i], p.pads[i + 2], false))
-        continue;
-      if (ceil_by_padding) {
-        // Max pooling: padding the end by enough -inf that rounding down reaches the same last
-        // window gives ceil mode exactly (each extra window starts inside the input).
-        p.pads[i + 2] += (ceil_out.value - 1) * p.s[i] + p.k[i] -
-                         (p.hw[i].value + p.pads[i] + p.pads[i + 2]);
-        continue;
-      }
-      return Unimplemented(n.Describe() + ": attribute 'ceil_mode' = 1 changes the output size " +
-                             "here, and TF pooling always rounds down");
+      p.ceil = true;
+      p.w.pads[i + p.onnx.rank()] += (ceil_out[i].value - 1) * p.w.s[i] + p.w.k[i] -
+                                     (p.w.in[i].value + p.w.begin(i) + p.w.end(i));
     }
   }
-  p.padding = TfPadding(p.hw, p.k, p.s, {1, 1}, p.pads);
+  if (r == 3) p.w = LiftTo2D(p.w);
+  p.padding = TfPaddingOf(p.w);
   return p;
 }
 
@@ -46,36 +40,36 @@ void InferPool(const ir::Node& n, InferContext& ctx) {
   ValueFacts& out = ctx.out(0);
   const ValueFacts& x = ctx.in(0);
   out.dtype = x.dtype;
-  if (x.rank() != 4) return;
-  std::vector<int64_t> k = n.GetInts("kernel_shape"), s = n.GetInts("strides", {1, 1});
-  if (k.size() != 2 || s.size() != 2) return;
-  const auto& xd = *x.dims;
-  auto pads = ResolvePads(n, {xd[2], xd[3]}, k, s, {1, 1});
-  if (!pads.ok()) return;
-  const bool ceil = n.GetInt("ceil_mode", 0) != 0;
-  const auto& p = *pads;
-  out.dims = std::vector<ir::Dim>{xd[0], xd[1], WindowOut(xd[2], k[0], s[0], 1, p[0], p[2], ceil),
-                                  WindowOut(xd[3], k[1], s[1], 1, p[1], p[3], ceil)};
+  const int r = x.rank();
+  if (r < 3) return;
+  auto w = ReadWindow(n, std::vector<ir::Dim>(x.dims->begin() + 2, x.dims->end()),
+                      n.GetInts("kernel_shape"));
+  if (!w.ok()) return;
+  std::vector<ir::Dim> dims = {(*x.dims)[0], (*x.dims)[1]};
+  for (const ir::Dim& d : WindowOutDims(*w, n.GetInt("ceil_mode", 0) != 0)) dims.push_back(d);
+  out.dims = dims;
 }
 
-Attrs PoolAttrs(const PoolParams& p, const std::string& padding) {
-  return {{"T", TypeAttr(DataType::kFloat32)},
-          {"ksize", ir::Attribute::Ints({1, p.k[0], p.k[1], 1})},
-          {"strides", ir::Attribute::Ints({1, p.s[0], p.s[1], 1})},
-          {"padding", ir::Attribute::String(padding)},
-          {"data_format", ir::Attribute::String("NHWC")}};
-}
-
-ir::Value* NhwcPaddings(TfBuilder& b, const std::vector<int64_t>& pads) {
-  std::vector<int32_t> v = {0,
-                            0,
-                            static_cast<int32_t>(pads[0]),
-                            static_cast<int32_t>(pads[2]),
-                            static_cast<int32_t>(pads[1]),
-                            static_cast<int32_t>(pads[3]),
-                            0,
-                            0};
-  return b.Const(Tensor::FromVector<int32_t>(v, Shape{4, 2}), b.node().name() + "/paddings");
+ir::Value* EmitPool(TfBuilder& b, bool max, const PoolParams& p, ir::Value* x,
+                    const std::string& padding, const std::string& name) {
+  std::vector<int64_t> ksize = {1}, strides = {1};
+  for (int i = 0; i < p.w.rank(); ++i) {
+    ksize.push_back(p.w.k[i]);
+    strides.push_back(p.w.s[i]);
+  }
+  ksize.push_back(1);
+  strides.push_back(1);
+  const bool three_d = p.tf_rank() == 5;
+  const std::string op = std::string(max ? "MaxPool" : "AvgPool") + (three_d ? "3D" : "");
+  return b
+      .Emit(op, {x},
+            {{"T", TypeAttr(DataType::kFloat32)},
+             {"ksize", ir::Attribute::Ints(ksize)},
+             {"strides", ir::Attribute::Ints(strides)},
+             {"padding", ir::Attribute::String(padding)},
+             {"data_format", ir::Attribute::String(three_d ? "NDHWC" : "NHWC")}},
+            DataType::kFloat32, name)
+      ->output(0);
 }
 
 }  // namespace ferry::convert::onnx_to_tf::ops

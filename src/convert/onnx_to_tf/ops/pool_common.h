@@ -1,27 +1,29 @@
-// Attribute handling shared by the MaxPool and AveragePool converters.
+// Attribute handling shared by the MaxPool and AveragePool converters (1-D, 2-D, 3-D).
 #pragma once
 
-#include "convert/onnx_to_tf/ops/common.h"
+#include "convert/onnx_to_tf/ops/spatial.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
 
 struct PoolParams {
-  std::vector<int64_t> k, s, pads;  // pads [top, left, bottom, right]
-  std::vector<ir::Dim> hw;          // input spatial dims
-  std::string padding;              // TF padding equivalent to pads: VALID, SAME or EXPLICIT
+  int rank = 0;         // ONNX input rank (3, 4 or 5)
+  NdWindow w;           // 2-D for a 1-D pool (lifted, see spatial.h); pads may include the
+                        // ceil-mode extension (see ReadPoolParams)
+  NdWindow onnx;        // the window as ONNX states it (unlifted, no ceil extension)
+  bool ceil = false;    // ceil_mode = 1 that changes the output size
+  std::string padding;  // TF padding equivalent to w.pads: VALID, SAME or EXPLICIT
+  int tf_rank() const { return rank == 3 ? 4 : rank; }
 };
 
-// Reads kernel_shape, strides, dilations (must be 1), auto_pad/pads and ceil_mode (allowed
-// only where it yields the floor-mode size) for a 4-D NCHW input.
-// ceil_by_padding (MaxPool): ceil_mode = 1 becomes extra end padding (the caller pads with
-// -inf); otherwise a ceil_mode that changes the output size is an error.
-StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x,
-                                    bool ceil_by_padding = false);
-// Output facts of an ONNX pool: [N, C, out_h, out_w].
+// Reads kernel_shape, strides, dilations (must be 1: TF pools have none), auto_pad/pads and
+// ceil_mode for an input of rank 3, 4 or 5. A ceil_mode that changes the output size becomes
+// extra end padding (ceil = true; the caller pads with -inf, or corrects the average's
+// divisor); it needs static spatial dims.
+StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x);
+// Output facts of an ONNX pool: [N, C, out...].
 void InferPool(const ir::Node& n, InferContext& ctx);
-// TF attributes of MaxPool/AvgPool with the given padding.
-Attrs PoolAttrs(const PoolParams& p, const std::string& padding);
-// TF Pad/PadV2 paddings [[0,0],[t,b],[l,r],[0,0]] (NHWC) as an int32 [4, 2] constant.
-ir::Value* NhwcPaddings(TfBuilder& b, const std::vector<int64_t>& pads);
+// Emits MaxPool / AvgPool (rank 4) or MaxPool3D / AvgPool3D (rank 5) over x.
+ir::Value* EmitPool(TfBuilder& b, bool max, const PoolParams& p, ir::Value* x,
+                    const std::string& padding, const std::string& name);
 
 }  // namespace ferry::convert::onnx_to_tf::ops

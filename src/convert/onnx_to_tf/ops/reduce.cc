@@ -1,5 +1,8 @@
 // ONNX ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd (1, 11, 13; ReduceSum-13
-// takes axes as input 1, a constant here) -> TF Mean, Sum, Max, Min, Prod with keep_dims.
+// takes axes as input 1) -> TF Mean, Sum, Max, Min, Prod with keep_dims. Axes known only at
+// run time feed TF's axis tensor (FloorMod-normalised, remapped by a GatherV2 in NHWC:
+// dynamic.h); their count must be static and non-zero, because ONNX reduces every axis for an
+// empty list and TF none (an empty list of static length is a constant).
 // In NHWC the axes are remapped; with keepdims = 0 NHWC is accepted only when the kept axes
 // stay in ONNX's order (torch's x.mean([2, 3]) keeps N, C in both layouts), else the node
 // gets NCHW. noop_with_empty_axes (13) with no axes is an Identity.
@@ -9,7 +12,7 @@
 //   (shifted so that exp cannot overflow).
 #include <algorithm>
 
-#include "convert/onnx_to_tf/ops/common.h"
+#include "convert/onnx_to_tf/ops/dynamic.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
 namespace {
@@ -26,6 +29,11 @@ class ReduceToTf final : public OpConverter {
 
   bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const override {
     if (n.GetInt("keepdims", 1) != 0) return true;
+    if (DynamicCount(n, [&](int i) -> const ValueFacts* {
+          auto it = facts.find(n.input(i));
+          return it == facts.end() ? nullptr : &it->second;
+        }) >= 0)
+      return false;  // which axes stay, and so their order, is known only at run time
     auto axes = Axes(n, 4, [&](int i) -> const ValueFacts* {
       auto it = facts.find(n.input(i));
       return it == facts.end() ? nullptr : &it->second;
@@ -37,6 +45,14 @@ class ReduceToTf final : public OpConverter {
     const ValueFacts& x = ctx.in(0);
     ctx.out(0).dtype = x.dtype;
     if (x.rank() < 0) return Status::Ok();
+    const int64_t dynamic = DynamicCount(n, [&](int i) { return &ctx.in(i); });
+    if (dynamic >= 0) {
+      if (n.GetInt("keepdims", 1) != 0)
+        ctx.out(0).dims = std::vector<ir::Dim>(x.rank(), ir::Dim::Unknown());
+      else if (dynamic > 0 && dynamic <= x.rank())
+        ctx.out(0).dims = std::vector<ir::Dim>(x.rank() - dynamic, ir::Dim::Unknown());
+      return Status::Ok();
+    }
     FERRY_ASSIGN_OR_RETURN(auto axes, Axes(n, x.rank(), [&](int i) { return &ctx.in(i); }));
     if (!axes) {  // noop_with_empty_axes
       ctx.out(0).dims = x.dims;
@@ -63,23 +79,36 @@ class ReduceToTf final : public OpConverter {
         t != DataType::kInt64)
       return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert to TF " +
                      tf_op_);
-    FERRY_ASSIGN_OR_RETURN(auto axes, Axes(n, r, [&](int i) { return &b.in_facts(i); }));
+    const int64_t dynamic = DynamicCount(n, [&](int i) { return &b.in_facts(i); });
+    if (dynamic == 0)
+      return b.Error("axes (input 1) have a run-time length: an empty list reduces every axis "
+                     "in ONNX and none in TF");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
-    if (!axes) {
+    const bool keep = n.GetInt("keepdims", 1) != 0;
+    const std::string& p = n.name();
+    ir::Value* axes_c = nullptr;
+    std::optional<std::vector<int64_t>> axes;
+    if (dynamic > 0) {
+      FERRY_ASSIGN_OR_RETURN(ir::Value * a, b.Input(1));
+      axes_c = NormalizeAxes(b, a, r);
+    } else {
+      FERRY_ASSIGN_OR_RETURN(axes, Axes(n, r, [&](int i) { return &b.in_facts(i); }));
+    }
+    if (!axes_c && !axes) {
       b.SetOutput(0, b.Emit("Identity", {x}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))
                          ->output(0));
       return Status::Ok();
     }
-    const bool keep = n.GetInt("keepdims", 1) != 0;
-    std::vector<int64_t> tf_axes;
-    for (int64_t a : *axes) tf_axes.push_back(b.Axis(a, r));
-    if (!keep && b.nhwc() && !KeepsNchwOrder(*axes))
-      return Internal(n.Describe() + ": NHWC chosen for an order-changing reduction");
+    if (!axes_c) {
+      std::vector<int64_t> tf_axes;
+      for (int64_t a : *axes) tf_axes.push_back(b.Axis(a, r));
+      if (!keep && b.nhwc() && !KeepsNchwOrder(*axes))
+        return Internal(n.Describe() + ": NHWC chosen for an order-changing reduction");
+      axes_c = b.ConstInt32(tf_axes, p + "/axes");
+    }
     const bool composite = !pre_.empty() || !post_.empty();
     if (composite && t != DataType::kFloat32 && t != DataType::kFloat64)
       return b.Error(std::string("dtype ") + DataTypeName(t) + " does not convert (float only)");
-    const std::string& p = n.name();
-    ir::Value* axes_c = b.ConstInt32(tf_axes, p + "/axes");
     auto reduce = [&](const std::string& op, ir::Value* v, bool keep_dims,
                       const std::string& name) {
       return b.Emit(op, {v, axes_c},
@@ -108,6 +137,17 @@ class ReduceToTf final : public OpConverter {
   }
 
  private:
+  // For axes given as a run-time input 1 (not a constant, not of static length 0): their
+  // count, or 0 when it is unknown. -1 when the axes are known at convert time.
+  template <typename FactsOf>
+  static int64_t DynamicCount(const ir::Node& n, FactsOf facts_of) {
+    if (n.num_inputs() < 2 || !n.input(1)) return -1;
+    const ValueFacts* f = facts_of(1);
+    if (f && f->constant) return -1;
+    if (!f || f->rank() != 1 || !(*f->dims)[0].known()) return 0;
+    return (*f->dims)[0].value == 0 ? -1 : (*f->dims)[0].value;
+  }
+
   // Sorted non-negative axes; nullopt for noop_with_empty_axes with no axes. ONNX: no axes
   // reduces every axis. Axes given as input 1 must be known at convert time.
   template <typename FactsOf>
@@ -116,9 +156,10 @@ class ReduceToTf final : public OpConverter {
     std::vector<int64_t> axes = n.GetInts("axes");
     if (n.num_inputs() > 1 && n.input(1)) {
       const ValueFacts* f = facts_of(1);
-      if (!f || !f->constant)
+      const bool empty = f && f->rank() == 1 && (*f->dims)[0] == ir::Dim::Known(0);
+      if (!f || (!f->constant && !empty))
         return InvalidArgument(n.Describe() + ": axes (input 1) must be a constant to convert");
-      axes = f->constant->ToInt64Vector();
+      axes = empty ? std::vector<int64_t>{} : f->constant->ToInt64Vector();
     }
     if (axes.empty()) {
       if (n.GetInt("noop_with_empty_axes", 0) != 0) return std::optional<std::vector<int64_t>>();

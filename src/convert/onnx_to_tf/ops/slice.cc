@@ -1,12 +1,15 @@
-// ONNX Slice (1: starts/ends/axes attributes; 10, 11, 13: inputs, constant here) -> TF
-// StridedSlice over every dim (unsliced dims take [0, INT32_MAX) step 1). ONNX and TF clamp
+// ONNX Slice (1: starts/ends/axes attributes; 10, 11, 13: inputs) -> TF StridedSlice over
+// every dim (unsliced dims take [0, INT32_MAX) step 1). Inputs known only at run time feed
+// StridedSlice's begin/end/strides tensors, scattered to full rank in the graph by axis
+// (dynamic.h: entry j is starts[k] where axes[k] mod rank == j); axes, when absent, are
+// 0..n-1 for a static count n. ONNX and TF clamp
 // out-of-range starts/ends the same way once negatives count from the end, so the values
 // pass through, clamped into int32 (TF.js indices are int32). In NHWC the axes are remapped.
 // A 1-D integer value of known elements (shape math: Shape -> Slice) is sliced at convert time.
 #include <algorithm>
 #include <limits>
 
-#include "convert/onnx_to_tf/ops/common.h"
+#include "convert/onnx_to_tf/ops/dynamic.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
 namespace {
@@ -30,7 +33,10 @@ class SliceToTf final : public OpConverter {
     out.dtype = x.dtype;
     if (x.rank() < 0) return Status::Ok();
     auto spec = Spec(n, x.rank(), [&](int i) { return &ctx.in(i); });
-    if (!spec.ok()) return Status::Ok();  // Convert reports it
+    if (!spec.ok()) {  // run-time starts/ends/axes/steps (or an error Convert reports)
+      out.dims = std::vector<ir::Dim>(x.rank(), ir::Dim::Unknown());
+      return Status::Ok();
+    }
     std::vector<ir::Dim> dims = *x.dims;
     for (size_t i = 0; i < spec->axes.size(); ++i) {
       const int64_t a = spec->axes[i];
@@ -58,7 +64,9 @@ class SliceToTf final : public OpConverter {
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     const int r = b.in_facts(0).rank();
     if (r < 0) return b.Error("input rank is unknown");
-    FERRY_ASSIGN_OR_RETURN(SliceSpec spec, Spec(n, r, [&](int i) { return &b.in_facts(i); }));
+    auto spec_or = Spec(n, r, [&](int i) { return &b.in_facts(i); });
+    if (!spec_or.ok() && since_opset() >= 10) return ConvertDynamic(n, b, r);
+    FERRY_ASSIGN_OR_RETURN(SliceSpec spec, std::move(spec_or));
     constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
     constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
     std::vector<int64_t> begin(r, 0), end(r, kMax), strides(r, 1);
@@ -87,6 +95,45 @@ class SliceToTf final : public OpConverter {
   }
 
  private:
+  Status ConvertDynamic(const ir::Node& n, TfBuilder& b, int r) const {
+    const ValueFacts& sf = b.in_facts(1);
+    if (sf.rank() != 1 || !(*sf.dims)[0].known())
+      return b.Error("starts (input 1) have a run-time length");
+    const int64_t count = (*sf.dims)[0].value;
+    const std::string p = n.name();
+    auto input = [&](int i) -> StatusOr<ir::Value*> {
+      if (n.num_inputs() <= i || !n.input(i)) return static_cast<ir::Value*>(nullptr);
+      return b.Input(i);
+    };
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    FERRY_ASSIGN_OR_RETURN(ir::Value * starts, input(1));
+    FERRY_ASSIGN_OR_RETURN(ir::Value * ends, input(2));
+    FERRY_ASSIGN_OR_RETURN(ir::Value * axes, input(3));
+    FERRY_ASSIGN_OR_RETURN(ir::Value * steps, input(4));
+    if (!axes) {
+      std::vector<int64_t> a(count);
+      for (int64_t i = 0; i < count; ++i) a[i] = i;
+      axes = b.ConstInt32(a, p + "/axes");
+    }
+    if (!steps) steps = b.ConstInt32(std::vector<int64_t>(count, 1), p + "/steps");
+    ir::Value* match = AxisMatch(b, NormalizeAxes(b, axes, r), r);
+    ir::Value* begin = ScatterByAxis(b, match, starts, 0);
+    ir::Value* end = ScatterByAxis(b, match, ends, std::numeric_limits<int32_t>::max());
+    ir::Value* strides = ScatterByAxis(b, match, steps, 1);
+    const DataType t = b.in_facts(0).dtype;
+    b.SetOutput(0, b.Emit("StridedSlice", {x, begin, end, strides},
+                          {{"T", TypeAttr(t)},
+                           {"Index", ir::Attribute::Type(DataType::kInt32)},
+                           {"begin_mask", ir::Attribute::Int(0)},
+                           {"end_mask", ir::Attribute::Int(0)},
+                           {"ellipsis_mask", ir::Attribute::Int(0)},
+                           {"new_axis_mask", ir::Attribute::Int(0)},
+                           {"shrink_axis_mask", ir::Attribute::Int(0)}},
+                          TfDType(t), b.OutName(0))
+                       ->output(0));
+    return Status::Ok();
+  }
+
   // ONNX's clamping (onnx/defs/tensor/defs.cc, Slice-13): first index and length of one dim.
   static void Resolve(int64_t dim, int64_t start, int64_t end, int64_t step, int64_t* first,
                       int64_t* len) {

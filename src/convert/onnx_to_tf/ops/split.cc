@@ -1,9 +1,11 @@
-// ONNX Split (2, 11: split attribute; 13: split input, constant here) -> one TF StridedSlice
-// per output (TF's SplitV has several outputs; slices keep every TF node single-output and
-// run in TF.js alike). Sizes must be known at convert time. In NHWC the axis is remapped.
+// ONNX Split (2, 11: split attribute; 13: split input) -> one TF StridedSlice per output
+// (TF's SplitV has several outputs; slices keep every TF node single-output and run in TF.js
+// alike). In NHWC the axis is remapped. Sizes known only at run time (13) give each output
+// run-time bounds on the axis: begin = Sum(split[:i]), end = begin + split[i] (StridedSlice
+// and Sum of the split tensor, concatenated with constant bounds for the other axes).
 #include <limits>
 
-#include "convert/onnx_to_tf/ops/common.h"
+#include "convert/onnx_to_tf/ops/dynamic.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
 namespace {
@@ -22,7 +24,14 @@ class SplitToTf final : public OpConverter {
     for (int i = 0; i < n.num_outputs(); ++i) ctx.out(i).dtype = x.dtype;
     if (x.rank() < 0) return Status::Ok();
     auto sizes = Sizes(n, x, [&](int i) { return &ctx.in(i); });
-    if (!sizes.ok()) return Status::Ok();
+    if (!sizes.ok()) {  // run-time sizes: only the split dim is unknown
+      for (int i = 0; i < n.num_outputs(); ++i) {
+        std::vector<ir::Dim> dims = *x.dims;
+        dims[Axis(n, x.rank())] = ir::Dim::Unknown();
+        ctx.out(i).dims = dims;
+      }
+      return Status::Ok();
+    }
     const int64_t axis = Axis(n, x.rank());
     for (int i = 0; i < n.num_outputs(); ++i) {
       std::vector<ir::Dim> dims = *x.dims;
@@ -36,9 +45,11 @@ class SplitToTf final : public OpConverter {
     const ValueFacts& xf = b.in_facts(0);
     const int r = xf.rank();
     if (r < 0) return b.Error("input rank is unknown");
-    FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> sizes,
-                           Sizes(n, xf, [&](int i) { return &b.in_facts(i); }));
+    auto sizes_or = Sizes(n, xf, [&](int i) { return &b.in_facts(i); });
     const int64_t axis = b.Axis(Axis(n, r), r);
+    if (!sizes_or.ok() && since_opset() >= 13 && n.num_inputs() > 1 && n.input(1))
+      return ConvertDynamic(n, b, r, axis);
+    FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> sizes, std::move(sizes_or));
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     const DataType t = xf.dtype;
     int64_t offset = 0;
@@ -66,6 +77,63 @@ class SplitToTf final : public OpConverter {
   }
 
  private:
+  Status ConvertDynamic(const ir::Node& n, TfBuilder& b, int r, int64_t axis) const {
+    const DataType t = b.in_facts(0).dtype;
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    FERRY_ASSIGN_OR_RETURN(ir::Value * split, b.Input(1));
+    split = CastTo(b, split, DataType::kInt32);
+    constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+    const Attrs slice_attrs = {{"Index", ir::Attribute::Type(DataType::kInt32)},
+                               {"begin_mask", ir::Attribute::Int(0)},
+                               {"end_mask", ir::Attribute::Int(0)},
+                               {"ellipsis_mask", ir::Attribute::Int(0)},
+                               {"new_axis_mask", ir::Attribute::Int(0)},
+                               {"shrink_axis_mask", ir::Attribute::Int(0)}};
+    // The bounds vector [r]: constants around the run-time entry at `axis`.
+    auto bounds = [&](ir::Value* at, int64_t other, const std::string& p) {
+      std::vector<ir::Value*> parts;
+      if (axis > 0) parts.push_back(b.ConstInt32(std::vector<int64_t>(axis, other), p + "/pre"));
+      parts.push_back(ReshapeTo(b, at, {1}));
+      if (axis + 1 < r)
+        parts.push_back(b.ConstInt32(std::vector<int64_t>(r - axis - 1, other), p + "/post"));
+      if (parts.size() == 1) return parts[0];
+      parts.push_back(b.ConstInt32({0}, p + "/axis", true));
+      return b.Emit("ConcatV2", parts,
+                    {{"T", ir::Attribute::Type(DataType::kInt32)},
+                     {"N", ir::Attribute::Int(static_cast<int64_t>(parts.size()) - 1)},
+                     {"Tidx", ir::Attribute::Type(DataType::kInt32)}},
+                    DataType::kInt32)
+          ->output(0);
+    };
+    for (int i = 0; i < n.num_outputs(); ++i) {
+      if (!n.output(i)) continue;
+      const std::string p = n.name() + "/" + std::to_string(i);
+      // begin = Sum(split[0:i]) (0 for i = 0), size = split[i].
+      Attrs sa = slice_attrs;
+      sa.insert(sa.begin(), {"T", ir::Attribute::Type(DataType::kInt32)});
+      ir::Value* head = b.Emit("StridedSlice",
+                               {split, b.ConstInt32({0}, p + "/h0"), b.ConstInt32({i}, p + "/h1"),
+                                b.ConstInt32({1}, p + "/h2")},
+                               sa, DataType::kInt32)
+                            ->output(0);
+      ir::Value* begin = SumAxis(b, head, 0);
+      ir::Value* size = b.Emit("StridedSlice",
+                               {split, b.ConstInt32({i}, p + "/s0"),
+                                b.ConstInt32({i + 1}, p + "/s1"), b.ConstInt32({1}, p + "/s2")},
+                               sa, DataType::kInt32)
+                            ->output(0);
+      ir::Value* end = EmitT(b, "AddV2", {begin, ReshapeTo(b, size, {})}, DataType::kInt32);
+      Attrs xa = slice_attrs;
+      xa.insert(xa.begin(), {"T", TypeAttr(t)});
+      b.SetOutput(i, b.Emit("StridedSlice",
+                            {x, bounds(begin, 0, p + "/begin"), bounds(end, kMax, p + "/end"),
+                             b.ConstInt32(std::vector<int64_t>(r, 1), p + "/strides")},
+                            xa, TfDType(t), b.OutName(i))
+                         ->output(0));
+    }
+    return Status::Ok();
+  }
+
   static int64_t Axis(const ir::Node& n, int r) {
     int64_t a = n.GetInt("axis", 0);
     return a < 0 ? a + r : a;

@@ -1,5 +1,6 @@
-// ONNX Squeeze (1, 11: axes attribute; 13: axes input, constant here) -> TF Squeeze with
-// squeeze_dims. Without axes ONNX drops every size-1 dim, which needs static dims here so
+// ONNX Squeeze (1, 11: axes attribute; 13: axes input) -> TF Squeeze with squeeze_dims.
+// Run-time axes are resolved at convert time when the input is static and has exactly as many
+// size-1 dims as there are axes (only size-1 dims may be squeezed). Without axes ONNX drops every size-1 dim, which needs static dims here so
 // the TF node states them (TF would also drop a dynamic batch of 1 at run time). An NHWC
 // input stays NHWC when the squeezed axes leave the others in ONNX's order (the 1x1
 // spatial dims after a global pool).
@@ -62,7 +63,7 @@ class SqueezeToTf final : public OpConverter {
   }
 
  private:
-  // Normalised, sorted axes; empty when unknown.
+  // Normalised, sorted axes; empty when unknown at convert time.
   StatusOr<std::vector<int64_t>> Axes(const ir::Node& n, const ValueFacts& axes_in,
                                       const ValueFacts& x) const {
     const int r = x.rank();
@@ -82,7 +83,14 @@ class SqueezeToTf final : public OpConverter {
     } else if (axes_in.constant) {
       axes = axes_in.constant->ToInt64Vector();
     } else {
-      return std::vector<int64_t>{};
+      // Run-time axes: every squeezed dim has size 1, so when the count of axes (a static
+      // length) equals the count of size-1 dims of a static input, they are those dims.
+      if (axes_in.rank() != 1 || !(*axes_in.dims)[0].known() || !x.IsStatic())
+        return std::vector<int64_t>{};
+      for (int i = 0; i < r; ++i)
+        if ((*x.dims)[i].value == 1) axes.push_back(i);
+      if (static_cast<int64_t>(axes.size()) != (*axes_in.dims)[0].value)
+        return std::vector<int64_t>{};
     }
     for (int64_t& a : axes) {
       if (a < 0) a += r;

@@ -1,0 +1,223 @@
+// ONNX ConvTranspose (1, 11) on 1-D and 2-D inputs -> TF Conv2DBackpropInput, channels-last
+// (spatial.h; 1-D runs as 2-D with a unit H dim).
+//   - Conv2DBackpropInput(input_sizes, filter, out_backprop) is the gradient of Conv2D with
+//     respect to its input (nn_ops.cc): with padding VALID and input_sizes = the full
+//     transposed-conv size stride * (in - 1) + output_padding + dilated kernel, it scatters
+//     every input element exactly as ONNX does; ONNX's pads (or those output_shape / auto_pad
+//     imply, as the ConvTranspose-11 spec derives them) then crop that full result with a
+//     StridedSlice. output_padding must be below the stride (VALID's size check).
+//   - Filter: ONNX [C, M / group, k...] is TF's [k..., M / group, C]. Constant weights only:
+//     dilations are folded into the kernel (TF.js's conv2dTranspose has no dilations).
+//   - group > 1: a StridedSlice per group on the channel axis, one op each, and a ConcatV2.
+//   - 3-D has no TF.js op (tfjs-converter lacks Conv3DBackpropInputV2): an error.
+#include "convert/onnx_to_tf/ops/spatial.h"
+
+namespace ferry::convert::onnx_to_tf::ops {
+namespace {
+
+struct TransposeWindow {
+  std::vector<int64_t> k, s, d, full, pb, out;  // per spatial dim; k is the dilated kernel
+};
+
+class ConvTransposeToTf final : public OpConverter {
+ public:
+  ConvTransposeToTf() : OpConverter("ConvTranspose", 1) {}
+  Layout layout() const override { return Layout::kNhwcNative; }
+  std::vector<std::string> attributes() const override {
+    return {"auto_pad",       "dilations",    "group", "kernel_shape",
+            "output_padding", "output_shape", "pads",  "strides"};
+  }
+
+  Status Infer(const ir::Node& n, InferContext& ctx) const override {
+    ValueFacts& out = ctx.out(0);
+    out.dtype = ctx.in(0).dtype;
+    const ValueFacts& x = ctx.in(0);
+    const ValueFacts& w = ctx.in(1);
+    if (x.rank() < 3 || w.rank() != x.rank() || !(*w.dims)[1].known()) return Status::Ok();
+    auto tw = Window(n, x, w);
+    if (!tw.ok()) return Status::Ok();
+    std::vector<ir::Dim> dims = {(*x.dims)[0],
+                                 ir::Dim::Known((*w.dims)[1].value * n.GetInt("group", 1))};
+    for (int64_t o : tw->out) dims.push_back(ir::Dim::Known(o));
+    out.dims = dims;
+    return Status::Ok();
+  }
+
+  Status Convert(const ir::Node& n, TfBuilder& b) const override {
+    const ValueFacts& x = b.in_facts(0);
+    const int r = x.rank();
+    if (r == 5)
+      return b.Error("input 0 has rank 5: 3-D ConvTranspose has no TF.js op "
+                     "(Conv3DBackpropInputV2 is missing from tfjs-converter)");
+    if (r != 3 && r != 4)
+      return b.Error("input 0 has rank " + std::to_string(r) +
+                     ": only 1-D and 2-D ConvTranspose convert to TF");
+    if (x.dtype != DataType::kFloat32) return b.Error("only float32 converts to TF");
+    const Tensor* wc = b.ConstInput(1);
+    if (!wc || wc->dtype() != DataType::kFloat32 || wc->rank() != r)
+      return b.Error("input 1 (weights) must be a constant float32 tensor of rank " +
+                     std::to_string(r) + " to convert to TF");
+    FERRY_ASSIGN_OR_RETURN(TransposeWindow tw, Window(n, x, b.in_facts(1)));
+    const int64_t group = n.GetInt("group", 1);
+    const int64_t cin = wc->dim(0), mg = wc->dim(1);
+    if (group < 1 || cin % group != 0)
+      return b.Unsupported("group", "= " + std::to_string(group) + " does not divide the " +
+                                        std::to_string(cin) + " input channels");
+    for (size_t i = 0; i < tw.s.size(); ++i) {
+      const int64_t opad = tw.full[i] - ((tw.s[i] * ((*x.dims)[2 + i].value - 1)) + tw.k[i]);
+      if (opad >= tw.s[i])
+        return b.Unsupported("output_padding", "must be below the stride to convert to TF");
+      if (tw.pb[i] < 0 || tw.pb[i] + tw.out[i] > tw.full[i])
+        return b.Unsupported("output_shape", "is larger than the full transposed convolution");
+    }
+    // Dilations folded into the kernel; 1-D as 2-D.
+    std::vector<int64_t> d = n.GetInts("dilations", std::vector<int64_t>(r - 2, 1));
+    Tensor w = DilateKernel(*wc, d);
+    std::vector<int64_t> full = tw.full, pb = tw.pb, out = tw.out, s = tw.s;
+    if (r == 3) {
+      FERRY_ASSIGN_OR_RETURN(w, w.Reshaped(Shape{cin, mg, 1, w.dim(2)}));
+      full.insert(full.begin(), 1);
+      pb.insert(pb.begin(), 0);
+      out.insert(out.begin(), 1);
+      s.insert(s.begin(), 1);
+    }
+    FERRY_ASSIGN_OR_RETURN(ir::Value * in, ChannelsLastInput(b, 0));
+    ir::Value* batch = nullptr;
+    if (!(*x.dims)[0].known()) {
+      // input_sizes' batch entry from the run-time shape of x.
+      ir::Value* shape = b.Emit("Shape", {in},
+                                {{"T", TypeAttr(DataType::kFloat32)},
+                                 {"out_type", ir::Attribute::Type(DataType::kInt32)}},
+                                DataType::kInt32)
+                             ->output(0);
+      batch = b.Emit("StridedSlice",
+                     {shape, b.ConstInt32({0}, n.name() + "/b0"),
+                      b.ConstInt32({1}, n.name() + "/b1"), b.ConstInt32({1}, n.name() + "/b2")},
+                     {{"T", ir::Attribute::Type(DataType::kInt32)},
+                      {"Index", ir::Attribute::Type(DataType::kInt32)},
+                      {"begin_mask", ir::Attribute::Int(0)},
+                      {"end_mask", ir::Attribute::Int(0)},
+                      {"ellipsis_mask", ir::Attribute::Int(0)},
+                      {"new_axis_mask", ir::Attribute::Int(0)},
+                      {"shrink_axis_mask", ir::Attribute::Int(0)}},
+                     DataType::kInt32)
+                  ->output(0);
+    }
+    const bool crop = pb != std::vector<int64_t>(pb.size(), 0) || out != full;
+    const bool has_bias = n.input(2) != nullptr;
+    const std::string last_name = ChannelsLastOutName(b, r);
+    std::vector<ir::Value*> parts;
+    const int64_t cg = cin / group;
+    for (int64_t g = 0; g < group; ++g) {
+      ir::Value* xg = group == 1 ? in : SliceLastAxis(b, in, 4, g * cg, (g + 1) * cg);
+      const Tensor rows = group == 1 ? w : SliceRows(w, g * cg, (g + 1) * cg);
+      // [C, M, kh, kw] -> [kh, kw, M, C].
+      ir::Value* f = b.Const(TransposeTensor(rows, {2, 3, 1, 0}), n.input(1)->name() + "/tf");
+      ir::Value* sizes = nullptr;
+      if (batch) {
+        sizes = ConcatLastAxis(b, {batch, b.ConstInt32({full[0], full[1], mg}, n.name() + "/hwc")},
+                               1);
+      } else {
+        sizes = b.ConstInt32({(*x.dims)[0].value, full[0], full[1], mg}, n.name() + "/sizes");
+      }
+      const bool named = group == 1 && !crop && !has_bias;
+      parts.push_back(b.Emit("Conv2DBackpropInput", {sizes, f, xg},
+                             {{"T", TypeAttr(DataType::kFloat32)},
+                              {"strides", ir::Attribute::Ints({1, s[0], s[1], 1})},
+                              {"dilations", ir::Attribute::Ints({1, 1, 1, 1})},
+                              {"padding", ir::Attribute::String("VALID")},
+                              {"use_cudnn_on_gpu", ir::Attribute::Bool(true)},
+                              {"data_format", ir::Attribute::String("NHWC")}},
+                             DataType::kFloat32, named ? last_name : "")
+                          ->output(0));
+    }
+    ir::Value* y = group == 1 ? parts[0]
+                              : ConcatLastAxis(b, parts, 4, !crop && !has_bias ? last_name : "");
+    if (crop) {
+      const std::string p = n.name() + "/crop";
+      y = b.Emit("StridedSlice",
+                 {y, b.ConstInt32({0, pb[0], pb[1], 0}, p + "/begin"),
+                  b.ConstInt32({0, pb[0] + out[0], pb[1] + out[1], 0}, p + "/end"),
+                  b.ConstInt32({1, 1, 1, 1}, p + "/strides")},
+                 {{"T", TypeAttr(DataType::kFloat32)},
+                  {"Index", ir::Attribute::Type(DataType::kInt32)},
+                  {"begin_mask", ir::Attribute::Int(9)},  // batch and channels whole
+                  {"end_mask", ir::Attribute::Int(9)},
+                  {"ellipsis_mask", ir::Attribute::Int(0)},
+                  {"new_axis_mask", ir::Attribute::Int(0)},
+                  {"shrink_axis_mask", ir::Attribute::Int(0)}},
+                 DataType::kFloat32, has_bias ? "" : last_name)
+              ->output(0);
+    }
+    if (has_bias) {
+      const Tensor* bias = b.ConstInput(2);
+      ir::Value* bv = nullptr;
+      if (bias) {
+        bv = b.Const(*bias, n.input(2)->name());
+      } else {
+        FERRY_ASSIGN_OR_RETURN(bv, b.ValueIn(n.input(2), ValueLayout::kPlain));
+      }
+      y = b.Emit("BiasAdd", {y, bv},
+                 {{"T", TypeAttr(DataType::kFloat32)},
+                  {"data_format", ir::Attribute::String("NHWC")}},
+                 DataType::kFloat32, last_name)
+              ->output(0);
+    }
+    b.SetOutput(0, FinishChannelsLast(b, y, r));
+    return Status::Ok();
+  }
+
+ private:
+  // Sizes per spatial dim, as ferry's ONNX runtime (onnx/ops/conv_transpose.cc) derives them
+  // from the ConvTranspose-11 spec.
+  static StatusOr<TransposeWindow> Window(const ir::Node& n, const ValueFacts& x,
+                                          const ValueFacts& w) {
+    const int sp = x.rank() - 2;
+    TransposeWindow tw;
+    const std::vector<int64_t> ones(sp, 1), zeros(sp, 0);
+    tw.s = n.GetInts("strides", ones);
+    tw.d = n.GetInts("dilations", ones);
+    const std::vector<int64_t> opad = n.GetInts("output_padding", zeros);
+    const std::vector<int64_t> pads = n.GetInts("pads", std::vector<int64_t>(2 * sp, 0));
+    std::vector<int64_t> out_shape = n.GetInts("output_shape");
+    if (static_cast<int>(out_shape.size()) == sp + 2)
+      out_shape.erase(out_shape.begin(), out_shape.begin() + 2);
+    const std::string auto_pad = n.GetString("auto_pad", "NOTSET");
+    if (static_cast<int>(tw.s.size()) != sp || static_cast<int>(tw.d.size()) != sp ||
+        static_cast<int>(opad.size()) != sp || static_cast<int>(pads.size()) != 2 * sp ||
+        (!out_shape.empty() && static_cast<int>(out_shape.size()) != sp))
+      return InvalidArgument(n.Describe() + ": spatial attributes do not match " +
+                             std::to_string(sp) + "-D data");
+    for (int i = 0; i < sp; ++i) {
+      const ir::Dim& in = (*x.dims)[2 + i];
+      const ir::Dim& kd = (*w.dims)[2 + i];
+      if (!in.known() || !kd.known())
+        return Unimplemented(n.Describe() + ": spatial dims must be static to convert to TF");
+      const int64_t k = (kd.value - 1) * tw.d[i] + 1;
+      const int64_t full = tw.s[i] * (in.value - 1) + opad[i] + k;
+      int64_t pb = auto_pad == "VALID" ? 0 : pads[i], pe = auto_pad == "VALID" ? 0 : pads[i + sp];
+      int64_t out = 0;
+      const bool same = auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER";
+      if (!out_shape.empty() || same) {
+        out = !out_shape.empty() ? out_shape[i] : in.value * tw.s[i];
+        const int64_t total = full - out;
+        pb = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+        if (total < 0) pb = 0;
+      } else {
+        out = full - pb - pe;
+      }
+      if (out < 0) return InvalidArgument(n.Describe() + ": pads exceed the output size");
+      tw.k.push_back(k);
+      tw.full.push_back(full);
+      tw.pb.push_back(pb);
+      tw.out.push_back(out);
+    }
+    return tw;
+  }
+};
+
+}  // namespace
+
+void RegisterConvTranspose(ConverterTable& t) { t.Add(std::make_unique<ConvTransposeToTf>()); }
+
+}  // namespace ferry::convert::onnx_to_tf::ops
