@@ -2,6 +2,23 @@
 
 namespace ferry::check {
 
+StatusOr<std::vector<ValueLink>> LinkValues(
+    const ir::Graph& a, const std::map<std::string, Counterpart>& counterparts) {
+  std::vector<ValueLink> links;
+  auto add = [&](const ir::Value* v, const std::string& node, const std::string& op) {
+    auto it = v ? counterparts.find(v->name()) : counterparts.end();
+    if (it == counterparts.end()) return;
+    links.push_back({node, op, v->name(), it->second.value, it->second.perm});
+  };
+  for (const ir::Value* in : a.inputs())
+    if (!in->is_constant()) add(in, in->name(), "input");
+  FERRY_ASSIGN_OR_RETURN(std::vector<ir::Node*> order, a.TopologicalOrder());
+  for (const ir::Node* n : order)
+    for (const ir::Value* o : n->outputs())
+      if (o) add(o, n->name().empty() ? o->name() : n->name(), n->op_type());
+  return links;
+}
+
 StatusOr<CheckReport> RunPerNodeCheck(const ModelRunner& a, const ModelRunner& b,
                                       const std::vector<ValueLink>& links,
                                       const CheckOptions& options) {

@@ -6,10 +6,12 @@
 // links and two models that can keep their intermediates (ModelRunner::RunAndKeepAll).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "check/check.h"
+#include "ir/graph.h"
 
 namespace ferry::check {
 
@@ -22,6 +24,18 @@ struct ValueLink {
   std::string b_value;
   std::vector<int64_t> perm;
 };
+
+// Where a value of A lives in B: B's value name and the permutation (as in ValueLink).
+struct Counterpart {
+  std::string value;
+  std::vector<int64_t> perm;
+};
+
+// The links for every value of graph A that `counterparts` (A value name -> B) maps: A's
+// graph inputs first, then each node's outputs in topological order, so that the first
+// failing link is the first failing node.
+StatusOr<std::vector<ValueLink>> LinkValues(const ir::Graph& a,
+                                            const std::map<std::string, Counterpart>& counterparts);
 
 // RunCheck, then one more run of both models on the first trial's inputs keeping every
 // intermediate; each link whose two values exist becomes a NodeComparison in `links` order

@@ -158,26 +158,14 @@ bool IsTfFormat(ModelFormat f) {
 }
 
 StatusOr<std::vector<check::ValueLink>> LinkValues(const ir::Graph& onnx, const ir::Graph& tf) {
-  std::map<std::string, const tf::SourceValue*> by_source;
   const std::vector<tf::SourceValue> sources = tf::GetSourceValues(tf);
   if (sources.empty())
     return InvalidArgument(
         "the TF model carries no ONNX value map (\"_ferry_source\" node attributes): "
         "convert it with this version of ferry for a per-node check");
-  for (const tf::SourceValue& s : sources) by_source[s.source] = &s;
-  std::vector<check::ValueLink> links;
-  auto add = [&](const ir::Value* v, const std::string& node, const std::string& op) {
-    auto it = v ? by_source.find(v->name()) : by_source.end();
-    if (it == by_source.end()) return;
-    links.push_back({node, op, v->name(), it->second->value, it->second->perm});
-  };
-  for (const ir::Value* in : onnx.inputs())
-    if (!in->is_constant()) add(in, in->name(), "input");
-  FERRY_ASSIGN_OR_RETURN(std::vector<ir::Node*> order, onnx.TopologicalOrder());
-  for (const ir::Node* n : order)
-    for (const ir::Value* o : n->outputs())
-      add(o, n->name().empty() ? (o ? o->name() : "") : n->name(), n->op_type());
-  return links;
+  std::map<std::string, check::Counterpart> counterparts;
+  for (const tf::SourceValue& s : sources) counterparts[s.source] = {s.value, s.perm};
+  return check::LinkValues(onnx, counterparts);
 }
 
 std::map<std::string, std::vector<int64_t>> InputPerms(const ir::Graph& tf) {

@@ -125,6 +125,9 @@ StatusOr<ConvertResult> Convert(const ConvertRequest& r) {
   auto tf_graph = convert::ConvertOnnxToTf(*onnx_graph, co);
   if (!tf_graph.ok()) return tf_graph.status().WithContext(r.onnx_path);
   result.convert_ms = MsSince(t0);
+  // The TF graph shares the weights it did not have to re-lay; the rest of the ONNX graph
+  // goes now, before the writers build their protos (peak memory, docs/CONVERT.md).
+  onnx_graph.reset();
   result.tf_nodes = (*tf_graph)->num_nodes();
   for (const auto& n : (*tf_graph)->nodes()) result.transposes += n->op_type() == "Transpose";
 

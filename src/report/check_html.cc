@@ -90,13 +90,15 @@ std::string CheckReportHtml(const check::CheckReport& r, const check::Tolerance&
   b += "</div>\n";
   if (!r.nodes.empty()) {
     // The first node whose error leaves the tolerance is where to look.
-    int first_fail = -1;
-    for (size_t i = 0; i < r.nodes.size() && first_fail < 0; ++i)
-      if (!r.nodes[i].value.pass()) first_fail = static_cast<int>(i);
+    const int first_fail = r.FirstFailingNode();
     b += "<h2>Per-node errors</h2>\n<p class=\"muted\">" + std::to_string(r.nodes.size()) +
-         " intermediate values in graph order" +
+         " intermediate values in graph order, compared through the converter's layout map" +
+         (r.nodes_unmatched > 0
+              ? " (" + std::to_string(r.nodes_unmatched) + " without a counterpart in B)"
+              : std::string()) +
          (first_fail >= 0
-              ? "; the first outside the tolerance is '" + EscapeXml(r.nodes[first_fail].node) + "'"
+              ? "; the first outside the tolerance is " + EscapeXml(r.nodes[first_fail].op) +
+                    " '" + EscapeXml(r.nodes[first_fail].node) + "'"
               : "; all within the tolerance") +
          ".</p>\n<table id=\"nodes\"><tr><th>#</th><th>node</th><th>op</th><th>value</th>"
          "<th>shape</th><th>max |b-a|</th><th>max rel</th><th>mismatched</th><th>result</th>"

@@ -1,6 +1,10 @@
 #include "tf/graph_def.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -586,10 +590,30 @@ Status WriteFrozenGraph(const ir::Graph& g, const std::string& path,
   if (!exported.ok()) return exported.status().WithContext(path);
   FERRY_RETURN_IF_ERROR(
       CheckProtoSize(exported->graph_def, path + ": the GraphDef", options.max_proto_bytes));
-  std::string bytes;
-  if (!exported->graph_def.SerializeToString(&bytes))
-    return Internal(path + ": cannot serialize the GraphDef (over 2 GiB?)");
-  return WriteFileAtomically(path, bytes);
+  // Streamed to a temporary sibling, renamed into place when complete.
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  Status s = WriteProtoFile(exported->graph_def, tmp);
+  std::error_code ec;
+  if (s.ok()) {
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) s = InvalidArgument(path + ": cannot rename '" + tmp + "' into place: " + ec.message());
+  }
+  if (!s.ok()) std::filesystem::remove(tmp, ec);
+  return s;
+}
+
+Status WriteProtoFile(const google::protobuf::Message& m, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return InvalidArgument(path + ": cannot create the file");
+  bool ok = false;
+  try {
+    ok = m.SerializeToOstream(&out);
+  } catch (const std::exception&) {
+    ok = false;
+  }
+  out.close();
+  if (!ok || !out) return InvalidArgument(path + ": writing failed (disk full or not writable?)");
+  return Status::Ok();
 }
 
 StatusOr<std::shared_ptr<ir::Graph>> ReadFrozenGraph(const std::string& path,

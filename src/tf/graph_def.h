@@ -101,6 +101,10 @@ Status ParseProto(const std::string& bytes, google::protobuf::Message* m, const 
 Status CheckProtoSize(const google::protobuf::Message& m, const std::string& what,
                       uint64_t limit = kProtobufMessageLimit);
 
+// Serializes `m` straight into the file at `path` (no second in-memory copy of a big
+// GraphDef as a string); the caller makes it atomic (temporary sibling or folder).
+Status WriteProtoFile(const google::protobuf::Message& m, const std::string& path);
+
 // Frozen graph: a GraphDef with Consts, no variables, written atomically.
 Status WriteFrozenGraph(const ir::Graph& g, const std::string& path,
                         const WriteOptions& options = {});

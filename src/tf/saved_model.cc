@@ -24,12 +24,9 @@ Status WriteSavedModel(const ir::Graph& g, const std::string& dir, const WriteOp
   *mg->mutable_graph_def() = std::move(exported->graph_def);
   (*mg->mutable_signature_def())[kServingSignature] = std::move(sig).value();
   FERRY_RETURN_IF_ERROR(CheckProtoSize(sm, dir + ": saved_model.pb", options.max_proto_bytes));
-  std::string bytes;
-  if (!sm.SerializeToString(&bytes))
-    return Internal(dir + ": cannot serialize the SavedModel (over 2 GiB?)");
-
+  // Serialized straight into the file: no string copy of the weights.
   return WriteDirAtomically(dir, options.force, [&](const std::string& tmp) -> Status {
-    FERRY_RETURN_IF_ERROR(WriteFile((fs::path(tmp) / "saved_model.pb").string(), bytes));
+    FERRY_RETURN_IF_ERROR(WriteProtoFile(sm, (fs::path(tmp) / "saved_model.pb").string()));
     std::error_code ec;
     fs::create_directory(fs::path(tmp) / "variables", ec);
     if (ec) return InvalidArgument("cannot create '" + tmp + "/variables': " + ec.message());
