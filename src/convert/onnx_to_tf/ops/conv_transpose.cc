@@ -5,11 +5,15 @@
 //     transposed-conv size stride * (in - 1) + output_padding + dilated kernel, it scatters
 //     every input element exactly as ONNX does; ONNX's pads (or those output_shape / auto_pad
 //     imply, as the ConvTranspose-11 spec derives them) then crop that full result with a
-//     StridedSlice. output_padding must be below the stride (VALID's size check).
-//   - Filter: ONNX [C, M / group, k...] is TF's [k..., M / group, C]. Constant weights only:
-//     dilations are folded into the kernel (TF.js's conv2dTranspose has no dilations).
+//     StridedSlice. output_padding (or an output_shape past the full size) must stay below
+//     the stride (VALID's size check).
+//   - Filter: ONNX [C, M / group, k...] is TF's [k..., M / group, C], permuted at convert time
+//     or by a Transpose for run-time weights. Dilations are folded into a constant kernel
+//     (TF.js's conv2dTranspose has no dilations; TF's CPU kernel rejects them too).
 //   - group > 1: a StridedSlice per group on the channel axis, one op each, and a ConcatV2.
 //   - 3-D has no TF.js op (tfjs-converter lacks Conv3DBackpropInputV2): an error.
+#include <algorithm>
+
 #include "convert/onnx_to_tf/ops/spatial.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -54,28 +58,51 @@ class ConvTransposeToTf final : public OpConverter {
                      ": only 1-D and 2-D ConvTranspose convert to TF");
     if (x.dtype != DataType::kFloat32) return b.Error("only float32 converts to TF");
     const Tensor* wc = b.ConstInput(1);
-    if (!wc || wc->dtype() != DataType::kFloat32 || wc->rank() != r)
-      return b.Error("input 1 (weights) must be a constant float32 tensor of rank " +
-                     std::to_string(r) + " to convert to TF");
-    FERRY_ASSIGN_OR_RETURN(TransposeWindow tw, Window(n, x, b.in_facts(1)));
+    const ValueFacts& wf = b.in_facts(1);
+    if (wf.rank() != r || (wc && wc->dtype() != DataType::kFloat32) || !(*wf.dims)[0].known() ||
+        !(*wf.dims)[1].known())
+      return b.Error("input 1 (weights) must be a float32 tensor of rank " + std::to_string(r) +
+                     " with known channel dims to convert to TF");
+    FERRY_ASSIGN_OR_RETURN(TransposeWindow tw, Window(n, x, wf));
     const int64_t group = n.GetInt("group", 1);
-    const int64_t cin = wc->dim(0), mg = wc->dim(1);
+    const int64_t cin = (*wf.dims)[0].value, mg = (*wf.dims)[1].value;
     if (group < 1 || cin % group != 0)
       return b.Unsupported("group", "= " + std::to_string(group) + " does not divide the " +
                                         std::to_string(cin) + " input channels");
     for (size_t i = 0; i < tw.s.size(); ++i) {
-      const int64_t opad = tw.full[i] - ((tw.s[i] * ((*x.dims)[2 + i].value - 1)) + tw.k[i]);
-      if (opad >= tw.s[i])
-        return b.Unsupported("output_padding", "must be below the stride to convert to TF");
-      if (tw.pb[i] < 0 || tw.pb[i] + tw.out[i] > tw.full[i])
-        return b.Unsupported("output_shape", "is larger than the full transposed convolution");
+      // input_sizes: the full size, or more when output_shape asks for rows past it (they get
+      // no contribution, as in ONNX). VALID requires floor((size - k) / s) + 1 == in.
+      tw.full[i] = std::max(tw.full[i], tw.pb[i] + tw.out[i]);
+      const int64_t in = (*x.dims)[2 + i].value;
+      if ((tw.full[i] - tw.k[i]) / tw.s[i] + 1 != in)
+        return b.Unsupported(n.has_attr("output_shape") ? "output_shape" : "output_padding",
+                             "reaches a stride past the full transposed convolution, which TF's "
+                             "Conv2DBackpropInput cannot size");
     }
     // Dilations folded into the kernel; 1-D as 2-D.
     std::vector<int64_t> d = n.GetInts("dilations", std::vector<int64_t>(r - 2, 1));
-    Tensor w = DilateKernel(*wc, d);
+    const bool dilated = std::any_of(d.begin(), d.end(), [](int64_t v) { return v != 1; });
+    if (!wc && dilated)
+      return b.Unsupported("dilations", "other than 1 need constant weights (folded into the "
+                                        "kernel: TF.js's conv2dTranspose has no dilations)");
+    // A run-time filter: plain [C, M, k...] -> (1-D: unit H) -> [kh, kw, M, C].
+    ir::Value* wrun = nullptr;
+    if (!wc) {
+      FERRY_ASSIGN_OR_RETURN(wrun, b.ValueIn(n.input(1), ValueLayout::kPlain));
+      if (r == 3)
+        wrun = b.Emit("ExpandDims", {wrun, b.ConstInt32({2}, n.name() + "/w_axis", true)},
+                      {{"T", TypeAttr(DataType::kFloat32)},
+                       {"Tdim", ir::Attribute::Type(DataType::kInt32)}},
+                      DataType::kFloat32)
+                   ->output(0);
+      wrun = EmitTranspose(b, wrun, {2, 3, 1, 0});
+    }
+    Tensor w = wc ? DilateKernel(*wc, d) : Tensor();
     std::vector<int64_t> full = tw.full, pb = tw.pb, out = tw.out, s = tw.s;
     if (r == 3) {
-      FERRY_ASSIGN_OR_RETURN(w, w.Reshaped(Shape{cin, mg, 1, w.dim(2)}));
+      if (wc) {
+        FERRY_ASSIGN_OR_RETURN(w, w.Reshaped(Shape{cin, mg, 1, w.dim(2)}));
+      }
       full.insert(full.begin(), 1);
       pb.insert(pb.begin(), 0);
       out.insert(out.begin(), 1);
@@ -110,9 +137,14 @@ class ConvTransposeToTf final : public OpConverter {
     const int64_t cg = cin / group;
     for (int64_t g = 0; g < group; ++g) {
       ir::Value* xg = group == 1 ? in : SliceLastAxis(b, in, 4, g * cg, (g + 1) * cg);
-      const Tensor rows = group == 1 ? w : SliceRows(w, g * cg, (g + 1) * cg);
-      // [C, M, kh, kw] -> [kh, kw, M, C].
-      ir::Value* f = b.Const(TransposeTensor(rows, {2, 3, 1, 0}), n.input(1)->name() + "/tf");
+      ir::Value* f = nullptr;
+      if (wc) {
+        const Tensor rows = group == 1 ? w : SliceRows(w, g * cg, (g + 1) * cg);
+        // [C, M, kh, kw] -> [kh, kw, M, C].
+        f = b.Const(TransposeTensor(rows, {2, 3, 1, 0}), n.input(1)->name() + "/tf");
+      } else {
+        f = group == 1 ? wrun : SliceLastAxis(b, wrun, 4, g * cg, (g + 1) * cg);
+      }
       ir::Value* sizes = nullptr;
       if (batch) {
         sizes = ConcatLastAxis(b, {batch, b.ConstInt32({full[0], full[1], mg}, n.name() + "/hwc")},
