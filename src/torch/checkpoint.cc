@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <vector>
 
 #include "core/atomic_file.h"
@@ -76,6 +77,57 @@ StatusOr<SimpleCnnWeights> LoadCheckpoint(const std::string& path) {
       }
       const std::string& name = item.key().toStringRef();
       const at::Tensor t = item.value().toTensor().contiguous();
+      if (t.scalar_type() != at::kFloat) {
+        return InvalidArgument(where + ": parameter '" + name + "' has dtype " +
+                               std::string(c10::toString(t.scalar_type())) + ", expected float32");
+      }
+      Tensor ft(DataType::kFloat32, Shape(t.sizes().vec()));
+      std::memcpy(ft.raw_data(), t.data_ptr<float>(), ft.NumBytes());
+      w.params.emplace_back(name, std::move(ft));
+    }
+    FERRY_RETURN_IF_ERROR(w.Validate(where));
+    return w;
+  });
+}
+
+StatusOr<SimpleCnnWeights> LoadLightningCheckpoint(const std::string& path,
+                                                   const std::string& arch) {
+  const std::string where = "Lightning checkpoint '" + path + "'";
+  if (arch != kSimpleCnnArch) {
+    return InvalidArgument(where + ": --arch " + arch + " is not known (ferry knows " +
+                           kSimpleCnnArch + ")");
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return NotFound(where + " does not exist");
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return InvalidArgument(where + ": read error");
+
+  return CatchTorchErrors(where, [&]() -> StatusOr<SimpleCnnWeights> {
+    const c10::IValue root = ::torch::pickle_load(bytes);
+    if (!root.isGenericDict()) return InvalidArgument(where + ": top level is not a dict");
+    const c10::Dict<c10::IValue, c10::IValue> dict = root.toGenericDict();
+    auto it = dict.find(c10::IValue(std::string("state_dict")));
+    if (it == dict.end() || !it->value().isGenericDict()) {
+      return InvalidArgument(where + ": no 'state_dict' dict entry");
+    }
+    std::map<std::string, at::Tensor> found;
+    for (const auto& item : it->value().toGenericDict()) {
+      if (!item.key().isString() || !item.value().isTensor()) continue;
+      std::string name = item.key().toStringRef();
+      // TrainModule keeps the network in self.model.
+      if (name.rfind("model.", 0) == 0) name = name.substr(6);
+      found[name] = item.value().toTensor();
+    }
+    SimpleCnnWeights w;
+    w.arch = arch;
+    for (const auto& [name, shape] : SimpleCnnParamSpecs()) {
+      auto f = found.find(name);
+      if (f == found.end()) {
+        return InvalidArgument(where + ": state_dict has no 'model." + name + "' (nor '" + name +
+                               "')");
+      }
+      const at::Tensor t = f->second.contiguous();
       if (t.scalar_type() != at::kFloat) {
         return InvalidArgument(where + ": parameter '" + name + "' has dtype " +
                                std::string(c10::toString(t.scalar_type())) + ", expected float32");

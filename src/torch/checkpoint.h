@@ -27,4 +27,15 @@ Status SaveCheckpoint(const SimpleCnnWeights& weights, const std::string& path);
 // dict of the same shape). Errors name the file and what is wrong with it.
 StatusOr<SimpleCnnWeights> LoadCheckpoint(const std::string& path);
 
+// Reads a PyTorch Lightning checkpoint (torch.save of a dict; Trainer.save_checkpoint writes
+// it) into the weights of `arch` (only "simplecnn"): the dict's "state_dict" entry holds the
+// LightningModule's parameters, named after its attributes, e.g. "model.conv1.weight" for the
+// guide's TrainModule (self.model = SimpleCNN()). The leading "model." is stripped; entries
+// that do not name a SimpleCNN parameter (a loss module's buffers) and every other entry of
+// the checkpoint (optimizer_states, loops, callbacks, hyper_parameters, ...) are ignored.
+// Objects of Python classes other than dicts, lists and tensors cannot be read without
+// Python; the error names the class.
+StatusOr<SimpleCnnWeights> LoadLightningCheckpoint(const std::string& path,
+                                                   const std::string& arch);
+
 }  // namespace ferry::torch

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# ferry export on TorchScript files traced at test time by Debian's torch 1.13
+# (bench/export/make_models.py): for each model, the exported ONNX passes the onnx checker
+# (ferry export runs it), `ferry check model.pt model.onnx` agrees with libtorch within
+# atol 1e-4 / rtol 1e-3, and onnxruntime-node agrees with the outputs Python computed.
+# FERRY_EXPORT_MODELS overrides the list (bench/export/make_models.py OUT list names them all).
+source "$(dirname "$0")/lib.sh"
+models="${FERRY_EXPORT_MODELS:-resnet18 mobilenet_v2 lstm gru transformer_encoder embedding upsample_convtranspose}"
+expect_exit 0 "trace fixtures with torch 1.13" -- "$PY" "$SRC/bench/export/make_models.py" "$WORK" $models
+for m in $models; do
+  d="$WORK/$m"
+  # shellcheck disable=SC2046
+  expect_exit 0 "$m: ferry export" -- "$FERRY" export "$d/model.pt" -o "$d/model.onnx" $(cat "$d/flags")
+  # shellcheck disable=SC2046
+  expect_exit 0 "$m: ferry check model.pt model.onnx" -- "$FERRY" check "$d/model.pt" "$d/model.onnx" \
+    --atol 1e-4 --rtol 1e-3 $(sed 's/\([^ ]*\)/--input \1/g' "$d/inputs")
+  n=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['outputs'])" "$d/meta.json")
+  # shellcheck disable=SC2046
+  expect_exit 0 "$m: onnxruntime-node" -- node "$ORACLES/run_onnx.js" "$d/model.onnx" "$d/ort" $(cat "$d/inputs")
+  for ((i = 0; i < n; i++)); do
+    allclose "$d/output_$i.npy" "$d/ort/output_$i.npy" 1e-4 1e-3 "$m output_$i: onnxruntime vs torch"
+  done
+done
+finish
