@@ -3,6 +3,10 @@
 // with count_include_pad go through the reference loops instead.
 #include "kernels/pool.h"
 
+#include <map>
+#include <memory>
+#include <string>
+
 #include "kernels/onednn/context.h"
 #include "kernels/reference/pool.h"
 
@@ -39,23 +43,39 @@ Status Pool2D(const PoolParams& p, const float* x, float* y, int num_threads) {
         p.layout == Layout::kNCHW ? memory::format_tag::nchw : memory::format_tag::nhwc;
     memory::desc src({p.batch, p.channels, p.in_h, p.in_w}, memory::data_type::f32, tag);
     memory::desc dst({p.batch, p.channels, p.out_h, p.out_w}, memory::data_type::f32, tag);
-    const auto alg = p.kind == PoolKind::kMax ? dnnl::algorithm::pooling_max
-                     : p.count_include_pad    ? dnnl::algorithm::pooling_avg_include_padding
-                                              : dnnl::algorithm::pooling_avg_exclude_padding;
-    dnnl::pooling_v2_forward::desc desc(
-        dnnl::prop_kind::forward_inference, alg, src, dst, {p.stride_h, p.stride_w},
-        {p.kernel_h, p.kernel_w}, {p.dilation_h - 1, p.dilation_w - 1}, {p.pad_top, p.pad_left},
-        {p.pad_bottom + extra_h, p.pad_right + extra_w});
-    dnnl::primitive_attr attr;
-    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);  // see Context::Scratchpad
-    dnnl::pooling_v2_forward::primitive_desc pd(desc, attr, eng);
-    dnnl::pooling_v2_forward prim(pd);
+    // Creating the primitive costs about as much as pooling a small image: keep it per
+    // thread and shape (each thread its own, as in conv.cc).
+    struct Prepared {
+      dnnl::pooling_v2_forward::primitive_desc pd;
+      dnnl::pooling_v2_forward prim;
+    };
+    thread_local std::map<std::string, std::shared_ptr<Prepared>> cache;
+    const std::string key = p.ToString() + " " + std::to_string(extra_h) + "," +
+                            std::to_string(extra_w);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      const auto alg = p.kind == PoolKind::kMax ? dnnl::algorithm::pooling_max
+                       : p.count_include_pad    ? dnnl::algorithm::pooling_avg_include_padding
+                                                : dnnl::algorithm::pooling_avg_exclude_padding;
+      dnnl::pooling_v2_forward::desc desc(
+          dnnl::prop_kind::forward_inference, alg, src, dst, {p.stride_h, p.stride_w},
+          {p.kernel_h, p.kernel_w}, {p.dilation_h - 1, p.dilation_w - 1},
+          {p.pad_top, p.pad_left}, {p.pad_bottom + extra_h, p.pad_right + extra_w});
+      dnnl::primitive_attr attr;
+      attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);  // see Context::Scratchpad
+      auto pr = std::make_shared<Prepared>();
+      pr->pd = dnnl::pooling_v2_forward::primitive_desc(desc, attr, eng);
+      pr->prim = dnnl::pooling_v2_forward(pr->pd);
+      if (cache.size() > 256) cache.clear();
+      it = cache.emplace(key, std::move(pr)).first;
+    }
+    const Prepared& pr = *it->second;
     auto& stream = onednn::Context::Stream();
-    onednn::Context::SetNumThreads(num_threads);
     memory src_m(src, eng, const_cast<float*>(x)), dst_m(dst, eng, y);
-    prim.execute(stream, {{DNNL_ARG_SRC, src_m},
-                          {DNNL_ARG_DST, dst_m},
-                          {DNNL_ARG_SCRATCHPAD, onednn::Context::Scratchpad(pd.scratchpad_desc())}});
+    pr.prim.execute(stream,
+                    {{DNNL_ARG_SRC, src_m},
+                     {DNNL_ARG_DST, dst_m},
+                     {DNNL_ARG_SCRATCHPAD, onednn::Context::Scratchpad(pr.pd.scratchpad_desc())}});
     stream.wait();
     return Status::Ok();
   } catch (const dnnl::error&) {

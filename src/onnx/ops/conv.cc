@@ -11,6 +11,7 @@
 
 #include "kernels/conv_nd.h"
 #include "kernels/elementwise.h"
+#include "kernels/pool.h"
 #include "onnx/ops/op_util.h"
 #include "runtime/optimize/fused_attrs.h"
 
@@ -33,6 +34,7 @@ class Conv final : public Op {
     activation_ = act.ok() ? *act : kernels::FusedActivation{};
     residual_ = info.node().GetInt(runtime::optimize::kResidualAttr, 0) != 0;
     blocked_output_ = info.node().GetInt(runtime::optimize::kBlockedOutputAttr, 0) != 0;
+    ReadFusedPool(info);
     // Initializer weights are reordered for oneDNN once, not on every run.
     constant_weights_ = info.constant_input(1) != nullptr &&
                         (!info.has_input(2) || info.constant_input(2) != nullptr);
@@ -214,6 +216,10 @@ class Conv final : public Op {
       if (!r_blocked && r->shape() != y_logical) return RunBroadcastResidual(ctx, p, t, y_logical);
       if (r->dtype() != DataType::kFloat32) return ctx.Error("residual input 3 is not float");
     }
+    if (pool_) {
+      if (is_1d || r) return ctx.Error("fused max pooling needs 2-D data and no residual");
+      return FinishPooled(ctx, p, t);
+    }
     const bool y_blocked = blocked_output_ && block && !is_1d;
     Shape y_shape =
         y_blocked ? Shape(kernels::ConvBlockedDims(p.batch, p.out_channels, oh, ow)) : y_logical;
@@ -227,6 +233,75 @@ class Conv final : public Op {
     Status s = cached_ ? cached_->Run(p, t, ctx.num_threads())
                        : kernels::Conv2D(p, t.x, t.w, t.b, t.y, ctx.num_threads());
     return s.ok() ? s : s.WithContext(ctx.node().Describe());
+  }
+
+  // The optimizer's Conv + MaxPool (runtime/optimize/fuse_pool.cc).
+  void ReadFusedPool(const NodeInfo& info) {
+    namespace opt = runtime::optimize;
+    const ir::Node& n = info.node();
+    if (!n.has_attr(opt::kPoolKernelAttr)) return;
+    const auto k = n.GetInts(opt::kPoolKernelAttr), s = n.GetInts(opt::kPoolStridesAttr);
+    const auto pads = n.GetInts(opt::kPoolPadsAttr);
+    if (k.size() != 2 || s.size() != 2 || pads.size() != 4) {
+      init_status_ = info.Error("bad fused pooling attributes");
+      return;
+    }
+    pool_ = true;
+    pool_params_.kind = kernels::PoolKind::kMax;
+    pool_params_.kernel_h = k[0];
+    pool_params_.kernel_w = k[1];
+    pool_params_.stride_h = s[0];
+    pool_params_.stride_w = s[1];
+    pool_params_.pad_top = pads[0];
+    pool_params_.pad_left = pads[1];
+    pool_params_.pad_bottom = pads[2];
+    pool_params_.pad_right = pads[3];
+    pool_ceil_ = n.GetInt(opt::kPoolCeilAttr, 0) != 0;
+  }
+
+  // Convolves into a scratch tensor in oneDNN's layout, then max-pools into the output:
+  // channels-last pools straight from the convolution's own layout and, for a following
+  // Conv, writes channels-last too.
+  Status FinishPooled(OpContext& ctx, const kernels::ConvParams& p, kernels::ConvTensors t) const {
+    const bool nhwc = kernels::ConvPreferredBlocking() == kernels::ConvBlocking::kChannelsLast;
+    const int64_t n = p.batch, c = p.out_channels, oh = p.out_h(), ow = p.out_w();
+    Tensor conv(DataType::kFloat32,
+                nhwc ? Shape(kernels::ConvBlockedDims(n, c, oh, ow)) : Shape{n, c, oh, ow});
+    t.y = conv.data<float>();
+    t.y_blocked = nhwc;
+    Status s = cached_->Run(p, t, ctx.num_threads());
+    if (!s.ok()) return s.WithContext(ctx.node().Describe());
+    kernels::PoolParams pp = pool_params_;
+    pp.layout = nhwc ? kernels::Layout::kNHWC : kernels::Layout::kNCHW;
+    pp.batch = n;
+    pp.channels = c;
+    pp.in_h = oh;
+    pp.in_w = ow;
+    pp.out_h = kernels::PoolParams::OutputSize(oh, pp.kernel_h, pp.stride_h, 1, pp.pad_top,
+                                               pp.pad_bottom, pool_ceil_);
+    pp.out_w = kernels::PoolParams::OutputSize(ow, pp.kernel_w, pp.stride_w, 1, pp.pad_left,
+                                               pp.pad_right, pool_ceil_);
+    Status valid = pp.Validate();
+    if (!valid.ok()) return ctx.Error("fused MaxPool: " + valid.message());
+    const int64_t ph = pp.out_h, pw = pp.out_w;
+    if (nhwc && blocked_output_) {
+      FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32,
+                                                    Shape(kernels::ConvBlockedDims(n, c, ph, pw))));
+      return kernels::Pool2D(pp, conv.data<float>(), y->data<float>(), ctx.num_threads());
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, Shape{n, c, ph, pw}));
+    if (!nhwc) return kernels::Pool2D(pp, conv.data<float>(), y->data<float>(), ctx.num_threads());
+    Tensor pooled(DataType::kFloat32, Shape{n, ph, pw, c});
+    FERRY_RETURN_IF_ERROR(
+        kernels::Pool2D(pp, conv.data<float>(), pooled.data<float>(), ctx.num_threads()));
+    // Channels-last to NCHW, the layout every other op reads.
+    const float* src = pooled.data<float>();
+    float* dst = y->data<float>();
+    const int64_t hw = ph * pw;
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t i = 0; i < hw; ++i)
+        for (int64_t ch = 0; ch < c; ++ch) dst[(b * c + ch) * hw + i] = src[(b * hw + i) * c + ch];
+    return Status::Ok();
   }
 
   // A residual that broadcasts rather than matches (the optimizer could not see shapes):
@@ -259,6 +334,9 @@ class Conv final : public Op {
   kernels::FusedActivation activation_;
   bool residual_ = false;
   bool blocked_output_ = false;
+  bool pool_ = false;  // fused MaxPool
+  bool pool_ceil_ = false;
+  kernels::PoolParams pool_params_;
   bool constant_weights_ = false;
   std::unique_ptr<kernels::ConstantWeightConv2D> cached_;
 };

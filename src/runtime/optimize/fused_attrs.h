@@ -7,6 +7,9 @@
 //   _ferry_activation_alpha/beta  Clip's min/max, LeakyRelu's alpha.
 //   _ferry_residual (int 1)       Conv: input 3 is added to the output before the activation
 //                                 (a folded Add; same shape as the output).
+//   _ferry_pool_kernel/strides/pads (ints), _ferry_pool_ceil (int)
+//                                 Conv: the output is max-pooled with these MaxPool
+//                                 attributes (2-D, no dilation) before it is written.
 //   _ferry_blocked_output (int 1) Conv: every user is a Conv that reads channel-blocked data,
 //                                 so the output may be written blocked (kernels/conv.h).
 #pragma once
@@ -24,6 +27,10 @@ inline constexpr char kActivationAlphaAttr[] = "_ferry_activation_alpha";
 inline constexpr char kActivationBetaAttr[] = "_ferry_activation_beta";
 inline constexpr char kResidualAttr[] = "_ferry_residual";
 inline constexpr char kBlockedOutputAttr[] = "_ferry_blocked_output";
+inline constexpr char kPoolKernelAttr[] = "_ferry_pool_kernel";
+inline constexpr char kPoolStridesAttr[] = "_ferry_pool_strides";
+inline constexpr char kPoolPadsAttr[] = "_ferry_pool_pads";
+inline constexpr char kPoolCeilAttr[] = "_ferry_pool_ceil";
 
 // The fused activation of `node` (kNone without the attribute), or an error naming the node.
 inline StatusOr<kernels::FusedActivation> ReadFusedActivation(const ir::Node& node) {

@@ -1,5 +1,7 @@
 #include "runtime/optimize/optimize.h"
 
+#include <cstdlib>
+#include <string>
 #include <unordered_map>
 
 namespace ferry::runtime::optimize {
@@ -10,7 +12,9 @@ StatusOr<OptimizeStats> OptimizeGraph(ir::Graph& g, const OptimizeOptions& optio
   if (options.dead_code) stats.removed_dead += EliminateDeadCode(g);
   if (options.fold_batch_norm) stats.folded_batch_norms = FoldBatchNorm(g);
   if (options.fuse_residual) stats.fused_residuals = FuseResidual(g);
+  if (options.hoist_activation) stats.hoisted_activations = HoistActivation(g);
   if (options.fuse_activation) stats.fused_activations = FuseActivation(g);
+  if (options.fuse_pool) stats.fused_pools = FusePool(g);
   if (options.blocked_layout) stats.blocked_edges = ChooseBlockedLayout(g);
   if (options.dead_code) stats.removed_dead += EliminateDeadCode(g);
   // Every pass keeps the graph acyclic; checking is cheap and catches a broken rewrite here
@@ -68,6 +72,9 @@ bool AllOpsBuild(const ir::Graph& g, const OpSet& ops) {
 
 StatusOr<std::shared_ptr<const ir::Graph>> OptimizedCopy(std::shared_ptr<const ir::Graph> g,
                                                          const OpSet& ops) {
+  // FERRY_NO_OPTIMIZE=1 runs graphs as written (to compare, or to rule the optimizer out).
+  const char* off = std::getenv("FERRY_NO_OPTIMIZE");
+  if (off && *off && std::string(off) != "0") return g;
   if (!g || g->parent() || !AllOpsBuild(*g, ops)) return g;
   std::shared_ptr<ir::Graph> copy = CopyGraph(*g);
   OptimizeOptions options;

@@ -23,7 +23,9 @@ struct OptimizeOptions {
   bool constant_folding = true;
   bool fold_batch_norm = true;
   bool fuse_residual = true;     // Conv + Add -> Conv with a sum post-op
+  bool hoist_activation = true;  // Relu above MaxPool/Flatten/Reshape, next to a Conv/Gemm
   bool fuse_activation = true;   // Conv/Gemm + Relu/Clip/... -> one node
+  bool fuse_pool = true;         // Conv + MaxPool -> one node
   bool blocked_layout = true;    // Conv -> Conv edges stay channel-blocked
   bool dead_code = true;
 };
@@ -34,12 +36,15 @@ struct OptimizeStats {
   int removed_dead = 0;
   int folded_batch_norms = 0;
   int fused_residuals = 0;
+  int hoisted_activations = 0;
   int fused_activations = 0;
+  int fused_pools = 0;
   int blocked_edges = 0;
 };
 
 // Runs the enabled passes in order: constant folding, dead code, BatchNormalization
-// folding, residual fusion, activation fusion, blocked layout, dead code.
+// folding, residual fusion, activation hoisting, activation fusion, pool fusion, blocked layout,
+// dead code.
 StatusOr<OptimizeStats> OptimizeGraph(ir::Graph& g, const OptimizeOptions& options);
 
 // A copy of g's top level sharing constant buffers and subgraph attributes; names, value
@@ -57,7 +62,9 @@ int FoldConstants(ir::Graph& g, const OpSet& ops);
 int EliminateDeadCode(ir::Graph& g);
 int FoldBatchNorm(ir::Graph& g);
 int FuseResidual(ir::Graph& g);
+int HoistActivation(ir::Graph& g);
 int FuseActivation(ir::Graph& g);
+int FusePool(ir::Graph& g);
 int ChooseBlockedLayout(ir::Graph& g);
 
 }  // namespace ferry::runtime::optimize

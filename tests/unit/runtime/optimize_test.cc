@@ -211,6 +211,60 @@ TEST(OptimizeTest, BroadcastingResidualFallsBackToSeparateAdd) {
   ExpectSameOutputs(g, {Random({1, 8, 5, 5}, 41), Random({1, 8, 1, 1}, 42)}, 1e-6f);
 }
 
+TEST(OptimizeTest, ReluMovesAboveMaxPoolAndFlattenIntoTheConv) {
+  // SimpleCNN's tail: Conv -> MaxPool -> Flatten -> Relu -> Gemm.
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {2, 3, 8, 8});
+  ir::Node* conv = Conv(*g, "conv", x, 3, 4, 3, 60);
+  ir::Node* pool = g->AddNode("MaxPool", "", "pool", {conv->output(0)}, {"pooled"});
+  pool->set_attr("kernel_shape", ir::Attribute::Ints({2, 2}));
+  pool->set_attr("strides", ir::Attribute::Ints({2, 2}));
+  ir::Node* flat = g->AddNode("Flatten", "", "flat", {pool->output(0)}, {"flat_y"});
+  ir::Value* r = Unary(*g, "Relu", flat->output(0));
+  ir::Value* w = g->AddConstant("w", Random({5, 64}, 61));
+  ir::Node* gemm = g->AddNode("Gemm", "", "gemm", {r, w}, {"y"});
+  gemm->set_attr("transB", ir::Attribute::Int(1));
+  g->outputs().push_back(gemm->output(0));
+  auto copy = CopyGraph(*g);
+  OptimizeOptions o;
+  o.ops = &onnx::OnnxOpSet();
+  auto stats = OptimizeGraph(*copy, o);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->hoisted_activations, 1);
+  EXPECT_EQ(stats->fused_activations, 1);
+  EXPECT_EQ(CountOps(*copy, "Relu"), 0);
+  EXPECT_EQ(copy->num_nodes(), 3);  // Conv+Relu+MaxPool, Flatten, Gemm
+  ExpectSameOutputs(g, {Random({2, 3, 8, 8}, 62)}, 1e-6f);
+}
+
+TEST(OptimizeTest, ConvMaxPoolFusesWithBlockedAndPlainOutputs) {
+  // stem -> Relu -> MaxPool (3x3 s2 pad 1, ResNet's) -> conv2 -> MaxPool (ceil) -> Flatten.
+  for (int64_t ceil : {0, 1}) {
+    auto g = NewGraph();
+    ir::Value* x = Input(*g, "x", {2, 3, 13, 13});
+    ir::Value* a = Unary(*g, "Relu", Conv(*g, "stem", x, 3, 16, 3, 70)->output(0));
+    ir::Node* p1 = g->AddNode("MaxPool", "", "p1", {a}, {"p1_y"});
+    p1->set_attr("kernel_shape", ir::Attribute::Ints({3, 3}));
+    p1->set_attr("strides", ir::Attribute::Ints({2, 2}));
+    p1->set_attr("pads", ir::Attribute::Ints({1, 1, 1, 1}));
+    ir::Node* c2 = Conv(*g, "conv2", p1->output(0), 16, 8, 3, 71);
+    ir::Node* p2 = g->AddNode("MaxPool", "", "p2", {c2->output(0)}, {"p2_y"});
+    p2->set_attr("kernel_shape", ir::Attribute::Ints({2, 2}));
+    p2->set_attr("strides", ir::Attribute::Ints({2, 2}));
+    p2->set_attr("ceil_mode", ir::Attribute::Int(ceil));
+    ir::Node* flat = g->AddNode("Flatten", "", "flat", {p2->output(0)}, {"y"});
+    g->outputs().push_back(flat->output(0));
+    auto copy = CopyGraph(*g);
+    OptimizeOptions o;
+    o.ops = &onnx::OnnxOpSet();
+    auto stats = OptimizeGraph(*copy, o);
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->fused_pools, 2);
+    EXPECT_EQ(CountOps(*copy, "MaxPool"), 0);
+    ExpectSameOutputs(g, {Random({2, 3, 13, 13}, 72)}, 1e-5f);
+  }
+}
+
 TEST(OptimizeTest, ConstantFoldingAndShapeOfStaticInput) {
   auto g = NewGraph();
   ir::Value* x = Input(*g, "x", {2, 3, 4});
