@@ -101,6 +101,13 @@ Status ExportTorchScript(const TorchScriptFlags& f) {
   // onnx shape inference types the outputs; SaveModel runs it again with the checker and
   // writes atomically (nothing is written when either fails).
   FERRY_RETURN_IF_ERROR(onnx::InferShapes(*g).WithContext(f.onnx_path));
+  // An output whose shape inference could not follow (a Reshape to a computed shape) still
+  // needs a shape for the checker: its rank, from the traced run, with unnamed dims.
+  for (size_t i = 0; i < g->outputs().size() && i < aten.outputs.size(); ++i) {
+    ir::ValueInfo& info = g->outputs()[i]->info();
+    const auto& sizes = aten.values[aten.outputs[i]].sizes;
+    if (!info.shape && sizes) info.shape = std::vector<ir::Dim>(sizes->size(), ir::Dim::Unknown());
+  }
   FERRY_RETURN_IF_ERROR(onnx::SaveModel(*g, f.onnx_path));
   const double ms = MsSince(t0);
   const auto kinds = convert::torch_to_onnx::AtenOpKinds(aten);
