@@ -229,7 +229,8 @@ template <typename T>
 void Unary(const UnaryParams& p, const T* x, T* y, int64_t n) {
   switch (p.op) {
     case UnaryOp::kRelu:
-      MapAny(x, y, n, [](T v) { return v > T(0) ? v : T(0); });
+      // NaN passes through, as in onnx's reference np.clip(x, 0, inf).
+      MapAny(x, y, n, [](T v) { return v < T(0) ? T(0) : v; });
       return;
     case UnaryOp::kClip: {
       const T lo = static_cast<T>(p.alpha), hi = static_cast<T>(p.beta);

@@ -1,7 +1,8 @@
 // ONNX binary arithmetic with numpy broadcasting: Add, Sub, Mul, Div (1, 6, 7, 13, 14) and
 // Pow (1, 7, 12, 13, 15). Integer types serve the shape computations exporters emit. Before
 // opset 7, B broadcasts onto A only with broadcast=1, aligned at `axis` (Add-6). Mod (10, 13)
-// picks C fmod with fmod=1; BitShift (11) reads its direction attribute.
+// picks C fmod with fmod=1; BitShift (11) reads its direction attribute. float16 and bfloat16
+// compute in float32 and round once.
 #include <optional>
 #include <string>
 
@@ -31,6 +32,7 @@ class Binary final : public Op {
   Status Run(OpContext& ctx) const override {
     FERRY_ASSIGN_OR_RETURN(const Tensor* a, RequiredInput(ctx, 0));
     FERRY_ASSIGN_OR_RETURN(const Tensor* b, RequiredInput(ctx, 1));
+    if (IsHalf(a->dtype()) && a->dtype() == b->dtype()) return RunHalf(ctx, *a, *b);
     Tensor converted;
     if (a->dtype() != b->dtype()) {
       // Pow-12: the exponent may have its own type; compute in the base's type.
@@ -62,6 +64,18 @@ class Binary final : public Op {
   }
 
  private:
+  Status RunHalf(OpContext& ctx, const Tensor& a, const Tensor& b) const {
+    const Tensor a32 = HalfToFloat32(a), b32 = HalfToFloat32(b);
+    auto shape = kernels::BroadcastShapes(a.shape().dims(), b.shape().dims());
+    if (!shape.ok()) return ctx.Error(shape.status().message());
+    FERRY_ASSIGN_OR_RETURN(Tensor y32, Tensor::Create(DataType::kFloat32, Shape(*shape)));
+    Status s = kernels::Binary<float>(op_, a32.data<float>(), a.shape().dims(), b32.data<float>(),
+                                      b.shape().dims(), y32.data<float>());
+    if (!s.ok()) return s.code() == StatusCode::kUnimplemented ? s : ctx.Error(s.message());
+    ctx.SetOutput(0, Float32ToHalf(y32, a.dtype()));
+    return Status::Ok();
+  }
+
   std::optional<int64_t> legacy_axis_;
   kernels::BinaryOp op_ = K;
 };

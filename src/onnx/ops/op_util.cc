@@ -144,6 +144,28 @@ Status CheckSameDtype(const OpContext& ctx, int i, int j) {
   return Status::Ok();
 }
 
+bool IsHalf(DataType dt) { return dt == DataType::kFloat16 || dt == DataType::kBFloat16; }
+
+Tensor HalfToFloat32(const Tensor& t) {
+  Tensor y(DataType::kFloat32, t.shape());
+  const uint16_t* in = t.data<uint16_t>();
+  float* out = y.data<float>();
+  const bool bf16 = t.dtype() == DataType::kBFloat16;
+  for (int64_t i = 0; i < t.NumElements(); ++i)
+    out[i] = bf16 ? BFloat16ToFloat(in[i]) : HalfToFloat(in[i]);
+  return y;
+}
+
+Tensor Float32ToHalf(const Tensor& t, DataType half) {
+  Tensor y(half, t.shape());
+  const float* in = t.data<float>();
+  uint16_t* out = y.data<uint16_t>();
+  const bool bf16 = half == DataType::kBFloat16;
+  for (int64_t i = 0; i < t.NumElements(); ++i)
+    out[i] = bf16 ? FloatToBFloat16(in[i]) : FloatToHalf(in[i]);
+  return y;
+}
+
 StatusOr<std::vector<int64_t>> IntValues(const OpContext& ctx, int i) {
   FERRY_RETURN_IF_ERROR(CheckDtype(ctx, i, {DataType::kInt64, DataType::kInt32}));
   return ctx.input(i)->ToInt64Vector();

@@ -45,6 +45,14 @@ Tensor TakeAlongAxis(const Tensor& t, int axis, int64_t index);
 StatusOr<Tensor> JoinTensors(const std::vector<Tensor>& parts, int axis, bool new_axis,
                              const std::string& what);
 
+// float16 and bfloat16: ops without half kernels compute in float32 and round once at the end
+// (what numpy does for float16 arithmetic), through these.
+bool IsHalf(DataType dt);
+// A float32 copy of a float16/bfloat16 tensor.
+Tensor HalfToFloat32(const Tensor& t);
+// `t` (float32) rounded to `half` (kFloat16 or kBFloat16), nearest even.
+Tensor Float32ToHalf(const Tensor& t, DataType half);
+
 // Int64 values of a shape-like input (int32 or int64), e.g. Reshape's shape, Slice's starts.
 StatusOr<std::vector<int64_t>> IntValues(const OpContext& ctx, int i);
 

@@ -1,7 +1,8 @@
 // ONNX MaxPool (1, 8, 10, 11, 12) and AveragePool (1, 7, 10, 11): 2-D NCHW pooling with
 // explicit or auto_pad padding, dilations (MaxPool-10+) and ceil_mode (10+); 1-D data
 // ([N, C, W]) runs as 2-D with a height of 1 and 3-D data runs the direct N-D kernel. Also
-// GlobalAveragePool and GlobalMaxPool (1).
+// GlobalAveragePool and GlobalMaxPool (1). MaxPool-12 also takes int8/uint8: those run the
+// float kernel on widened values (exact: float32 holds every 8-bit integer) and narrow back.
 #include "onnx/ops/pool.h"
 
 #include "kernels/conv_nd.h"
@@ -17,7 +18,8 @@ StatusOr<kernels::PoolParams> MakePoolParams(const OpContext& ctx, const Spatial
   if (rank != 3 && rank != 4)
     return ctx.Error("input 0 has rank " + std::to_string(rank) + " (shape " +
                      xp->shape().ToString() + "), expected 4 (or 3 for 1-D)");
-  FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+  FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32, DataType::kInt8,
+                                            DataType::kUInt8}));
   auto converted = attrs_nd.To2D(rank - 2);
   if (!converted.ok()) return ctx.Error(converted.status().message());
   const SpatialAttrs& attrs = *converted;
@@ -102,6 +104,7 @@ Status RunPool(OpContext& ctx, const SpatialAttrs& attrs, kernels::PoolKind kind
   FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
   if (x->rank() == 5)
     return RunPool3D(ctx, attrs, kind == kernels::PoolKind::kMax, count_include_pad);
+  FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
   FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
                          MakePoolParams(ctx, attrs, kind, count_include_pad));
   Shape y_shape = ctx.input(0)->rank() == 3 ? Shape{p.batch, p.channels, p.out_w}
@@ -127,7 +130,11 @@ class MaxPool final : public Op {
   }
 
   Status Run(OpContext& ctx) const override {
+    FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
+    if (x->dtype() == DataType::kInt8 || x->dtype() == DataType::kUInt8)
+      return RunInt8(ctx, *x);
     if (!with_indices_) return RunPool(ctx, attrs_, kernels::PoolKind::kMax, false);
+    FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
     FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
                            MakePoolParams(ctx, attrs_, kernels::PoolKind::kMax, false));
     Shape y_shape = ctx.input(0)->rank() == 3 ? Shape{p.batch, p.channels, p.out_w}
@@ -140,6 +147,29 @@ class MaxPool final : public Op {
   }
 
  private:
+  // MaxPool-12 on int8/uint8 (2-D or 1-D, without indices).
+  Status RunInt8(OpContext& ctx, const Tensor& x) const {
+    if (with_indices_) return ctx.Error("Indices output for dtype " +
+                                        std::string(DataTypeName(x.dtype())) + " is not supported");
+    FERRY_ASSIGN_OR_RETURN(kernels::PoolParams p,
+                           MakePoolParams(ctx, attrs_, kernels::PoolKind::kMax, false));
+    Shape y_shape = x.rank() == 3 ? Shape{p.batch, p.channels, p.out_w}
+                                  : Shape{p.batch, p.channels, p.out_h, p.out_w};
+    Tensor xf(DataType::kFloat32, x.shape());
+    for (int64_t i = 0; i < x.NumElements(); ++i)
+      xf.data<float>()[i] = static_cast<float>(x.GetAsDouble(i));
+    FERRY_ASSIGN_OR_RETURN(Tensor yf, Tensor::Create(DataType::kFloat32, y_shape));
+    Status s = kernels::Pool2D(p, xf.data<float>(), yf.data<float>(), ctx.num_threads());
+    if (!s.ok()) return ctx.Error(s.message());
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x.dtype(), y_shape));
+    return Dispatch<Types::kNumeric>(ctx, x.dtype(), [&](auto tag) -> Status {
+      using T = decltype(tag);
+      for (int64_t i = 0; i < y->NumElements(); ++i)
+        y->data<T>()[i] = static_cast<T>(yf.data<float>()[i]);
+      return Status::Ok();
+    });
+  }
+
   SpatialAttrs attrs_;
   bool with_indices_ = false;
   bool column_major_ = false;

@@ -27,6 +27,10 @@ class Range final : public Op {
       if (delta == T(0)) return ctx.Error("delta must be non-zero");
       const double count = std::ceil((static_cast<double>(limit) - static_cast<double>(start)) /
                                      static_cast<double>(delta));
+      // A count past int64 (or NaN from infinite bounds) cannot be a shape: refuse it here,
+      // before the cast, which would be undefined.
+      if (!(count < 9.2e18) && !(count <= 0))
+        return ctx.Error("element count " + std::to_string(count) + " overflows int64");
       const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
       FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, dt, Shape{n}));
       for (int64_t i = 0; i < n; ++i) y->data<T>()[i] = static_cast<T>(start + i * delta);

@@ -1,5 +1,6 @@
 // ONNX variadic elementwise ops Sum, Mean, Max, Min (1, 6, 8, 12, 13): a left fold of the
 // broadcasting binary kernel over all inputs (Mean divides the sum by the input count).
+// float16/bfloat16 fold in float32 and round once at the end.
 #include "kernels/elementwise.h"
 #include "onnx/ops/op_util.h"
 
@@ -20,10 +21,13 @@ class Variadic final : public Op {
     const kernels::BinaryOp op = K == Fold::kMax   ? kernels::BinaryOp::kMax
                                  : K == Fold::kMin ? kernels::BinaryOp::kMin
                                                    : kernels::BinaryOp::kAdd;
-    Tensor acc = *first;
+    const bool half = IsHalf(first->dtype());
+    Tensor acc = half ? HalfToFloat32(*first) : *first;
     for (int i = 1; i < ctx.num_inputs(); ++i) {
-      FERRY_ASSIGN_OR_RETURN(const Tensor* t, RequiredInput(ctx, i));
+      FERRY_ASSIGN_OR_RETURN(const Tensor* input, RequiredInput(ctx, i));
       FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, i));
+      const Tensor widened = half ? HalfToFloat32(*input) : Tensor();
+      const Tensor* t = half ? &widened : input;
       auto shape = kernels::BroadcastShapes(acc.shape().dims(), t->shape().dims());
       if (!shape.ok()) return ctx.Error(shape.status().message());
       Tensor next(acc.dtype(), Shape(*shape));
@@ -45,7 +49,7 @@ class Variadic final : public Op {
       }));
       acc = std::move(mean);
     }
-    ctx.SetOutput(0, std::move(acc));
+    ctx.SetOutput(0, half ? Float32ToHalf(acc, first->dtype()) : std::move(acc));
     return Status::Ok();
   }
 };
