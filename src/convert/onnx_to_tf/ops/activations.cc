@@ -6,8 +6,12 @@
 //   HardSigmoid (6)         -> ClipByValue(alpha * x + beta, 0, 1)
 //   HardSwish (14)          -> x * ClipByValue(x / 6 + 1/2, 0, 1)
 //   PRelu (6, 7, 9, 16)      -> Maximum(x, 0) + slope * Minimum(x, 0) (TF has no PReLU op;
-//                              TF.js's Prelu is a fusion of exactly this pattern)
+//                              TF.js's Prelu is a fusion of exactly this pattern). PRelu-6's
+//                              1-D slope of size C is per channel (axis 1), not NumPy-
+//                              broadcast: it is reshaped to [C, 1, ...] ([C] in NHWC).
 //   ThresholdedRelu (10)    -> x * Cast(Greater(x, alpha))
+//   Celu (12)               -> Relu(x) + alpha * Minimum(Elu(x / alpha), 0): ONNX's
+//                              max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
 // ONNX's Elu/Selu negative branch alpha * (exp(x) - 1) equals alpha * Minimum(Elu(x), 0).
 #include <cmath>
 
@@ -16,7 +20,9 @@
 namespace ferry::convert::onnx_to_tf::ops {
 namespace {
 
-enum class Act { kLeakyRelu, kElu, kSelu, kHardSigmoid, kHardSwish, kPRelu, kThresholdedRelu };
+enum class Act {
+  kLeakyRelu, kElu, kSelu, kHardSigmoid, kHardSwish, kPRelu, kThresholdedRelu, kCelu
+};
 
 class ActivationToTf final : public OpConverter {
  public:
@@ -35,7 +41,9 @@ class ActivationToTf final : public OpConverter {
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
     ctx.out(0).dtype = ctx.in(0).dtype;
-    if (act_ == Act::kPRelu) {
+    if (act_ == Act::kPRelu && PerChannelSlope(ctx.in(0), ctx.in(1))) {
+      ctx.out(0).dims = ctx.in(0).dims;
+    } else if (act_ == Act::kPRelu) {
       FERRY_ASSIGN_OR_RETURN(ctx.out(0).dims, BroadcastDims(ctx.in(0), ctx.in(1), ctx));
     } else {
       ctx.out(0).dims = ctx.in(0).dims;
@@ -101,7 +109,19 @@ class ActivationToTf final : public OpConverter {
         break;
       }
       case Act::kPRelu: {
-        FERRY_ASSIGN_OR_RETURN(ir::Value * slope, b.Input(1));
+        ir::Value* slope = nullptr;
+        if (PerChannelSlope(b.in_facts(0), b.in_facts(1))) {
+          const int r = b.in_facts(0).rank();
+          std::vector<int64_t> shape = {-1};
+          if (!(b.nhwc() && r == 4)) shape.resize(r - 1, 1);
+          FERRY_ASSIGN_OR_RETURN(ir::Value * raw, b.ValueIn(n.input(1), ValueLayout::kPlain));
+          slope = b.Emit("Reshape", {raw, b.ConstInt32(shape, p + "/slope_shape")},
+                         {{"T", TypeAttr(f)}, {"Tshape", ir::Attribute::Type(DataType::kInt32)}},
+                         f, p + "/slope_per_channel")
+                      ->output(0);
+        } else {
+          FERRY_ASSIGN_OR_RETURN(slope, b.Input(1));
+        }
         ir::Value* zero = scalar(0.f, "zero");
         ir::Value* neg = emit("Mul", {slope, emit("Minimum", {x, zero}, p + "/neg")},
                               p + "/neg_scaled");
@@ -120,12 +140,32 @@ class ActivationToTf final : public OpConverter {
         y = emit("Mul", {x, mask}, b.OutName(0));
         break;
       }
+      case Act::kCelu: {
+        const float alpha = n.GetFloat("alpha", 1.f);
+        if (alpha == 0.f) return b.Unsupported("alpha", "= 0 divides by zero");
+        ir::Value* elu = emit("Elu", {emit("RealDiv", {x, scalar(alpha, "alpha")}, p + "/scaled")},
+                              p + "/elu");
+        ir::Value* neg = emit("Mul", {emit("Minimum", {elu, scalar(0.f, "zero")}, p + "/elu_neg"),
+                                      scalar(alpha, "alpha_out")},
+                              p + "/neg");
+        y = emit("AddV2", {emit("Relu", {x}, p + "/relu"), neg}, b.OutName(0));
+        break;
+      }
     }
     b.SetOutput(0, y);
     return Status::Ok();
   }
 
  private:
+  // PRelu-6: a 1-D slope whose size is the channel count of a rank > 2 input.
+  bool PerChannelSlope(const ValueFacts& x, const ValueFacts& slope) const {
+    if (act_ != Act::kPRelu || since_opset() >= 7 || x.rank() <= 2 || slope.rank() != 1)
+      return false;
+    const ir::Dim& c = (*x.dims)[1];
+    const ir::Dim& s = (*slope.dims)[0];
+    return c.known() && s.known() && c.value == s.value && c.value != 1;
+  }
+
   Act act_;
 };
 
@@ -138,7 +178,9 @@ void RegisterActivations(ConverterTable& t) {
   t.Add(std::make_unique<ActivationToTf>("HardSigmoid", 6, Act::kHardSigmoid));
   t.Add(std::make_unique<ActivationToTf>("HardSwish", 14, Act::kHardSwish));
   t.Add(std::make_unique<ActivationToTf>("PRelu", 6, Act::kPRelu));
+  t.Add(std::make_unique<ActivationToTf>("PRelu", 7, Act::kPRelu));
   t.Add(std::make_unique<ActivationToTf>("ThresholdedRelu", 10, Act::kThresholdedRelu));
+  t.Add(std::make_unique<ActivationToTf>("Celu", 12, Act::kCelu));
 }
 
 }  // namespace ferry::convert::onnx_to_tf::ops

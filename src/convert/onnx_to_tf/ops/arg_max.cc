@@ -1,6 +1,7 @@
 // ONNX ArgMax, ArgMin (1, 11, 12, 13) -> TF ArgMax, ArgMin (output_type int32: int64 is int32
 // inside the TF graph), then ExpandDims for keepdims = 1. Both take the first extreme index;
-// select_last_index = 1 has no TF form and is an error. In NHWC the axis is remapped;
+// select_last_index = 1 takes it on the input reversed along the axis (ReverseV2) and maps
+// it back as (dim - 1) - index, which needs the axis' size at convert time. In NHWC the axis is remapped;
 // keepdims = 0 stays NHWC only when the remaining axes keep ONNX's order.
 #include "convert/onnx_to_tf/ops/common.h"
 
@@ -38,22 +39,37 @@ class ArgToTf final : public OpConverter {
   }
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
-    if (n.GetInt("select_last_index", 0) != 0)
-      return b.Unsupported("select_last_index", "= 1 has no TF form (TF returns the first index)");
     const int r = b.in_facts(0).rank();
     if (r < 0) return b.Error("input rank is unknown");
     int64_t axis = n.GetInt("axis", 0);
     if (axis < 0) axis += r;
     const bool keep = n.GetInt("keepdims", 1) != 0;
+    const bool last = n.GetInt("select_last_index", 0) != 0;
     const int64_t tf_axis = b.Axis(axis, r);
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     const DataType t = b.in_facts(0).dtype;
+    const ir::Attribute i32 = ir::Attribute::Type(DataType::kInt32);
+    int64_t len = 0;
+    if (last) {
+      const ir::Dim& d = (*b.in_facts(0).dims)[axis];
+      if (!d.known())
+        return b.Unsupported("select_last_index", "= 1 needs the size of the axis at convert time");
+      len = d.value;
+      x = b.Emit("ReverseV2", {x, b.ConstInt32({tf_axis}, n.name() + "/reverse_axis")},
+                 {{"T", TypeAttr(t)}, {"Tidx", i32}}, t, n.name() + "/reversed")
+              ->output(0);
+    }
+    const bool more = keep || last;
     ir::Value* y = b.Emit(tf_op_, {x, b.ConstInt32({tf_axis}, n.name() + "/axis", true)},
-                          {{"T", TypeAttr(t)},
-                           {"Tidx", ir::Attribute::Type(DataType::kInt32)},
-                           {"output_type", ir::Attribute::Type(DataType::kInt32)}},
-                          DataType::kInt32, keep ? n.name() + "/reduced" : b.OutName(0))
+                          {{"T", TypeAttr(t)}, {"Tidx", i32}, {"output_type", i32}},
+                          DataType::kInt32, more ? n.name() + "/reduced" : b.OutName(0))
                        ->output(0);
+    if (last) {
+      // The first extreme of the reversed axis is the last one of the original.
+      y = b.Emit("Sub", {b.ConstInt32({len - 1}, n.name() + "/last", true), y}, {{"T", i32}},
+                 DataType::kInt32, keep ? n.name() + "/from_end" : b.OutName(0))
+              ->output(0);
+    }
     if (keep) {
       y = b.Emit("ExpandDims", {y, b.ConstInt32({tf_axis}, n.name() + "/keep_axis", true)},
                  {{"T", ir::Attribute::Type(DataType::kInt32)},

@@ -1,8 +1,10 @@
 // ONNX Cast (6, 9, 13) -> TF Cast (SrcT, DstT, Truncate = false). int64 is int32 inside the
 // TF graph (TfDType), so an int64 <-> int32 cast becomes an Identity-like Cast of equal types
 // that TF accepts. Integer elements (shape math) pass through a cast between integer types.
-// float16/bfloat16/string casts are not converted (TF.js has none of them). CastLike (15)
-// casts to the type of its input 1.
+// float16 and bfloat16 are TF dtypes (TF Serving runs them; TF.js computes them in float32,
+// see the TF.js writer); a cast to bfloat16 sets Truncate = true: ONNX's reference keeps the
+// upper 16 bits of the float. string casts are not converted (TF's StringToNumber is not in
+// TF.js). CastLike (15) casts to the type of its input 1.
 #include "convert/onnx_to_tf/ops/common.h"
 #include "onnx/tensor_proto.h"
 
@@ -11,6 +13,8 @@ namespace {
 
 bool TfCastable(DataType t) {
   switch (t) {
+    case DataType::kFloat16:
+    case DataType::kBFloat16:
     case DataType::kFloat32:
     case DataType::kFloat64:
     case DataType::kInt8:
@@ -60,12 +64,12 @@ class CastToTf final : public OpConverter {
     const DataType from = b.in_facts(0).dtype;
     if (!TfCastable(from) || !TfCastable(to))
       return b.Unsupported("to", std::string("casts ") + DataTypeName(from) + " to " +
-                                     DataTypeName(to) + ", which has no TF.js form");
+                                     DataTypeName(to) + ", which has no TF op in TF.js");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     b.SetOutput(0, b.Emit("Cast", {x},
                           {{"SrcT", TypeAttr(from)},
                            {"DstT", TypeAttr(to)},
-                           {"Truncate", ir::Attribute::Bool(false)}},
+                           {"Truncate", ir::Attribute::Bool(to == DataType::kBFloat16)}},
                           TfDType(to), b.OutName(0))
                        ->output(0));
     return Status::Ok();

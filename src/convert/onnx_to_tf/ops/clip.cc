@@ -40,7 +40,7 @@ class ClipToTf final : public OpConverter {
         (i == 1 ? lo : hi) = static_cast<float>(t->GetAsDouble(0));
       }
     }
-    if (b.in_facts(0).dtype != DataType::kFloat32) return b.Error("only float32 converts to TF");
+    if (b.in_facts(0).dtype != DataType::kFloat32) return ConvertOtherType(n, b);
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     const Attrs t = {{"T", TypeAttr(DataType::kFloat32)}};
     const bool no_hi = hi >= std::numeric_limits<float>::max();
@@ -69,6 +69,21 @@ class ClipToTf final : public OpConverter {
   }
 
  private:
+  // Constant bounds on a non-float32 input: Maximum/Minimum with the bound tensors (already
+  // of the input's dtype), or Identity when there are none (ONNX's defaults are the type's
+  // limits).
+  Status ConvertOtherType(const ir::Node& n, TfBuilder& b) const {
+    if (since_opset() < 11) return b.Error("only float32 converts to TF before opset 11");
+    const DataType t = b.in_facts(0).dtype;
+    if (!n.input(1) && !(n.num_inputs() > 2 && n.input(2))) {
+      FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+      b.SetOutput(0, b.Emit("Identity", {x}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))
+                         ->output(0));
+      return Status::Ok();
+    }
+    return ConvertDynamic(n, b);
+  }
+
   // Bounds known only at run time: Minimum(Maximum(x, min), max) on those scalars.
   static Status ConvertDynamic(const ir::Node& n, TfBuilder& b) {
     const DataType t = b.in_facts(0).dtype;

@@ -65,10 +65,33 @@ class BinaryToTf final : public OpConverter {
         return b.Unsupported("axis", "broadcasts B from an axis other than rank(A) - rank(B), "
                                      "which NumPy broadcasting (TF) cannot express");
     }
-    if (tf_op_ == "RealDiv" && !IsFloating(t))
-      return b.Error("integer Div converts to TF only when folded at convert time");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     FERRY_ASSIGN_OR_RETURN(ir::Value * y, b.Input(1));
+    if (tf_op_ == "RealDiv" && !IsFloating(t)) {
+      // ONNX's integer Div truncates toward zero. Unsigned: TF FloorDiv is the same. Signed:
+      // TruncateDiv is not in TF.js, so Sign(x) * Sign(y) * FloorDiv(|x|, |y|).
+      const Attrs ta = {{"T", TypeAttr(t)}};
+      const DataType tt = TfDType(t);
+      const bool is_unsigned = t == DataType::kUInt8 || t == DataType::kUInt16 ||
+                               t == DataType::kUInt32 || t == DataType::kUInt64;
+      if (is_unsigned) {
+        b.SetOutput(0, b.Emit("FloorDiv", {x, y}, ta, tt, b.OutName(0))->output(0));
+        return Status::Ok();
+      }
+      const std::string& p = n.name();
+      ir::Value* q = b.Emit("FloorDiv",
+                            {b.Emit("Abs", {x}, ta, tt, p + "/abs_x")->output(0),
+                             b.Emit("Abs", {y}, ta, tt, p + "/abs_y")->output(0)},
+                            ta, tt, p + "/abs_quotient")
+                         ->output(0);
+      ir::Value* sign = b.Emit("Mul",
+                               {b.Emit("Sign", {x}, ta, tt, p + "/sign_x")->output(0),
+                                b.Emit("Sign", {y}, ta, tt, p + "/sign_y")->output(0)},
+                               ta, tt, p + "/sign")
+                            ->output(0);
+      b.SetOutput(0, b.Emit("Mul", {sign, q}, ta, tt, b.OutName(0))->output(0));
+      return Status::Ok();
+    }
     b.SetOutput(0,
                 b.Emit(tf_op_, {x, y}, {{"T", TypeAttr(t)}}, TfDType(t), b.OutName(0))->output(0));
     return Status::Ok();

@@ -1,6 +1,7 @@
 // ONNX Gather (1, 11, 13) -> TF GatherV2(params, indices, axis). Constant negative indices
-// are normalised at convert time (TF's CPU kernel rejects them); known integer elements
-// (shape math) are gathered symbolically.
+// are normalised at convert time (TF's CPU kernel rejects them), run-time ones wrapped by
+// FloorMod(indices, dim) when the axis' size is known (ONNX allows [-dim, dim)); known
+// integer elements (shape math) are gathered symbolically.
 #include "convert/onnx_to_tf/ops/common.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -62,6 +63,15 @@ class GatherToTf final : public OpConverter {
       indices = b.Const(norm, n.input(1)->name());
     } else {
       FERRY_ASSIGN_OR_RETURN(indices, b.Input(1));
+      const ir::Dim& dim = (*data.dims)[axis];
+      if (dim.known()) {
+        const DataType it = TfDType(b.in_facts(1).dtype);
+        Tensor d = it == DataType::kInt32 ? Tensor::Scalar<int32_t>(static_cast<int32_t>(dim.value))
+                                          : Tensor::Scalar<int64_t>(dim.value);
+        indices = b.Emit("FloorMod", {indices, b.Const(d, n.name() + "/dim")}, {{"T", TypeAttr(it)}},
+                         it, n.name() + "/wrapped")
+                      ->output(0);
+      }
     }
     b.SetOutput(
         0, b.Emit("GatherV2", {params, indices, b.ConstInt32({axis}, n.name() + "/axis", true)},
