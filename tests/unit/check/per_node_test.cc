@@ -130,7 +130,8 @@ TEST(PerNodeCheckTest, FaithfulConversionPassesAtEveryNode) {
     EXPECT_NE(std::find(nodes.begin(), nodes.end(), want), nodes.end()) << want;
   // NHWC values are compared through the permutation: conv1's value has NCHW shape on A.
   for (const auto& n : r->nodes) {
-    if (n.node == "conv1") EXPECT_EQ(n.value.desired_shape, "[2,10,10,6]");
+    if (n.node != "conv1") continue;
+    EXPECT_EQ(n.value.desired_shape, "[2,10,10,6]");
   }
   EXPECT_NE(r->ToText({}).find("per-node:"), std::string::npos);
   EXPECT_NE(r->ToJson({}).find("\"nodes\""), std::string::npos);
