@@ -124,6 +124,8 @@ std::string FindTfjs(const std::string& node, const fs::path& oracles_dir) {
 std::string PrepareTfjsCase(const fs::path& test_dir, const fs::path& case_dir) {
   auto onnx = onnx::LoadModel((test_dir / "model.onnx").string());
   if (!onnx.ok()) return "load: " + onnx.status().message();
+  DropContradictedInputShapes(
+      test_dir.parent_path().filename().string() + "/" + test_dir.filename().string(), **onnx);
   auto tf = convert::ConvertOnnxToTf(**onnx);
   if (!tf.ok()) return "convert: " + tf.status().message();
   std::vector<std::string> notes;
