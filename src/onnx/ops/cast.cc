@@ -1,5 +1,8 @@
 // ONNX Cast (1, 6, 9, 13) and CastLike (15: the target type is input 1's): converts between numeric types, bool and float16/bfloat16
 // (C++ conversion semantics: float to int truncates, non-zero to bool is true).
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -11,7 +14,42 @@
 namespace ferry::onnx::ops {
 namespace {
 
-bool IsHalf(DataType t) { return t == DataType::kFloat16 || t == DataType::kBFloat16; }
+// A float as numpy's str() writes it (the backend test data of Cast to STRING): the shortest
+// digits that read back to the same value, positional for 1e-4 <= |v| < 1e16 (with ".0" when
+// integral), scientific otherwise ("1e-05", "1.5e+20"); "nan", "inf", "-inf".
+template <typename T>
+std::string NumpyFloatString(T v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  std::string sci(buf, res.ptr);  // "-1.2345e-05"
+  std::string sign;
+  if (sci[0] == '-') {
+    sign = "-";
+    sci.erase(0, 1);
+  }
+  const size_t e_pos = sci.find('e');
+  const int exp = std::atoi(sci.c_str() + e_pos + 1);
+  std::string digits = sci.substr(0, e_pos);
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  const T mag = std::fabs(v);
+  if (mag == T(0) || (mag >= T(1e-4) && mag < T(1e16))) {
+    std::string out;
+    if (exp >= 0) {
+      if (static_cast<int>(digits.size()) <= exp) digits.append(exp + 1 - digits.size(), '0');
+      out = digits.substr(0, exp + 1) + "." +
+            (static_cast<int>(digits.size()) > exp + 1 ? digits.substr(exp + 1) : "0");
+    } else {
+      out = "0." + std::string(-exp - 1, '0') + digits;
+    }
+    return sign + out;
+  }
+  std::string mantissa = digits.substr(0, 1);
+  if (digits.size() > 1) mantissa += "." + digits.substr(1);
+  const std::string e = std::to_string(std::abs(exp));
+  return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + (e.size() < 2 ? "0" : "") + e;
+}
 
 // ONNX Cast-13 to bfloat16 keeps the upper 16 bits (the reference implementation and the
 // backend test data of onnx 1.12 truncate rather than round).
@@ -53,8 +91,6 @@ class Cast final : public Op {
     } else {
       init_status_ = info.Error("attribute to must be a data type");
     }
-    if (to_ == DataType::kString)
-      init_status_ = Unimplemented(info.Describe() + ": cast to string is not supported");
   }
 
   Status Run(OpContext& ctx) const override {
@@ -70,9 +106,8 @@ class Cast final : public Op {
     }
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, to_, x->shape()));
     const int64_t n = x->NumElements();
+    if (to_ == DataType::kString) return ToStrings(ctx, *x, y);
     // Half types go through float.
-    if (to_ == DataType::kString)
-      return Unimplemented(ctx.node().Describe() + ": casts to string");
     if (x->dtype() == DataType::kString) {
       // Cast-13 from string: numbers as strtod reads them ("1e-5", "NaN", "-INF").
       if (IsHalf(to_)) return Unimplemented(ctx.node().Describe() + ": string to float16");
@@ -118,6 +153,30 @@ class Cast final : public Op {
   }
 
  private:
+  // Cast-13 to string: numbers as numpy's str() writes them, bools as "True"/"False".
+  static Status ToStrings(const OpContext& ctx, const Tensor& x, Tensor* y) {
+    std::vector<std::string>& out = y->strings();
+    const int64_t n = x.NumElements();
+    if (x.dtype() == DataType::kFloat32) {
+      for (int64_t i = 0; i < n; ++i) out[i] = NumpyFloatString(x.data<float>()[i]);
+    } else if (x.dtype() == DataType::kFloat64) {
+      for (int64_t i = 0; i < n; ++i) out[i] = NumpyFloatString(x.data<double>()[i]);
+    } else if (IsHalf(x.dtype())) {
+      for (int64_t i = 0; i < n; ++i)
+        out[i] = NumpyFloatString(static_cast<float>(x.GetAsDouble(i)));
+    } else if (x.dtype() == DataType::kBool) {
+      for (int64_t i = 0; i < n; ++i) out[i] = x.data<bool>()[i] ? "True" : "False";
+    } else if (x.dtype() == DataType::kUInt64) {
+      for (int64_t i = 0; i < n; ++i) out[i] = std::to_string(x.data<uint64_t>()[i]);
+    } else if (IsInteger(x.dtype())) {
+      for (int64_t i = 0; i < n; ++i) out[i] = std::to_string(x.GetAsInt64(i));
+    } else {
+      return Unimplemented(ctx.node().Describe() + ": cast from " + DataTypeName(x.dtype()) +
+                           " to string");
+    }
+    return Status::Ok();
+  }
+
   DataType to_ = DataType::kUndefined;
 };
 
