@@ -5,8 +5,9 @@
 //   - 2-D pads: SAME/VALID when identical, else EXPLICIT with explicit_paddings in NHWC order
 //     (TF nn_ops.cc: Conv2D and DepthwiseConv2dNative accept EXPLICIT). Conv3D has only
 //     SAME/VALID (nn_ops.cc), so other 3-D pads become a Pad before a VALID Conv3D.
-//   - 3-D dilations are folded into a constant kernel (zeros between taps): TF's CPU Conv3D
-//     rejects dilation rates above 1 (conv_ops_3d.cc).
+//   - 3-D dilations, and dilations beside a stride, are folded into a constant kernel (zeros
+//     between taps): TF's CPU Conv3D rejects dilation rates above 1 (conv_ops_3d.cc), and
+//     TF.js's conv2d takes dilations only with stride 1.
 //   - group == C_in with one input channel per group and equal strides is
 //     DepthwiseConv2dNative; any other group > 1 is a StridedSlice per group on the channel
 //     axis, one conv each, and a ConcatV2 (TF's grouped Conv2D runs only on GPU, and TF.js's
@@ -83,12 +84,14 @@ class ConvToTf final : public OpConverter {
     std::optional<Tensor> wt;
     if (wc) wt = *wc;
     const bool dilated = std::any_of(win.d.begin(), win.d.end(), [](int64_t v) { return v != 1; });
-    if (r == 5 && dilated) {
+    const bool strided = std::any_of(win.s.begin(), win.s.end(), [](int64_t v) { return v != 1; });
+    if (dilated && (r == 5 || strided)) {
       if (!wt)
-        return b.Unsupported("dilations", "other than 1 on a 3-D Conv need constant weights "
-                                          "(TF's CPU Conv3D has no dilations)");
+        return b.Unsupported("dilations", "other than 1 need constant weights on a 3-D or strided "
+                                          "Conv (TF's CPU Conv3D has no dilations; TF.js's "
+                                          "conv2d takes dilations only with stride 1)");
       wt = DilateKernel(*wt, win.d);
-      for (int i = 0; i < 3; ++i) {
+      for (int i = 0; i < win.rank(); ++i) {
         win.k[i] = (win.k[i] - 1) * win.d[i] + 1;
         win.d[i] = 1;
       }
@@ -96,7 +99,7 @@ class ConvToTf final : public OpConverter {
     if (r == 3) {
       win = LiftTo2D(win);
       if (wt) {
-        FERRY_ASSIGN_OR_RETURN(Tensor w4, wt->Reshaped(Shape{cout, cin_g, 1, k[0]}));
+        FERRY_ASSIGN_OR_RETURN(Tensor w4, wt->Reshaped(Shape{cout, cin_g, 1, wt->dim(2)}));
         wt = w4;
       }
     }
