@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown flag $1" >&2; exit 2 ;;
   esac
 done
-FERRY="$here/build/ferry"
+FERRY="${FERRY:-$here/build/ferry}"  # override to bench another build
 PY=/usr/bin/python3
 work="${FERRY_BENCH_DIR:-$here/build/bench-compare}"
 mkdir -p "$work"
