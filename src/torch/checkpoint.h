@@ -33,8 +33,9 @@ StatusOr<SimpleCnnWeights> LoadCheckpoint(const std::string& path);
 // guide's TrainModule (self.model = SimpleCNN()). The leading "model." is stripped; entries
 // that do not name a SimpleCNN parameter (a loss module's buffers) and every other entry of
 // the checkpoint (optimizer_states, loops, callbacks, hyper_parameters, ...) are ignored.
-// Objects of Python classes other than dicts, lists and tensors cannot be read without
-// Python; the error names the class.
+// The pickle is read by ferry's own minimal unpickler (torch 1.13's C++ one turns every
+// OrderedDict, the state_dict's type, into None); objects of other Python classes
+// (Lightning's AttributeDict, ...) are skipped, never executed.
 StatusOr<SimpleCnnWeights> LoadLightningCheckpoint(const std::string& path,
                                                    const std::string& arch);
 
