@@ -1,7 +1,7 @@
 // TF's broadcasting binary ops: AddV2, Add, Sub, Mul, RealDiv, Maximum, Minimum, FloorMod
 // (the remainder takes the divisor's sign, as Python's %), FloorDiv (the quotient rounded
-// toward -inf, as Python's //)
-// (tensorflow/core/ops/math_ops.cc). One class: they differ only in the scalar function.
+// toward -inf, as Python's //) (tensorflow/core/ops/math_ops.cc), on numeric types and
+// float16/bfloat16 (through float32). One class: they differ only in the scalar function.
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
@@ -30,6 +30,17 @@ class BinaryElementwise final : public runtime::Op {
                        DataTypeName(b->dtype()));
     FERRY_ASSIGN_OR_RETURN(Shape s, BroadcastShape(a->shape(), b->shape(), ctx));
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, a->dtype(), s));
+    if (IsHalf(a->dtype())) {
+      // float16 / bfloat16 (TF registers these ops for both): computed in float32, rounded back.
+      const Tensor fa = ToFloat(*a), fb = ToFloat(*b);
+      Tensor fo(DataType::kFloat32, s);
+      BroadcastBinary<float>(fa, fb, &fo, Fn<float>());
+      const bool bf16 = a->dtype() == DataType::kBFloat16;
+      for (int64_t i = 0; i < fo.NumElements(); ++i)
+        out->data<uint16_t>()[i] =
+            bf16 ? FloatToBFloat16(fo.data<float>()[i]) : FloatToHalf(fo.data<float>()[i]);
+      return Status::Ok();
+    }
     const bool ok = VisitNumeric(a->dtype(), [&](auto tag) {
       using T = decltype(tag);
       BroadcastBinary<T>(*a, *b, out, Fn<T>());
@@ -39,6 +50,16 @@ class BinaryElementwise final : public runtime::Op {
   }
 
  private:
+  static bool IsHalf(DataType t) { return t == DataType::kFloat16 || t == DataType::kBFloat16; }
+  static Tensor ToFloat(const Tensor& t) {
+    Tensor f(DataType::kFloat32, t.shape());
+    const bool bf16 = t.dtype() == DataType::kBFloat16;
+    for (int64_t i = 0; i < t.NumElements(); ++i)
+      f.data<float>()[i] =
+          bf16 ? BFloat16ToFloat(t.data<uint16_t>()[i]) : HalfToFloat(t.data<uint16_t>()[i]);
+    return f;
+  }
+
   template <typename T>
   static auto Fn() {
     return [](T x, T y) -> T {

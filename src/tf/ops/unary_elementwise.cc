@@ -1,7 +1,8 @@
 // TF's float unary ops: Relu, Relu6, Sigmoid, Tanh, Exp, Neg, Sqrt, Abs, Log, Cos, Sin, Tan,
 // Floor, Ceil, Round (half to even), Reciprocal, Sign, Erf, Softplus, Softsign, Elu, Selu,
-// Rsqrt, Square, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh (tensorflow/core/ops/nn_ops.cc, math_ops.cc). One class parameterised by the
-// function.
+// Rsqrt, Square, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh (tensorflow/core/ops/
+// nn_ops.cc, math_ops.cc) on float32/64, and float16/bfloat16 through float32. One class
+// parameterised by the function.
 #include <algorithm>
 #include <cmath>
 
@@ -44,6 +45,17 @@ class UnaryElementwise final : public runtime::Op {
       const double* in = x->data<double>();
       double* o = out->data<double>();
       for (int64_t i = 0; i < x->NumElements(); ++i) o[i] = Fn<double>(in[i]);
+      return Status::Ok();
+    }
+    if (x->dtype() == DataType::kFloat16 || x->dtype() == DataType::kBFloat16) {
+      // Computed in float32 and rounded back (TF registers these ops for both half types).
+      FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, x->dtype(), x->shape()));
+      const bool bf16 = x->dtype() == DataType::kBFloat16;
+      for (int64_t i = 0; i < x->NumElements(); ++i) {
+        const uint16_t h = x->data<uint16_t>()[i];
+        const float v = Fn<float>(bf16 ? BFloat16ToFloat(h) : HalfToFloat(h));
+        out->data<uint16_t>()[i] = bf16 ? FloatToBFloat16(v) : FloatToHalf(v);
+      }
       return Status::Ok();
     }
     if (x->dtype() != DataType::kFloat32)
