@@ -36,6 +36,8 @@ class GraphBuilder {
     return g_->AddNode(op, "", name, std::move(inputs), outs);
   }
   void Output(ir::Value* v) { g_->outputs().push_back(v); }
+  // The graph being built (for opset imports of other domains, nodes of other domains).
+  ir::Graph& graph() { return *g_; }
   // Marks every output of n as a graph output.
   void Outputs(ir::Node* n) {
     for (ir::Value* v : n->outputs()) g_->outputs().push_back(v);
