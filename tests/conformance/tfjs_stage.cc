@@ -201,44 +201,48 @@ std::string RunTfjsRunner(const std::string& node, const fs::path& runner,
 }
 
 std::string CompareTfjsCase(const fs::path& test_dir, const fs::path& case_dir) {
-  std::ifstream in(case_dir / "result.json");
-  if (!in) return "tfjs: no result (the runner did not reach this test)";
-  json r;
-  try {
-    in >> r;
+  try {  // a malformed result.json (nlohmann::json throws) is this test's failure
+    std::ifstream in(case_dir / "result.json");
+    if (!in) return "tfjs: no result (the runner did not reach this test)";
+    json r;
+    try {
+      in >> r;
+    } catch (const std::exception& e) {
+      return std::string("tfjs: result.json: ") + e.what();
+    }
+    if (r.contains("error")) return "tfjs: " + r["error"].get<std::string>();
+    const std::vector<fs::path> sets = DataSets(test_dir);
+    if (!r.contains("sets") || r["sets"].size() != sets.size())
+      return "tfjs: result.json does not hold every data set";
+    for (size_t s = 0; s < sets.size(); ++s) {
+      const std::string where = sets[s].filename().string() + ": ";
+      const json& outs = r["sets"][s]["outputs"];
+      const std::vector<fs::path> expected_files = SortedTestDataFiles(sets[s], "output_");
+      if (expected_files.size() != outs.size())
+        return where + "TF.js produced " + std::to_string(outs.size()) + " outputs, " +
+               std::to_string(expected_files.size()) + " expected";
+      for (size_t i = 0; i < outs.size(); ++i) {
+        const std::string dt = outs[i]["dtype"].get<std::string>();
+        const DataType t = dt == "float32" ? DataType::kFloat32
+                           : dt == "int32" ? DataType::kInt32
+                           : dt == "bool"  ? DataType::kBool
+                                           : DataType::kUndefined;
+        if (t == DataType::kUndefined) return where + "output " + std::to_string(i) + " has TF.js dtype " + dt;
+        Tensor actual(t, Shape(outs[i]["shape"].get<std::vector<int64_t>>()));
+        std::ifstream bin(case_dir / outs[i]["file"].get<std::string>(), std::ios::binary);
+        bin.read(static_cast<char*>(actual.raw_data()), static_cast<std::streamsize>(actual.NumBytes()));
+        if (!bin) return where + "cannot read TF.js output " + std::to_string(i);
+        auto expected = onnx::ReadTensorProtoFile(expected_files[i].string());
+        if (!expected.ok()) return where + expected.status().message();
+        const std::string mismatch =
+            AllCloseMismatch(Widen(actual, expected->dtype()), *expected, Tolerance{});
+        if (!mismatch.empty()) return where + "output " + std::to_string(i) + ": " + mismatch;
+      }
+    }
+    return "";
   } catch (const std::exception& e) {
     return std::string("tfjs: result.json: ") + e.what();
   }
-  if (r.contains("error")) return "tfjs: " + r["error"].get<std::string>();
-  const std::vector<fs::path> sets = DataSets(test_dir);
-  if (!r.contains("sets") || r["sets"].size() != sets.size())
-    return "tfjs: result.json does not hold every data set";
-  for (size_t s = 0; s < sets.size(); ++s) {
-    const std::string where = sets[s].filename().string() + ": ";
-    const json& outs = r["sets"][s]["outputs"];
-    const std::vector<fs::path> expected_files = SortedTestDataFiles(sets[s], "output_");
-    if (expected_files.size() != outs.size())
-      return where + "TF.js produced " + std::to_string(outs.size()) + " outputs, " +
-             std::to_string(expected_files.size()) + " expected";
-    for (size_t i = 0; i < outs.size(); ++i) {
-      const std::string dt = outs[i]["dtype"].get<std::string>();
-      const DataType t = dt == "float32" ? DataType::kFloat32
-                         : dt == "int32" ? DataType::kInt32
-                         : dt == "bool"  ? DataType::kBool
-                                         : DataType::kUndefined;
-      if (t == DataType::kUndefined) return where + "output " + std::to_string(i) + " has TF.js dtype " + dt;
-      Tensor actual(t, Shape(outs[i]["shape"].get<std::vector<int64_t>>()));
-      std::ifstream bin(case_dir / outs[i]["file"].get<std::string>(), std::ios::binary);
-      bin.read(static_cast<char*>(actual.raw_data()), static_cast<std::streamsize>(actual.NumBytes()));
-      if (!bin) return where + "cannot read TF.js output " + std::to_string(i);
-      auto expected = onnx::ReadTensorProtoFile(expected_files[i].string());
-      if (!expected.ok()) return where + expected.status().message();
-      const std::string mismatch =
-          AllCloseMismatch(Widen(actual, expected->dtype()), *expected, Tolerance{});
-      if (!mismatch.empty()) return where + "output " + std::to_string(i) + ": " + mismatch;
-    }
-  }
-  return "";
 }
 
 }  // namespace ferry::conformance
