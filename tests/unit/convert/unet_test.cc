@@ -3,6 +3,7 @@
 // converted TF graph has exactly one Transpose at the 4-D input and one at the 4-D output, and
 // agrees with ferry's ONNX runtime and with PyTorch's stored output at batch 1 and 3 (dynamic
 // batch). Skipped when torch cannot export.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -35,6 +36,9 @@ TEST(UnetTest, OneTransposePerLayoutCarryingBoundaryAndMatchesTorch) {
     Converted c = ConvertAndCompare(*onnx, {*x}, 1e-4f);
     ASSERT_TRUE(c.tf);
     EXPECT_EQ(CountOps(*c.tf, "Transpose"), 2) << "one at the input, one at the output";
+    if (b == 1)  // the Transpose table row of docs/CONVERT.md
+      std::printf("| UNet | %d | %d | %d | 2 |\n", (*onnx)->num_nodes(), c.tf->num_nodes(),
+                  CountOps(*c.tf, "Transpose"));
     auto s = runtime::Session::Create(c.tf, tf::TfOpSet());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     auto y = (*s)->Run({*x});
