@@ -9,8 +9,9 @@
 //
 // Reading: Placeholders become graph inputs, Consts become constant Values, other NodeDefs
 // become IR nodes (domain "tf", attributes per AttrFromProto; attributes starting with "_"
-// are TF-internal and dropped); control inputs "^x" are ignored. With a signature, inputs
-// and outputs are the signature's tensors, named by their keys, ordered by the position of
+// are TF-internal and dropped, except "_ferry_source", read into graph metadata: see below);
+// control inputs "^x" are ignored. With a signature, inputs and outputs are the signature's
+// tensors, named by their keys, ordered by the position of
 // their node in the GraphDef (the writer emits Placeholders in input order and output
 // Identities in output order, which is how the order survives TF's unordered signature map).
 // The order is also recorded in metadata "signature.input.<i>" / "signature.output.<i>" = key.

@@ -118,6 +118,23 @@ TEST(BadInputTest, ResizeModeTfCannotExpressNamesNodeAndAttribute) {
   EXPECT_NE(m.find("attribute 'mode'"), std::string::npos) << m;
 }
 
+TEST(BadInputTest, OpsWithNoLoweringAreAllListedTogether) {
+  // Ops no converter will ever know (a custom domain, a made-up name), so that the test does
+  // not go stale as coverage grows.
+  OnnxGraph g;
+  ir::Value* x = g.Input("x", {2, 3});
+  ir::Value* a = g.Op("NoSuchOp", "nso_1", {x});
+  ir::Value* b = g.Op("NoSuchOp", "nso_2", {a});
+  ir::Node* c = g.graph()->AddNode("Foo", "com.example", "foo_1", {b}, {"foo_out"});
+  g.Output(g.Op("Relu", "relu", {c->output(0)}));
+  auto tf = ConvertOnnxToTf(*g.graph());
+  ASSERT_FALSE(tf.ok());
+  EXPECT_EQ(tf.status().code(), StatusCode::kUnimplemented);
+  const std::string m = tf.status().message();
+  EXPECT_NE(m.find("NoSuchOp (nodes 'nso_1', 'nso_2')"), std::string::npos) << m;
+  EXPECT_NE(m.find("com.example:Foo (node 'foo_1')"), std::string::npos) << m;
+}
+
 TEST(SignatureTest, NamedDimsAreMinusOneAndNamesKeepTheirOrder) {
   // Two inputs and two outputs whose names sort the other way round: the signature (and the
   // graph read back) must keep ONNX's order and names.
