@@ -25,4 +25,21 @@ for m in $models; do
     allclose "$d/output_$i.npy" "$d/ort/output_$i.npy" 1e-4 1e-3 "$m output_$i: onnxruntime vs torch"
   done
 done
+# --dynamic-batch: traced at batch 1 or 2, run at batch 3 (shapes computed from Shape ops).
+for m in resnet18 transformer_encoder lstm; do
+  case " $models " in *" $m "*) ;; *) continue ;; esac
+  d="$WORK/$m"
+  # shellcheck disable=SC2046
+  expect_exit 0 "$m: export --dynamic-batch" -- "$FERRY" export "$d/model.pt" -o "$d/dyn.onnx" --dynamic-batch $(cat "$d/flags")
+  expect_exit 0 "$m: batch 3 against libtorch" -- "$FERRY" check "$d/dyn.onnx" "$d/model.pt" --batch 3 --atol 1e-4 --rtol 1e-3
+done
+# opset 17 writes LayerNormalization (below 17 it is written out with ReduceMean).
+for m in transformer_encoder; do
+  case " $models " in *" $m "*) ;; *) continue ;; esac
+  d="$WORK/$m"
+  # shellcheck disable=SC2046
+  expect_exit 0 "$m: export --opset 17" -- "$FERRY" export "$d/model.pt" -o "$d/o17.onnx" --opset 17 $(cat "$d/flags")
+  # shellcheck disable=SC2046
+  expect_exit 0 "$m opset 17: check" -- "$FERRY" check "$d/model.pt" "$d/o17.onnx" --atol 1e-4 --rtol 1e-3 $(sed 's/\([^ ]*\)/--input \1/g' "$d/inputs")
+done
 finish
