@@ -267,7 +267,7 @@ std::string CheckReport::ToText(const Tolerance& tol) const {
       s += buf;
     }
     std::snprintf(buf, sizeof buf, "  %-4s %-16s %-24s %-16s %12s %12s %13s  %s\n", "#", "op",
-                  "node", "shape", "max_abs", "max_rel", "mismatch", "result");
+                  "node", "shape (B)", "max_abs", "max_rel", "mismatch", "result");
     s += buf;
     for (size_t i = 0; i < nodes.size(); ++i) {
       const Comparison& c = nodes[i].value;
