@@ -116,6 +116,8 @@ def make(out, name):
     torch.manual_seed(0)
     factory, specs = MODELS[name]
     model = factory().eval()
+    if name == "vit_b_16":  # torchvision zero-initialises the head: outputs would all be 0
+        nn.init.normal_(model.heads.head.weight, std=0.02)
     for mod in model.modules():
         if isinstance(mod, nn.modules.batchnorm._BatchNorm):
             mod.running_mean.uniform_(-0.5, 0.5)
