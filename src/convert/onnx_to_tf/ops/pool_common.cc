@@ -2,7 +2,7 @@
 
 namespace ferry::convert::onnx_to_tf::ops {
 
-StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x) {
+StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x, bool allow_dilations) {
   const int r = x.rank();
   if (r < 3 || r > 5)
     return Unimplemented(n.Describe() + ": input 0 has rank " + std::to_string(r) +
@@ -13,8 +13,9 @@ StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x) {
       p.onnx, ReadWindow(n, std::vector<ir::Dim>(x.dims->begin() + 2, x.dims->end()),
                          n.GetInts("kernel_shape")));
   for (int64_t d : p.onnx.d)
-    if (d != 1)
-      return Unimplemented(n.Describe() + ": attribute 'dilations' other than 1 has no TF pool");
+    if (d != 1 && (!allow_dilations || r == 5))
+      return Unimplemented(n.Describe() + ": attribute 'dilations' other than 1 has no TF " +
+                           (r == 5 ? "3-D pool" : "average pool"));
   p.w = p.onnx;
   if (n.GetInt("ceil_mode", 0) != 0) {
     // TF pools round down. Padding the end until rounding down reaches ONNX's last ceil-mode
@@ -27,7 +28,8 @@ StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x) {
         return Unimplemented(n.Describe() +
                              ": attribute 'ceil_mode' = 1 needs static spatial dims");
       p.ceil = true;
-      p.w.pads[i + p.onnx.rank()] += (ceil_out[i].value - 1) * p.w.s[i] + p.w.k[i] -
+      p.w.pads[i + p.onnx.rank()] += (ceil_out[i].value - 1) * p.w.s[i] +
+                                     (p.w.k[i] - 1) * p.w.d[i] + 1 -
                                      (p.w.in[i].value + p.w.begin(i) + p.w.end(i));
     }
   }

@@ -15,11 +15,12 @@ struct PoolParams {
   int tf_rank() const { return rank == 3 ? 4 : rank; }
 };
 
-// Reads kernel_shape, strides, dilations (must be 1: TF pools have none), auto_pad/pads and
-// ceil_mode for an input of rank 3, 4 or 5. A ceil_mode that changes the output size becomes
+// Reads kernel_shape, strides, dilations (must be 1 unless allow_dilations, and on 3-D pools:
+// TF pools have none), auto_pad/pads and ceil_mode for an input of rank 3, 4 or 5. A ceil_mode that changes the output size becomes
 // extra end padding (ceil = true; the caller pads with -inf, or corrects the average's
 // divisor); it needs static spatial dims.
-StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x);
+StatusOr<PoolParams> ReadPoolParams(const ir::Node& n, const ValueFacts& x,
+                                    bool allow_dilations = false);
 // Output facts of an ONNX pool: [N, C, out...].
 void InferPool(const ir::Node& n, InferContext& ctx);
 // Emits MaxPool / AvgPool (rank 4) or MaxPool3D / AvgPool3D (rank 5) over x.
