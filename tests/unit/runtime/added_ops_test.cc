@@ -171,5 +171,24 @@ TEST(AddedOpsTest, Float16MaxAndAdd) {
   }
 }
 
+// Pool: unigram "a" (slot 0), bigrams "a b" (slot 1) and "b c" (slot 2). Row "a x b c":
+// "a" once; "a b" only with one skipped item; "b c" adjacent. TFIDF multiplies by weights.
+TEST(AddedOpsTest, TfIdfVectorizerCountsSkipGrams) {
+  GraphBuilder b;
+  Tensor x(DataType::kString, Shape{4});
+  x.strings() = {"a", "x", "b", "c"};
+  auto out = RunNode(b, "TfIdfVectorizer", {x}, 1,
+                     {{"mode", ir::Attribute::String("TFIDF")},
+                      {"min_gram_length", ir::Attribute::Int(1)},
+                      {"max_gram_length", ir::Attribute::Int(2)},
+                      {"max_skip_count", ir::Attribute::Int(1)},
+                      {"ngram_counts", ir::Attribute::Ints({0, 1})},
+                      {"ngram_indexes", ir::Attribute::Ints({0, 1, 2})},
+                      {"weights", ir::Attribute::Floats({2, 3, 4})},
+                      {"pool_strings", ir::Attribute::Strings({"a", "a", "b", "b", "c"})}});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Floats((*out)[0]), (std::vector<float>{2, 3, 4}));
+}
+
 }  // namespace
 }  // namespace ferry::onnx
