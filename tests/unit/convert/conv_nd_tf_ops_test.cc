@@ -1,5 +1,6 @@
 // TF ops the ONNX corpus reaches only in one configuration (the converter emits Conv3D and the
-// 3-D pools with VALID padding after an explicit Pad, and Conv2DBackpropInput with VALID):
+// 3-D pools with VALID padding after an explicit Pad, Conv2DBackpropInput with VALID, and
+// Dilation2D with a zero filter):
 // their SAME padding, dilations and strides checked against loops written from TF's op
 // definitions (nn_ops.cc; SAME puts the odd padding element after).
 #include <algorithm>
@@ -174,6 +175,24 @@ TEST(ConvNdTfOpsTest, Conv2DBackpropInputRejectsMismatchedSizes) {
                    {"strides", Attr::Ints({1, 1, 1, 1})},
                    {"padding", Attr::String("VALID")}});
   EXPECT_FALSE(y.ok());
+}
+
+TEST(ConvNdTfOpsTest, Dilation2DSameAddsFilterAndSkipsOutside) {
+  // One channel, 1x4 input, kernel 1x2 with rate 2 (window 3), stride 1, SAME: total padding
+  // 2, one before and one after; out[x] = max over j of in[x + 2j - 1] + f[j], inside only.
+  Tensor x = Tensor::FromVector<float>({1, 5, 2, 4}, Shape{1, 1, 4, 1});
+  Tensor f = Tensor::FromVector<float>({10, 0}, Shape{1, 2, 1});
+  auto y = RunOne("Dilation2D", {}, x, {f},
+                  {{"T", Attr::Type(DataType::kFloat32)},
+                   {"strides", Attr::Ints({1, 1, 1, 1})},
+                   {"rates", Attr::Ints({1, 1, 2, 1})},
+                   {"padding", Attr::String("SAME")}});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  ASSERT_EQ(y->shape(), (Shape{1, 1, 4, 1}));
+  // x=0: taps -1 (outside), 1 -> 5+0; x=1: taps 0 -> 1+10, 2 -> 2; x=2: taps 1 -> 15, 3 -> 4;
+  // x=3: taps 2 -> 12, 4 (outside).
+  EXPECT_EQ(std::vector<float>(y->data<float>(), y->data<float>() + 4),
+            (std::vector<float>{5, 11, 15, 12}));
 }
 
 }  // namespace
