@@ -1,5 +1,6 @@
 // ONNX CumSum (11, 14)(x, axis) with exclusive, reverse -> TF Cumsum(x, axis) with the same
-// two attributes (math_ops.cc); the axis stays a run-time tensor, as in both ops.
+// two attributes (math_ops.cc); the axis stays a run-time tensor, as in both ops, made
+// non-negative by FloorMod(axis, rank) (TF.js's Cumsum mishandles a negative axis).
 #include "convert/onnx_to_tf/ops/emit.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -21,6 +22,12 @@ class CumSumToTf final : public OpConverter {
     const DataType t = b.in_facts(0).dtype;
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     FERRY_ASSIGN_OR_RETURN(ir::Value * axis, b.Input(1));
+    const int r = b.in_facts(0).rank();
+    if (r > 0) {
+      const DataType at = TfDType(b.in_facts(1).dtype);
+      axis = EmitT(b, "FloorMod", {axis, b.Const(ScalarOf(at, r), n.name() + "/rank")}, at,
+                   n.name() + "/axis");
+    }
     b.SetOutput(0, b.Emit("Cumsum", {x, axis},
                           {{"T", TypeAttr(t)},
                            {"Tidx", TypeAttr(b.in_facts(1).dtype)},

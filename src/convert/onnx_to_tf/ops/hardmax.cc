@@ -1,7 +1,9 @@
 // ONNX Hardmax -> TF OneHot(ArgMax(x, axis), depth = dim, 1, 0, axis): 1 at the first maximum
 // along the axis, 0 elsewhere (both ONNX and TF's ArgMax take the first maximum).
 // Hardmax-13 works on one axis (default -1); Hardmax-1/11 on the 2-D view [prod(dims[:axis]),
-// prod(dims[axis:])] (default axis 1), converted through Reshapes. Needs static sizes.
+// prod(dims[axis:])] (default axis 1), converted through Reshapes. TF.js's OneHot ignores
+// `axis`, so the one-hot axis is appended and moved into place by a Transpose. Needs static
+// sizes.
 #include "convert/onnx_to_tf/ops/emit.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -46,12 +48,22 @@ class HardmaxToTf final : public OpConverter {
                            {{"T", TypeAttr(t)}, {"Tidx", i32}, {"output_type", i32}},
                            DataType::kInt32, p + "/argmax")
                         ->output(0);
+    const int64_t rr = v13 ? r : 2;  // rank of the one-hot result
+    const bool last = axis == rr - 1;
     ir::Value* y = b.Emit("OneHot",
                           {am, b.ConstInt32({depth}, p + "/depth", true),
                            b.Const(ScalarOf(t, 1), p + "/on"), b.Const(ScalarOf(t, 0), p + "/off")},
-                          {{"T", TypeAttr(t)}, {"TI", i32}, {"axis", ir::Attribute::Int(axis)}},
-                          t, v13 ? b.OutName(0) : p + "/one_hot")
+                          {{"T", TypeAttr(t)}, {"TI", i32}, {"axis", ir::Attribute::Int(-1)}},
+                          t, v13 && last ? b.OutName(0) : p + "/one_hot")
                        ->output(0);
+    if (!last) {
+      std::vector<int64_t> perm;
+      for (int64_t i = 0; i < rr - 1; ++i) {
+        if (i == axis) perm.push_back(rr - 1);
+        perm.push_back(i);
+      }
+      y = EmitTranspose(b, y, t, perm, v13 ? b.OutName(0) : p + "/moved");
+    }
     if (!v13) y = EmitReshape(b, y, t, dims, b.OutName(0));
     b.SetOutput(0, y);
     return Status::Ok();

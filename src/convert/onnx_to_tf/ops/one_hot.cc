@@ -2,7 +2,9 @@
 // depth, on, off, axis). ONNX counts a negative index from the end (11: indices in
 // [-depth, depth)), TF gives it a row of off values, so indices < 0 get depth added first
 // (SelectV2); indices outside the range stay all-off in both. Non-integer indices and depth
-// are cast to int32 (ONNX casts them to integers).
+// are cast to int32 (ONNX casts them to integers). TF.js's OneHot ignores `axis` (it always
+// appends the new axis), so TF's OneHot gets axis -1 and a Transpose moves the new axis into
+// place.
 #include "convert/onnx_to_tf/ops/emit.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -66,11 +68,19 @@ class OneHotToTf final : public OpConverter {
     };
     ir::Value* off = pick(0, p + "/off");
     ir::Value* on = pick(1, p + "/on");
-    b.SetOutput(0, b.Emit("OneHot", {idx, depth, on, off},
-                          {{"T", TypeAttr(vt)}, {"TI", TypeAttr(i32)},
-                           {"axis", ir::Attribute::Int(axis == r ? -1 : axis)}},
-                          TfDType(vt), b.OutName(0))
-                       ->output(0));
+    ir::Value* y = b.Emit("OneHot", {idx, depth, on, off},
+                          {{"T", TypeAttr(vt)}, {"TI", TypeAttr(i32)}, {"axis", ir::Attribute::Int(-1)}},
+                          TfDType(vt), axis == r ? b.OutName(0) : p + "/one_hot_last")
+                       ->output(0);
+    if (axis != r) {
+      std::vector<int64_t> perm;
+      for (int64_t i = 0; i < r; ++i) {
+        if (i == axis) perm.push_back(r);
+        perm.push_back(i);
+      }
+      y = EmitTranspose(b, y, vt, perm, b.OutName(0));
+    }
+    b.SetOutput(0, y);
     return Status::Ok();
   }
 };
