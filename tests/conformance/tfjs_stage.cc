@@ -130,7 +130,13 @@ std::string PrepareTfjsCase(const fs::path& test_dir, const fs::path& case_dir) 
   if (!tf.ok()) return "convert: " + tf.status().message();
   std::vector<std::string> notes;
   const Status written = tf::WriteTfjs(**tf, (case_dir / "model").string(), {}, &notes);
-  if (!written.ok()) return "tfjs write: " + written.message();
+  if (!written.ok()) {
+    // The message starts with the temporary folder; the reason keeps what follows it.
+    std::string msg = written.message();
+    const std::string dir = (case_dir / "model").string() + ": ";
+    if (msg.rfind(dir, 0) == 0) msg = msg.substr(dir.size());
+    return "tfjs write: " + msg;
+  }
   const std::vector<ir::Value*>& tf_inputs = (*tf)->inputs();
 
   json c;
