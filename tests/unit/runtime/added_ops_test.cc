@@ -190,5 +190,22 @@ TEST(AddedOpsTest, TfIdfVectorizerCountsSkipGrams) {
   EXPECT_EQ(Floats((*out)[0]), (std::vector<float>{2, 3, 4}));
 }
 
+// The DFT of an impulse is flat; of a constant, an impulse at frequency 0. The inverse DFT of
+// that impulse gives the constant back (1/n normalisation).
+TEST(AddedOpsTest, DftOfImpulseAndConstant) {
+  GraphBuilder b;
+  auto out = RunNode(b, "DFT", {Tensor::FromVector<float>({1, 0, 0, 0, 2, 2, 2, 2}, Shape{2, 4, 1})},
+                     1);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ((*out)[0].shape(), (Shape{2, 4, 2}));
+  EXPECT_TRUE(Near(Floats((*out)[0]), {1, 0, 1, 0, 1, 0, 1, 0,  //
+                                       8, 0, 0, 0, 0, 0, 0, 0}));
+  GraphBuilder inv;
+  auto back = RunNode(inv, "DFT", {Tensor::FromVector<float>({8, 0, 0, 0, 0, 0, 0, 0}, Shape{1, 4, 2})},
+                      1, {{"inverse", ir::Attribute::Int(1)}});
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(Near(Floats((*back)[0]), {2, 0, 2, 0, 2, 0, 2, 0}));
+}
+
 }  // namespace
 }  // namespace ferry::onnx
