@@ -69,15 +69,17 @@ TEST(ConvToTfTest, DepthwiseWithMultiplier) {
   EXPECT_EQ(dw->input(1)->constant().shape(), (Shape{3, 3, 4, 2}));
 }
 
-TEST(ConvToTfTest, GroupedConvIsAnErrorNamingTheAttribute) {
+TEST(ConvToTfTest, GroupedConvIsOneConv2DPerGroupAndAConcat) {
+  // group 2, not depthwise: TF.js's conv2d needs input depth == filter depth, so each group is
+  // a StridedSlice of the channels, a Conv2D, and the results are concatenated.
   OnnxGraph g;
   ir::Value* x = g.Input("input", {1, 4, 5, 5});
-  g.Output(g.Op("Conv", "gconv", {x, g.Random("w", {4, 2, 3, 3})}, {{"group", Attr::Int(2)}}));
-  auto tf = ConvertOnnxToTf(*g.graph());
-  ASSERT_FALSE(tf.ok());
-  EXPECT_NE(tf.status().message().find("Conv 'gconv'"), std::string::npos)
-      << tf.status().ToString();
-  EXPECT_NE(tf.status().message().find("'group'"), std::string::npos) << tf.status().ToString();
+  g.Output(g.Op("Conv", "gconv", {x, g.Random("w", {6, 2, 3, 3})}, {{"group", Attr::Int(2)}}));
+  Converted c = ConvertAndCompare(g.graph(), {RandomInput({1, 4, 5, 5}, 11)});
+  ASSERT_TRUE(c.tf);
+  EXPECT_EQ(CountOps(*c.tf, "Conv2D"), 2);
+  EXPECT_EQ(CountOps(*c.tf, "ConcatV2"), 1);
+  EXPECT_EQ(CountOps(*c.tf, "Transpose"), 2);  // the graph input and output only
 }
 
 TEST(MaxPoolToTfTest, ResNetStemPadsBecomePadV2WithMinusInfinity) {
@@ -122,15 +124,34 @@ TEST(MaxPoolToTfTest, CeilModeBecomesExtraEndPadding) {
   EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2);
 }
 
-TEST(AveragePoolToTfTest, CeilModeThatChangesTheSizeIsAnError) {
+TEST(AveragePoolToTfTest, CeilModeIsPadPoolAndAConstantDivisor) {
+  // ceil_mode adds a last window that hangs past the input: zeros are padded in, a VALID
+  // AvgPool gives sum / 9, and a constant map rescales each window to its real-element count.
+  for (int include : {0, 1}) {
+    OnnxGraph g(13);
+    ir::Value* x = g.Input("input", {1, 1, 6, 6});
+    g.Output(g.Op("AveragePool", "pool", {x},
+                  {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}),
+                   Ints("pads", {1, 0, 0, 0}), {"ceil_mode", Attr::Int(1)},
+                   {"count_include_pad", Attr::Int(include)}}));
+    Converted c = ConvertAndCompare(g.graph(), {RandomInput({1, 1, 6, 6}, 12)});
+    ASSERT_TRUE(c.tf) << "count_include_pad " << include;
+    EXPECT_EQ(CountOps(*c.tf, "Pad"), 1);
+    EXPECT_EQ(CountOps(*c.tf, "Mul"), 1);
+  }
+}
+
+TEST(AveragePoolToTfTest, DilationsAreAnErrorNamingTheAttribute) {
   OnnxGraph g(13);
   ir::Value* x = g.Input("input", {1, 1, 6, 6});
-  g.Output(
-      g.Op("AveragePool", "pool", {x},
-           {Ints("kernel_shape", {3, 3}), Ints("strides", {2, 2}), {"ceil_mode", Attr::Int(1)}}));
+  g.Output(g.Op("AveragePool", "pool", {x},
+                {Ints("kernel_shape", {2, 2}), Ints("dilations", {2, 2})}));
   auto tf = ConvertOnnxToTf(*g.graph());
   ASSERT_FALSE(tf.ok());
-  EXPECT_NE(tf.status().message().find("'ceil_mode'"), std::string::npos) << tf.status().ToString();
+  EXPECT_NE(tf.status().message().find("AveragePool 'pool'"), std::string::npos)
+      << tf.status().ToString();
+  EXPECT_NE(tf.status().message().find("'dilations'"), std::string::npos)
+      << tf.status().ToString();
 }
 
 TEST(AveragePoolToTfTest, ExcludedPaddingUsesSameIncludedUsesPad) {
