@@ -207,5 +207,25 @@ TEST(AddedOpsTest, DftOfImpulseAndConstant) {
   EXPECT_TRUE(Near(Floats((*back)[0]), {2, 0, 2, 0, 2, 0, 2, 0}));
 }
 
+// Frames of 4 every 2 samples of [1, 1, 1, 1, 0, 0]: a constant frame, then [1, 1, 0, 0].
+// Onesided: bins 0..2. Bin 1 of [1, 1, 0, 0] is 1 + e^{-i pi/2} = 1 - i.
+TEST(AddedOpsTest, StftFrames) {
+  GraphBuilder b;
+  auto out = RunNode(b, "STFT",
+                     {Tensor::FromVector<float>({1, 1, 1, 1, 0, 0}, Shape{1, 6, 1}),
+                      Tensor::Scalar<int64_t>(2)},
+                     1);
+  ASSERT_FALSE(out.ok());  // without window or frame_length there is no frame length
+  GraphBuilder b2;
+  std::vector<ir::Value*> ins = {b2.Input("x"), b2.Input("step"), nullptr, b2.Input("len")};
+  b2.Output(b2.Node("STFT", "stft", ins)->output(0));
+  auto y = b2.Run({Tensor::FromVector<float>({1, 1, 1, 1, 0, 0}, Shape{1, 6, 1}),
+                   Tensor::Scalar<int64_t>(2), Tensor::Scalar<int64_t>(4)});
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ((*y)[0].shape(), (Shape{1, 2, 3, 2}));
+  EXPECT_TRUE(Near(Floats((*y)[0]), {4, 0, 0, 0, 0, 0,  //
+                                     2, 0, 1, -1, 0, 0}));
+}
+
 }  // namespace
 }  // namespace ferry::onnx
