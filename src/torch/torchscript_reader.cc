@@ -28,31 +28,51 @@ namespace jit = ::torch::jit;
 
 std::optional<DataType> FromScalarType(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return DataType::kFloat32;
-    case at::kDouble: return DataType::kFloat64;
-    case at::kHalf: return DataType::kFloat16;
-    case at::kBFloat16: return DataType::kBFloat16;
-    case at::kChar: return DataType::kInt8;
-    case at::kShort: return DataType::kInt16;
-    case at::kInt: return DataType::kInt32;
-    case at::kLong: return DataType::kInt64;
-    case at::kByte: return DataType::kUInt8;
-    case at::kBool: return DataType::kBool;
-    default: return std::nullopt;
+    case at::kFloat:
+      return DataType::kFloat32;
+    case at::kDouble:
+      return DataType::kFloat64;
+    case at::kHalf:
+      return DataType::kFloat16;
+    case at::kBFloat16:
+      return DataType::kBFloat16;
+    case at::kChar:
+      return DataType::kInt8;
+    case at::kShort:
+      return DataType::kInt16;
+    case at::kInt:
+      return DataType::kInt32;
+    case at::kLong:
+      return DataType::kInt64;
+    case at::kByte:
+      return DataType::kUInt8;
+    case at::kBool:
+      return DataType::kBool;
+    default:
+      return std::nullopt;
   }
 }
 
 StatusOr<at::ScalarType> ToScalarType(DataType t) {
   switch (t) {
-    case DataType::kFloat32: return at::kFloat;
-    case DataType::kFloat64: return at::kDouble;
-    case DataType::kFloat16: return at::kHalf;
-    case DataType::kInt32: return at::kInt;
-    case DataType::kInt64: return at::kLong;
-    case DataType::kUInt8: return at::kByte;
-    case DataType::kInt8: return at::kChar;
-    case DataType::kBool: return at::kBool;
-    default: return InvalidArgument(std::string("input dtype ") + DataTypeName(t) + " is not supported");
+    case DataType::kFloat32:
+      return at::kFloat;
+    case DataType::kFloat64:
+      return at::kDouble;
+    case DataType::kFloat16:
+      return at::kHalf;
+    case DataType::kInt32:
+      return at::kInt;
+    case DataType::kInt64:
+      return at::kLong;
+    case DataType::kUInt8:
+      return at::kByte;
+    case DataType::kInt8:
+      return at::kChar;
+    case DataType::kBool:
+      return at::kBool;
+    default:
+      return InvalidArgument(std::string("input dtype ") + DataTypeName(t) + " is not supported");
   }
 }
 
@@ -77,8 +97,9 @@ std::string SourceOf(const jit::Node* n) {
     return std::get<0>(*flc) + ":" + std::to_string(std::get<1>(*flc));
   }
   if (r.source() != nullptr && r.source()->filename()) {
-    return *r.source()->filename() + ":" + std::to_string(r.source()->lineno_for_offset(r.start()) +
-                                                          r.source()->starting_line_no());
+    return *r.source()->filename() + ":" +
+           std::to_string(r.source()->lineno_for_offset(r.start()) +
+                          r.source()->starting_line_no());
   }
   return "";
 }
@@ -187,7 +208,8 @@ StatusOr<std::vector<std::string>> TorchScriptInputNames(const std::string& path
     jit::Module m = jit::load(path, c10::Device(c10::kCPU));
     const c10::FunctionSchema& schema = m.get_method("forward").function().getSchema();
     std::vector<std::string> names;
-    for (size_t i = 1; i < schema.arguments().size(); ++i) names.push_back(schema.arguments()[i].name());
+    for (size_t i = 1; i < schema.arguments().size(); ++i)
+      names.push_back(schema.arguments()[i].name());
     return names;
   });
 }
@@ -268,8 +290,10 @@ StatusOr<AtenGraph> ReadTorchScript(const std::string& path,
         }
         for (size_t i = 0; i < inputs.size(); ++i) seen[graph->inputs()[i + 1]] = examples[i];
       } catch (const std::exception& e) {
-        return InvalidArgument(where + ": running the graph on example inputs of the given "
-                               "shapes failed: " + ExceptionMessage(e));
+        return InvalidArgument(where +
+                               ": running the graph on example inputs of the given "
+                               "shapes failed: " +
+                               ExceptionMessage(e));
       }
     }
 

@@ -12,13 +12,20 @@ int Rank(const AtenValue& v) { return v.sizes ? static_cast<int>(v.sizes->size()
 // A 0-d tensor of `dtype` holding v.
 Tensor ScalarOf(double v, DataType dtype) {
   switch (dtype) {
-    case DataType::kFloat64: return Tensor::Scalar<double>(v);
-    case DataType::kInt64: return Tensor::Scalar<int64_t>(static_cast<int64_t>(v));
-    case DataType::kInt32: return Tensor::Scalar<int32_t>(static_cast<int32_t>(v));
-    case DataType::kBool: return Tensor::Scalar<bool>(v != 0);
-    case DataType::kUInt8: return Tensor::Scalar<uint8_t>(static_cast<uint8_t>(v));
-    case DataType::kInt8: return Tensor::Scalar<int8_t>(static_cast<int8_t>(v));
-    default: return Tensor::Scalar<float>(static_cast<float>(v));
+    case DataType::kFloat64:
+      return Tensor::Scalar<double>(v);
+    case DataType::kInt64:
+      return Tensor::Scalar<int64_t>(static_cast<int64_t>(v));
+    case DataType::kInt32:
+      return Tensor::Scalar<int32_t>(static_cast<int32_t>(v));
+    case DataType::kBool:
+      return Tensor::Scalar<bool>(v != 0);
+    case DataType::kUInt8:
+      return Tensor::Scalar<uint8_t>(static_cast<uint8_t>(v));
+    case DataType::kInt8:
+      return Tensor::Scalar<int8_t>(static_cast<int8_t>(v));
+    default:
+      return Tensor::Scalar<float>(static_cast<float>(v));
   }
 }
 
@@ -43,9 +50,7 @@ Ctx::Ctx(const AtenGraph& aten, ir::Graph& graph) : aten_(aten), graph_(graph) {
     for (int o : aten_.nodes[n].outputs) producer_[o] = static_cast<int>(n);
 }
 
-bool Ctx::IsNone(int i) const {
-  return i >= num_inputs() || in_value(i).kind == AtenKind::kNone;
-}
+bool Ctx::IsNone(int i) const { return i >= num_inputs() || in_value(i).kind == AtenKind::kNone; }
 
 std::optional<int64_t> Ctx::Int(int i) const {
   if (i >= num_inputs()) return std::nullopt;
@@ -153,7 +158,8 @@ StatusOr<ir::Value*> Ctx::ValueOf(int id) {
     bound_[id] = c;
     return c;
   }
-  return Error("value '" + v.name + "' has no ONNX equivalent yet (its producer was not "
+  return Error("value '" + v.name +
+               "' has no ONNX equivalent yet (its producer was not "
                "converted, or it is a " +
                (v.kind == AtenKind::kNone ? std::string("None") : std::string("non-tensor")) +
                " value)");
@@ -167,7 +173,7 @@ StatusOr<ir::Value*> Ctx::In(int i) {
     if (auto elems = ListElements(i)) {
       std::vector<ir::Value*> parts;
       for (int e : *elems) {
-        FERRY_ASSIGN_OR_RETURN(ir::Value* s, ValueOf(e));
+        FERRY_ASSIGN_OR_RETURN(ir::Value * s, ValueOf(e));
         if (RankOf(s) != 1) s = Unsqueeze(s, {0});
         if (DtypeOf(s) != DataType::kInt64) s = Cast(s, DataType::kInt64);
         parts.push_back(s);
@@ -192,7 +198,7 @@ StatusOr<ir::Value*> Ctx::InAs(int i, DataType dtype) {
                                            : static_cast<double>(v.constant->data<int64_t>()[0]);
     return ConstScalar(x, dtype);
   }
-  FERRY_ASSIGN_OR_RETURN(ir::Value* x, In(i));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * x, In(i));
   DataType have = DtypeOf(x);
   if (dtype != DataType::kUndefined && have != DataType::kUndefined && have != dtype) {
     return Cast(x, dtype);
@@ -243,18 +249,19 @@ ir::Value* Ctx::ConstInts(const std::vector<int64_t>& v) {
 
 ir::Value* Ctx::ConstInt(int64_t v) { return Const(Tensor::Scalar<int64_t>(v), "int"); }
 
-ir::Value* Ctx::ConstScalar(double v, DataType dtype) { return Const(ScalarOf(v, dtype), "scalar"); }
-
-std::string Ctx::NodeName(const std::string& op) {
-  return op + "_" + std::to_string(counter_++);
+ir::Value* Ctx::ConstScalar(double v, DataType dtype) {
+  return Const(ScalarOf(v, dtype), "scalar");
 }
+
+std::string Ctx::NodeName(const std::string& op) { return op + "_" + std::to_string(counter_++); }
 
 std::vector<ir::Value*> Ctx::Ops(const std::string& op, std::vector<ir::Value*> inputs,
                                  std::map<std::string, ir::Attribute> attrs, int num_outputs,
                                  DataType dtype, int rank) {
   const std::string name = NodeName(op);
   std::vector<std::string> outs;
-  for (int i = 0; i < num_outputs; ++i) outs.push_back(graph_.UniqueName(name + "_out" + std::to_string(i)));
+  for (int i = 0; i < num_outputs; ++i)
+    outs.push_back(graph_.UniqueName(name + "_out" + std::to_string(i)));
   if (dtype == DataType::kUndefined && !inputs.empty()) dtype = DtypeOf(inputs[0]);
   ir::Node* n = graph_.AddNode(op, "", name, std::move(inputs), outs);
   for (auto& [k, a] : attrs) n->set_attr(k, std::move(a));
@@ -275,7 +282,8 @@ ir::Value* Ctx::Op(const std::string& op, std::vector<ir::Value*> inputs,
 
 ir::Value* Ctx::Cast(ir::Value* v, DataType to) {
   if (DtypeOf(v) == to) return v;
-  return Op("Cast", {v}, {{"to", ir::Attribute::Int(static_cast<int64_t>(onnx::DataTypeToOnnx(to)))}}, to,
+  return Op("Cast", {v},
+            {{"to", ir::Attribute::Int(static_cast<int64_t>(onnx::DataTypeToOnnx(to)))}}, to,
             RankOf(v));
 }
 
@@ -297,8 +305,8 @@ ir::Value* Ctx::DimOf(ir::Value* v, int64_t index, bool keep_dims) {
     return Op("Gather", {shape, ConstInts({index})}, {{"axis", ir::Attribute::Int(0)}},
               DataType::kInt64, 1);
   }
-  return Op("Gather", {shape, ConstInt(index)}, {{"axis", ir::Attribute::Int(0)}},
-            DataType::kInt64, 0);
+  return Op("Gather", {shape, ConstInt(index)}, {{"axis", ir::Attribute::Int(0)}}, DataType::kInt64,
+            0);
 }
 
 void Ctx::Bind(int id, ir::Value* v) { bound_[id] = v; }
@@ -319,7 +327,7 @@ StatusOr<std::vector<ir::Value*>> Ctx::InList(int i) {
   if (auto elems = ListElements(i)) {
     std::vector<ir::Value*> out;
     for (int id : *elems) {
-      FERRY_ASSIGN_OR_RETURN(ir::Value* v, ValueOf(id));
+      FERRY_ASSIGN_OR_RETURN(ir::Value * v, ValueOf(id));
       out.push_back(v);
     }
     return out;
@@ -337,8 +345,10 @@ void Ctx::SetOutput(int i, ir::Value* v) {
     if (d != DataType::kUndefined) dtype_[v] = d;
   }
   if (RankOf(v) < 0) {
-    if (Rank(a) >= 0) rank_[v] = Rank(a);
-    else if (a.kind == AtenKind::kInt || a.kind == AtenKind::kFloat) rank_[v] = 0;
+    if (Rank(a) >= 0)
+      rank_[v] = Rank(a);
+    else if (a.kind == AtenKind::kInt || a.kind == AtenKind::kFloat)
+      rank_[v] = 0;
   }
   bound_[id] = v;
 }

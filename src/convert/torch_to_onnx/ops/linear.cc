@@ -7,8 +7,8 @@ namespace ferry::convert::torch_to_onnx {
 namespace {
 
 Status Linear(Ctx& ctx) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* x, ctx.In(0));
-  FERRY_ASSIGN_OR_RETURN(ir::Value* w, ctx.In(1));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * x, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * w, ctx.In(1));
   ir::Value* b = nullptr;
   if (!ctx.IsNone(2)) {
     FERRY_ASSIGN_OR_RETURN(b, ctx.In(2));
@@ -21,7 +21,8 @@ Status Linear(Ctx& ctx) {
   if (rank == 2) {
     std::vector<ir::Value*> ins = {x, w};
     if (b != nullptr) ins.push_back(b);
-    ctx.SetOutput(0, ctx.Op("Gemm", ins, {{"transB", ir::Attribute::Int(1)}}, DataType::kUndefined, 2));
+    ctx.SetOutput(
+        0, ctx.Op("Gemm", ins, {{"transB", ir::Attribute::Int(1)}}, DataType::kUndefined, 2));
     return Status::Ok();
   }
   ir::Value* wt = ctx.Op("Transpose", {w}, {{"perm", ir::Attribute::Ints({1, 0})}});
@@ -32,8 +33,8 @@ Status Linear(Ctx& ctx) {
 }
 
 Status MatMul(Ctx& ctx) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* a, ctx.In(0));
-  FERRY_ASSIGN_OR_RETURN(ir::Value* b, ctx.In(1));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * a, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * b, ctx.In(1));
   int rank = -1;
   if (ctx.RankOf(a) >= 2 && ctx.RankOf(b) >= 2) rank = std::max(ctx.RankOf(a), ctx.RankOf(b));
   ctx.SetOutput(0, ctx.Op("MatMul", {a, b}, {}, DataType::kUndefined, rank));
@@ -42,9 +43,9 @@ Status MatMul(Ctx& ctx) {
 
 // addmm(self, m1, m2, beta, alpha) = beta self + alpha m1 m2: Gemm.
 Status Addmm(Ctx& ctx) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* c, ctx.In(0));
-  FERRY_ASSIGN_OR_RETURN(ir::Value* a, ctx.In(1));
-  FERRY_ASSIGN_OR_RETURN(ir::Value* b, ctx.In(2));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * c, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * a, ctx.In(1));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * b, ctx.In(2));
   const double beta = ctx.num_inputs() > 3 ? ctx.Float(3).value_or(1.0) : 1.0;
   const double alpha = ctx.num_inputs() > 4 ? ctx.Float(4).value_or(1.0) : 1.0;
   ctx.SetOutput(0, ctx.Op("Gemm", {a, b, c},
@@ -56,9 +57,9 @@ Status Addmm(Ctx& ctx) {
 
 // baddbmm(self, batch1, batch2, beta, alpha) = beta self + alpha (batch1 @ batch2).
 Status Baddbmm(Ctx& ctx) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* c, ctx.In(0));
-  FERRY_ASSIGN_OR_RETURN(ir::Value* a, ctx.In(1));
-  FERRY_ASSIGN_OR_RETURN(ir::Value* b, ctx.In(2));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * c, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * a, ctx.In(1));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * b, ctx.In(2));
   const double beta = ctx.num_inputs() > 3 ? ctx.Float(3).value_or(1.0) : 1.0;
   const double alpha = ctx.num_inputs() > 4 ? ctx.Float(4).value_or(1.0) : 1.0;
   DataType dt = ctx.DtypeOf(a) == DataType::kUndefined ? DataType::kFloat32 : ctx.DtypeOf(a);
@@ -71,13 +72,14 @@ Status Baddbmm(Ctx& ctx) {
 
 // t(self): transposes a 2-D tensor (a 0-D or 1-D one is returned as is).
 Status T(Ctx& ctx) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* x, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * x, ctx.In(0));
   FERRY_ASSIGN_OR_RETURN(int rank, ctx.RequireRank(0));
   if (rank < 2) {
     ctx.SetOutput(0, x);
     return Status::Ok();
   }
-  ctx.SetOutput(0, ctx.Op("Transpose", {x}, {{"perm", ir::Attribute::Ints({1, 0})}}, DataType::kUndefined, 2));
+  ctx.SetOutput(0, ctx.Op("Transpose", {x}, {{"perm", ir::Attribute::Ints({1, 0})}},
+                          DataType::kUndefined, 2));
   return Status::Ok();
 }
 

@@ -8,11 +8,11 @@ namespace {
 
 // batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn)
 Status BatchNorm(Ctx& ctx) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* x, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * x, ctx.In(0));
   if (ctx.Bool(5).value_or(false)) return ctx.Error("training-mode batch_norm cannot be exported");
   if (ctx.IsNone(3) || ctx.IsNone(4)) return ctx.Error("batch_norm without running statistics");
-  FERRY_ASSIGN_OR_RETURN(ir::Value* mean, ctx.In(3));
-  FERRY_ASSIGN_OR_RETURN(ir::Value* var, ctx.In(4));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * mean, ctx.In(3));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * var, ctx.In(4));
   FERRY_ASSIGN_OR_RETURN(double eps, ctx.RequireFloat(7, "eps"));
   if (!mean->is_constant()) return ctx.Error("running_mean must be a constant");
   const int64_t c = mean->constant().NumElements();
@@ -39,7 +39,7 @@ Status BatchNorm(Ctx& ctx) {
 
 // layer_norm(input, normalized_shape, weight, bias, eps, cudnn_enable)
 Status LayerNorm(Ctx& ctx) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* x, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * x, ctx.In(0));
   FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> shape, ctx.RequireInts(1, "normalized_shape"));
   FERRY_ASSIGN_OR_RETURN(double eps, ctx.RequireFloat(4, "eps"));
   DataType dt = ctx.DtypeOf(x) == DataType::kUndefined ? DataType::kFloat32 : ctx.DtypeOf(x);
@@ -57,7 +57,8 @@ Status LayerNorm(Ctx& ctx) {
   const int rank = ctx.RankOf(x);
   if (ctx.opset() >= 17) {
     if (w == nullptr) {
-      w = ctx.Const(Tensor::FromVector<float>(std::vector<float>(count, 1.0f), Shape(shape)), "ln_w");
+      w = ctx.Const(Tensor::FromVector<float>(std::vector<float>(count, 1.0f), Shape(shape)),
+                    "ln_w");
     }
     std::vector<ir::Value*> ins = {x, w};
     if (b != nullptr) ins.push_back(b);
@@ -70,8 +71,9 @@ Status LayerNorm(Ctx& ctx) {
   std::vector<int64_t> axes;
   for (int64_t a = axis; a < 0; ++a) axes.push_back(a);
   auto mean = [&](ir::Value* v) {
-    return ctx.Op("ReduceMean", {v}, {{"axes", ir::Attribute::Ints(axes)},
-                                      {"keepdims", ir::Attribute::Int(1)}}, dt, rank);
+    return ctx.Op("ReduceMean", {v},
+                  {{"axes", ir::Attribute::Ints(axes)}, {"keepdims", ir::Attribute::Int(1)}}, dt,
+                  rank);
   };
   ir::Value* d = ctx.Op("Sub", {x, mean(x)}, {}, dt, rank);
   ir::Value* var = mean(ctx.Op("Mul", {d, d}, {}, dt, rank));

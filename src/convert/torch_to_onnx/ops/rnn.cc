@@ -48,7 +48,7 @@ Tensor ConcatRows(const Tensor& a, const Tensor& b) {  // two 1-D tensors
 }
 
 Status Rnn(Ctx& ctx, bool lstm) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* x, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * x, ctx.In(0));
   FERRY_ASSIGN_OR_RETURN(bool has_biases, ctx.RequireBool(3, "has_biases"));
   FERRY_ASSIGN_OR_RETURN(int64_t layers, ctx.RequireInt(4, "num_layers"));
   FERRY_ASSIGN_OR_RETURN(bool train, ctx.RequireBool(6, "train"));
@@ -90,7 +90,9 @@ Status Rnn(Ctx& ctx, bool lstm) {
     FERRY_ASSIGN_OR_RETURN(h0, ctx.In(1));
   }
 
-  if (batch_first) x = ctx.Op("Transpose", {x}, {{"perm", ir::Attribute::Ints({1, 0, 2})}}, DataType::kUndefined, 3);
+  if (batch_first)
+    x = ctx.Op("Transpose", {x}, {{"perm", ir::Attribute::Ints({1, 0, 2})}}, DataType::kUndefined,
+               3);
   std::vector<ir::Value*> hs, cs;
   for (int64_t l = 0; l < layers; ++l) {
     std::vector<Tensor> ws, rs, bs;
@@ -107,12 +109,16 @@ Status Rnn(Ctx& ctx, bool lstm) {
     }
     auto layer_state = [&](ir::Value* s) -> ir::Value* {
       if (s == nullptr) return nullptr;
-      return ctx.Op("Slice", {s, ctx.ConstInts({l * dirs}), ctx.ConstInts({(l + 1) * dirs}),
-                              ctx.ConstInts({0})}, {}, DataType::kUndefined, 3);
+      return ctx.Op(
+          "Slice",
+          {s, ctx.ConstInts({l * dirs}), ctx.ConstInts({(l + 1) * dirs}), ctx.ConstInts({0})}, {},
+          DataType::kUndefined, 3);
     };
-    std::vector<ir::Value*> ins = {x, ctx.Const(StackTensors(ws), "rnn_W"),
+    std::vector<ir::Value*> ins = {x,
+                                   ctx.Const(StackTensors(ws), "rnn_W"),
                                    ctx.Const(StackTensors(rs), "rnn_R"),
-                                   ctx.Const(StackTensors(bs), "rnn_B"), nullptr,
+                                   ctx.Const(StackTensors(bs), "rnn_B"),
+                                   nullptr,
                                    layer_state(h0)};
     if (lstm) ins.push_back(layer_state(c0));
     while (ins.back() == nullptr) ins.pop_back();
@@ -120,15 +126,17 @@ Status Rnn(Ctx& ctx, bool lstm) {
         {"hidden_size", ir::Attribute::Int(hidden)},
         {"direction", ir::Attribute::String(bidir ? "bidirectional" : "forward")}};
     if (!lstm) attrs["linear_before_reset"] = ir::Attribute::Int(1);
-    std::vector<ir::Value*> outs = ctx.Ops(lstm ? "LSTM" : "GRU", ins, std::move(attrs),
-                                           lstm ? 3 : 2, DataType::kFloat32, 4);
+    std::vector<ir::Value*> outs =
+        ctx.Ops(lstm ? "LSTM" : "GRU", ins, std::move(attrs), lstm ? 3 : 2, DataType::kFloat32, 4);
     // [T, dirs, B, H] -> [T, B, dirs, H] -> [T, B, dirs*H]
     ir::Value* y = ctx.Op("Transpose", {outs[0]}, {{"perm", ir::Attribute::Ints({0, 2, 1, 3})}});
     x = ctx.Op("Reshape", {y, ctx.ConstInts({0, 0, -1})}, {}, DataType::kFloat32, 3);
     hs.push_back(outs[1]);
     if (lstm) cs.push_back(outs[2]);
   }
-  if (batch_first) x = ctx.Op("Transpose", {x}, {{"perm", ir::Attribute::Ints({1, 0, 2})}}, DataType::kUndefined, 3);
+  if (batch_first)
+    x = ctx.Op("Transpose", {x}, {{"perm", ir::Attribute::Ints({1, 0, 2})}}, DataType::kUndefined,
+               3);
   auto cat = [&](const std::vector<ir::Value*>& v) {
     return v.size() == 1 ? v[0] : ctx.Op("Concat", v, {{"axis", ir::Attribute::Int(0)}});
   };

@@ -10,14 +10,18 @@ Tensor Filled(DataType dt, const Shape& shape, double v) {
   Tensor t = Tensor::Zeros(dt, shape);
   const int64_t n = t.NumElements();
   switch (dt) {
-    case DataType::kFloat64: for (int64_t i = 0; i < n; ++i) t.data<double>()[i] = v; break;
+    case DataType::kFloat64:
+      for (int64_t i = 0; i < n; ++i) t.data<double>()[i] = v;
+      break;
     case DataType::kInt64:
       for (int64_t i = 0; i < n; ++i) t.data<int64_t>()[i] = static_cast<int64_t>(v);
       break;
     case DataType::kInt32:
       for (int64_t i = 0; i < n; ++i) t.data<int32_t>()[i] = static_cast<int32_t>(v);
       break;
-    case DataType::kBool: for (int64_t i = 0; i < n; ++i) t.data<bool>()[i] = v != 0; break;
+    case DataType::kBool:
+      for (int64_t i = 0; i < n; ++i) t.data<bool>()[i] = v != 0;
+      break;
     default:
       for (int64_t i = 0; i < n; ++i) t.data<float>()[i] = static_cast<float>(v);
       break;
@@ -40,12 +44,12 @@ Status EmitFilled(Ctx& ctx, int size_index, double value, DataType dt) {
     ctx.SetOutput(0, ctx.Const(Filled(dt, Shape(*sizes), value), "filled"));
     return Status::Ok();
   }
-  FERRY_ASSIGN_OR_RETURN(ir::Value* shape, ctx.In(size_index));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * shape, ctx.In(size_index));
   int rank = -1;
   if (auto e = ctx.ListElements(size_index)) rank = static_cast<int>(e->size());
-  ir::Value* out = ctx.Op("ConstantOfShape", {ctx.Cast(shape, DataType::kInt64)},
-                          {{"value", ir::Attribute::FromTensor(Filled(dt, Shape({1}), value))}},
-                          dt, rank);
+  ir::Value* out =
+      ctx.Op("ConstantOfShape", {ctx.Cast(shape, DataType::kInt64)},
+             {{"value", ir::Attribute::FromTensor(Filled(dt, Shape({1}), value))}}, dt, rank);
   ctx.SetOutput(0, out);
   return Status::Ok();
 }
@@ -62,14 +66,15 @@ Status Ones(Ctx& ctx) {
 // full(size, fill_value, dtype, ...): without a dtype an int fill makes int64 (torch >= 1.8).
 Status Full(Ctx& ctx) {
   FERRY_ASSIGN_OR_RETURN(double v, ctx.RequireFloat(1, "fill_value"));
-  const DataType def = ctx.in_value(1).kind == AtenKind::kInt ? DataType::kInt64 : DataType::kFloat32;
+  const DataType def =
+      ctx.in_value(1).kind == AtenKind::kInt ? DataType::kInt64 : DataType::kFloat32;
   FERRY_ASSIGN_OR_RETURN(DataType dt, DtypeArg(ctx, 2, def));
   return EmitFilled(ctx, 0, v, dt);
 }
 
 // zeros_like(self, dtype, ...) and friends: the shape of self.
 Status Like(Ctx& ctx, double value, int dtype_index) {
-  FERRY_ASSIGN_OR_RETURN(ir::Value* x, ctx.In(0));
+  FERRY_ASSIGN_OR_RETURN(ir::Value * x, ctx.In(0));
   DataType self_dt = ctx.DtypeOf(x) == DataType::kUndefined ? DataType::kFloat32 : ctx.DtypeOf(x);
   FERRY_ASSIGN_OR_RETURN(DataType dt, DtypeArg(ctx, dtype_index, self_dt));
   ir::Value* shape = ctx.Op("Shape", {x}, {}, DataType::kInt64, 1);
@@ -92,8 +97,8 @@ Status Arange(Ctx& ctx) {
   if (numbers < 1 || numbers > 3) return ctx.Error("unexpected arange overload");
   bool any_float = false;
   for (int i = 0; i < numbers; ++i) any_float |= ctx.in_value(i).kind == AtenKind::kFloat;
-  FERRY_ASSIGN_OR_RETURN(DataType dt, DtypeArg(ctx, numbers, any_float ? DataType::kFloat32
-                                                                        : DataType::kInt64));
+  FERRY_ASSIGN_OR_RETURN(DataType dt,
+                         DtypeArg(ctx, numbers, any_float ? DataType::kFloat32 : DataType::kInt64));
   ir::Value* start = ctx.ConstScalar(0, dt);
   ir::Value* step = ctx.ConstScalar(1, dt);
   ir::Value* end;
