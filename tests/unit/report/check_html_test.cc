@@ -94,7 +94,7 @@ TEST(CheckHtmlTest, PerNodeListMarksTheFirstFailure) {
   check::Tolerance tol;
   const std::string html = CheckReportHtml(MakeReport(true), tol, {"a", "b"});
   EXPECT_NE(html.find("Per-node errors"), std::string::npos);
-  EXPECT_NE(html.find("the first outside the tolerance is 'fc_2'"), std::string::npos);
+  EXPECT_NE(html.find("the first outside the tolerance is Gemm 'fc_2'"), std::string::npos);
   const size_t row = html.find("class=\"first-fail\"");
   ASSERT_NE(row, std::string::npos);
   EXPECT_LT(html.find("fc_2", row), html.find("</tr>", row));
