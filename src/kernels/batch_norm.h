@@ -23,4 +23,13 @@ template <typename T>
 void LayerNorm(const T* x, int64_t outer, int64_t inner, const T* scale, const T* bias,
                float epsilon, T* y, T* mean, T* inv_std_dev);
 
+// torch.onnx's decomposed LayerNorm (ReduceMean, Sub, Pow 2, ReduceMean, Add eps, Sqrt,
+// Div, Mul scale, Add bias over the last axis of x [outer, inner]) in one pass per row,
+// rounding to float after each step as the separate ONNX ops do (means accumulated in
+// double as kernels::Reduce does), so the result equals theirs bitwise. scale and bias have
+// `inner` elements or 1 (broadcast), or are nullptr.
+void LayerNormSteps(const float* x, int64_t outer, int64_t inner, const float* scale,
+                    int64_t scale_size, const float* bias, int64_t bias_size, float epsilon,
+                    float* y);
+
 }  // namespace ferry::kernels

@@ -91,4 +91,19 @@ struct UnaryParams {
 template <typename T>
 void Unary(const UnaryParams& p, const T* x, T* y, int64_t n);
 
+// One step of a fused elementwise chain: a unary op, or a binary op of the running value t
+// with a constant c or with the chain's input x, in the order the graph wrote it.
+struct ChainStep {
+  enum class Kind { kUnary, kConstRight, kConstLeft, kInputRight, kInputLeft };
+  Kind kind = Kind::kUnary;
+  UnaryParams unary;                // kUnary
+  BinaryOp binary = BinaryOp::kAdd;  // kAdd, kSub, kMul or kDiv: t op c, c op t, t op x, x op t
+  float c = 0.0f;
+};
+
+// y[i] = steps applied in order to x[i], i < n, in cache-sized blocks: one pass over memory
+// instead of one per step. Each step rounds as Unary and Binary do, so the result equals
+// running them one after the other bitwise. y must not alias x.
+void ElementwiseChain(const std::vector<ChainStep>& steps, const float* x, float* y, int64_t n);
+
 }  // namespace ferry::kernels

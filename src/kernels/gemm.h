@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/status.h"
@@ -34,5 +35,27 @@ StatusOr<std::vector<int64_t>> MatMulShape(const std::vector<int64_t>& a,
 template <typename T>
 Status MatMul(const T* a, const std::vector<int64_t>& a_shape, const T* b,
               const std::vector<int64_t>& b_shape, T* y, int num_threads);
+
+// A matrix product whose right operand does not change between calls (a graph
+// initializer): y[m, n] = act(a[m, k] · op(b) + bias), op(b) = b [k, n], or b^T for b
+// [n, k] when trans_b; bias has n elements or is nullptr. Runs as a oneDNN inner product
+// cached per m, with b reordered once into oneDNN's packed format and the bias and
+// activation applied as the output is written (what MLAS's prepacked sgemm does for
+// onnxruntime). Owned by one op; safe to call from several threads. b and bias must hold the
+// same values on every call. Sums may be ordered differently from Gemm()'s sgemm (within
+// float rounding of it, not bitwise).
+class ConstantWeightMatMul {
+ public:
+  ConstantWeightMatMul();
+  ~ConstantWeightMatMul();
+  ConstantWeightMatMul(const ConstantWeightMatMul&) = delete;
+  ConstantWeightMatMul& operator=(const ConstantWeightMatMul&) = delete;
+  Status Run(int64_t m, int64_t n, int64_t k, bool trans_b, const float* a, const float* b,
+             const float* bias, const FusedActivation& activation, float* y, int num_threads);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace ferry::kernels

@@ -206,6 +206,34 @@ void LayerNorm(const T* x, int64_t outer, int64_t inner, const T* scale, const T
   }
 }
 
+void LayerNormSteps(const float* x, int64_t outer, int64_t inner, const float* scale,
+                    int64_t scale_size, const float* bias, int64_t bias_size, float epsilon,
+                    float* y) {
+  if (inner <= 0) return;
+  const int64_t ss = scale_size == 1 ? 0 : 1, bs = bias_size == 1 ? 0 : 1;
+  for (int64_t o = 0; o < outer; ++o) {
+    const float* xp = x + o * inner;
+    float* yp = y + o * inner;
+    double sum = 0.0;
+    for (int64_t i = 0; i < inner; ++i) sum += static_cast<double>(xp[i]);
+    const float mean = static_cast<float>(sum / static_cast<double>(inner));
+    double sq = 0.0;
+    for (int64_t i = 0; i < inner; ++i) {
+      const float d = xp[i] - mean;
+      const float p = d * d;  // Pow(d, 2): the exact square rounded once, as pow's
+      sq += static_cast<double>(p);
+    }
+    const float var = static_cast<float>(sq / static_cast<double>(inner));
+    const float s = std::sqrt(var + epsilon);
+    for (int64_t i = 0; i < inner; ++i) {
+      float v = (xp[i] - mean) / s;
+      if (scale) v = v * scale[i * ss];
+      if (bias) v = v + bias[i * bs];
+      yp[i] = v;
+    }
+  }
+}
+
 template void LayerNorm<float>(const float*, int64_t, int64_t, const float*, const float*, float,
                                float*, float*, float*);
 template void LayerNorm<double>(const double*, int64_t, int64_t, const double*, const double*,

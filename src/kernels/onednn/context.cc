@@ -38,6 +38,36 @@ dnnl::memory Context::Scratchpad(const dnnl::memory::desc& desc) {
   return dnnl::memory(desc, Engine(), buffer.data() + ((64 - addr % 64) % 64));
 }
 
+dnnl::post_ops ActivationPostOps(const FusedActivation& a, bool sum) {
+  dnnl::post_ops ops;
+  // Sum first: act(conv + residual), the order of a ResNet block's Add then Relu.
+  if (sum) ops.append_sum(1.0f);
+  switch (a.kind) {
+    case Activation::kNone:
+      break;
+    case Activation::kRelu:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      break;
+    case Activation::kClip:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, a.min, a.max);
+      break;
+    case Activation::kLeakyRelu:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, a.alpha, 0.0f);
+      break;
+    case Activation::kSigmoid:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_logistic, 0.0f, 0.0f);
+      break;
+    case Activation::kTanh:
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
+      break;
+    case Activation::kHardSwish:
+      // oneDNN 2.x hardswish is x * relu6(x + 3) / 6, ONNX HardSwish-14's formula.
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
+      break;
+  }
+  return ops;
+}
+
 Status FromDnnlError(const dnnl::error& e, const std::string& what) {
   return Internal(what + ": oneDNN error " + std::to_string(static_cast<int>(e.status)) + ": " +
                   e.what());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "kernels/layout.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace ferry::kernels::onednn {
@@ -26,6 +27,9 @@ class Context {
   // scratchpad buffer, grown to `desc`'s size.
   static dnnl::memory Scratchpad(const dnnl::memory::desc& desc);
 };
+
+// oneDNN post-ops for a fused activation, after a sum post-op (a residual) when `sum`.
+dnnl::post_ops ActivationPostOps(const FusedActivation& a, bool sum);
 
 // Turns a dnnl::error into a Status naming `what`.
 Status FromDnnlError(const dnnl::error& e, const std::string& what);

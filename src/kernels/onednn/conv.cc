@@ -45,36 +45,6 @@ struct IoFormat {
   }
 };
 
-dnnl::post_ops PostOps(const FusedActivation& a, bool sum) {
-  dnnl::post_ops ops;
-  // Sum first: act(conv + residual), the order of a ResNet block's Add then Relu.
-  if (sum) ops.append_sum(1.0f);
-  switch (a.kind) {
-    case Activation::kNone:
-      break;
-    case Activation::kRelu:
-      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-      break;
-    case Activation::kClip:
-      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, a.min, a.max);
-      break;
-    case Activation::kLeakyRelu:
-      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, a.alpha, 0.0f);
-      break;
-    case Activation::kSigmoid:
-      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_logistic, 0.0f, 0.0f);
-      break;
-    case Activation::kTanh:
-      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
-      break;
-    case Activation::kHardSwish:
-      // oneDNN 2.x hardswish is x * relu6(x + 3) / 6, ONNX HardSwish-14's formula.
-      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
-      break;
-  }
-  return ops;
-}
-
 // The caller's weights, as oneDNN dims (grouped: g, oc/g, ic/g, kh, kw) with strides.
 memory::desc UserWeightsDesc(const ConvParams& p) {
   const int64_t g = p.groups, og = p.out_channels / g, ig = p.in_channels / g;
@@ -129,7 +99,7 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat&
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     attr_plain.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     if (p.activation.kind != Activation::kNone || io.residual)
-      attr.set_post_ops(PostOps(p.activation, io.residual));
+      attr.set_post_ops(onednn::ActivationPostOps(p.activation, io.residual));
     auto out = std::make_shared<Prepared>();
     out->pd = dnnl::convolution_forward::primitive_desc(desc, attr, eng);
     out->prim = dnnl::convolution_forward(out->pd);

@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 
 #include "kernels/onednn/context.h"
 #include "kernels/reference/gemm.h"
@@ -121,6 +125,93 @@ Status MatMul(const T* a, const std::vector<int64_t>& a_shape, const T* b,
           Sgemm(false, false, m, n, k, 1.0f, ap, k, bp, n, 0.0f, y + bi * m * n, n));
     }
     return Status::Ok();
+  }
+}
+
+struct ConstantWeightMatMul::Impl {
+  struct Entry {
+    dnnl::inner_product_forward::primitive_desc pd;
+    dnnl::inner_product_forward prim;
+    dnnl::memory weights;  // packed once
+  };
+  std::mutex mu;
+  // By (m, n, k, trans_b, bias, activation): n, k and trans_b only change if the caller does.
+  std::map<std::tuple<int64_t, int64_t, int64_t, bool, bool, int, float, float, float>,
+           std::shared_ptr<Entry>>
+      entries;
+};
+
+ConstantWeightMatMul::ConstantWeightMatMul() : impl_(std::make_unique<Impl>()) {}
+ConstantWeightMatMul::~ConstantWeightMatMul() = default;
+
+Status ConstantWeightMatMul::Run(int64_t m, int64_t n, int64_t k, bool trans_b, const float* a,
+                                 const float* b, const float* bias,
+                                 const FusedActivation& activation, float* y, int num_threads) {
+  if (m < 0 || n < 0 || k < 0) return InvalidArgument("MatMul: negative size");
+  if (m == 0 || n == 0) return Status::Ok();
+  onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
+  if (k == 0) {  // an empty product: oneDNN wants k > 0
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) y[i * n + j] = activation.Apply(bias ? bias[j] : 0.0f);
+    return Status::Ok();
+  }
+  using dnnl::memory;
+  using Tag = memory::format_tag;
+  const auto key = std::make_tuple(m, n, k, trans_b, bias != nullptr,
+                                   static_cast<int>(activation.kind), activation.min,
+                                   activation.max, activation.alpha);
+  std::shared_ptr<Impl::Entry> entry;
+  const std::string what = "MatMul [" + std::to_string(m) + "," + std::to_string(k) + "] x [" +
+                           std::to_string(k) + "," + std::to_string(n) + "]";
+  try {
+    const auto& eng = onednn::Context::Engine();
+    {
+      std::lock_guard<std::mutex> lock(impl_->mu);
+      auto it = impl_->entries.find(key);
+      if (it == impl_->entries.end()) {
+        const auto f32 = memory::data_type::f32;
+        memory::desc src({m, k}, f32, Tag::nc), dst({m, n}, f32, Tag::nc);
+        memory::desc w_any({n, k}, f32, Tag::any), bias_md({n}, f32, Tag::x);
+        // oneDNN's weights are [n, k] (oi): b^T as given, or b [k, n] read as io.
+        memory::desc user_w({n, k}, f32, trans_b ? Tag::oi : Tag::io);
+        const auto kind = dnnl::prop_kind::forward_inference;
+        auto desc = bias ? dnnl::inner_product_forward::desc(kind, src, w_any, bias_md, dst)
+                         : dnnl::inner_product_forward::desc(kind, src, w_any, dst);
+        dnnl::primitive_attr attr;
+        attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+        if (activation.kind != Activation::kNone)
+          attr.set_post_ops(onednn::ActivationPostOps(activation, false));
+        auto e = std::make_shared<Impl::Entry>();
+        e->pd = dnnl::inner_product_forward::primitive_desc(desc, attr, eng);
+        e->prim = dnnl::inner_product_forward(e->pd);
+        memory user(user_w, eng, const_cast<float*>(b));
+        if (e->pd.weights_desc() == user_w) {
+          // Plain weights: keep a private copy, so the entry never reads the caller's buffer.
+          e->weights = memory(user_w, eng);
+          std::copy(b, b + n * k, static_cast<float*>(e->weights.get_data_handle()));
+        } else {
+          e->weights = memory(e->pd.weights_desc(), eng);
+          auto& stream = onednn::Context::Stream();
+          dnnl::reorder(user, e->weights).execute(stream, user, e->weights);
+          stream.wait();
+        }
+        if (impl_->entries.size() > 64) impl_->entries.clear();
+        it = impl_->entries.emplace(key, std::move(e)).first;
+      }
+      entry = it->second;
+    }
+    memory src_m(entry->pd.src_desc(), eng, const_cast<float*>(a));
+    memory dst_m(entry->pd.dst_desc(), eng, y);
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, src_m}, {DNNL_ARG_WEIGHTS, entry->weights}, {DNNL_ARG_DST, dst_m}};
+    if (bias) args.emplace(DNNL_ARG_BIAS, memory(entry->pd.bias_desc(), eng, const_cast<float*>(bias)));
+    args.emplace(DNNL_ARG_SCRATCHPAD, onednn::Context::Scratchpad(entry->pd.scratchpad_desc()));
+    auto& stream = onednn::Context::Stream();
+    entry->prim.execute(stream, args);
+    stream.wait();
+    return Status::Ok();
+  } catch (const dnnl::error& e) {
+    return onednn::FromDnnlError(e, what);
   }
 }
 

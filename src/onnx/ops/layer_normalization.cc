@@ -2,9 +2,14 @@
 // scales and shifts by Scale and optional B (broadcast to those dims). Optional outputs Mean
 // and InvStdDev have the input's shape with the normalised dims set to 1. torch.onnx at
 // opset 17 emits it for nn.LayerNorm.
+//
+// ai.ferry:LayerNormalization (1) is the load-time optimizer's fusion of torch's decomposed
+// LayerNorm below opset 17 (runtime/optimize/fuse_layer_norm.cc): float only, last axis,
+// optional Scale and B of the last dim's size (or 1), the same roundings as those nodes.
 #include "kernels/batch_norm.h"
 #include "kernels/elementwise.h"
 #include "onnx/ops/op_util.h"
+#include "runtime/optimize/fused_attrs.h"
 
 namespace ferry::onnx::ops {
 namespace {
@@ -73,8 +78,45 @@ class LayerNormalization final : public Op {
   float epsilon_ = 1e-5f;
 };
 
+class FusedLayerNorm final : public Op {
+ public:
+  explicit FusedLayerNorm(const NodeInfo& info) {
+    epsilon_ = info.node().GetFloat("epsilon", 1e-5f);
+  }
+
+  Status Run(OpContext& ctx) const override {
+    FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
+    FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+    if (x->rank() == 0) return ctx.Error("input 0 is a scalar, expected rank >= 1");
+    const int64_t inner = x->dim(x->rank() - 1);
+    const int64_t outer = inner ? x->NumElements() / inner : 0;
+    const Tensor* scale = ctx.input(1);
+    const Tensor* bias = ctx.input(2);
+    for (int i : {1, 2}) {
+      const Tensor* t = ctx.input(i);
+      if (!t) continue;
+      FERRY_RETURN_IF_ERROR(CheckDtype(ctx, i, {DataType::kFloat32}));
+      if (t->rank() != 1 || (t->dim(0) != inner && t->dim(0) != 1))
+        return ctx.Error("input " + std::to_string(i) + " of shape " + t->shape().ToString() +
+                         " does not broadcast along the last axis of " + x->shape().ToString());
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, x->shape()));
+    kernels::LayerNormSteps(x->data<float>(), outer, inner,
+                            scale ? scale->data<float>() : nullptr, scale ? scale->dim(0) : 0,
+                            bias ? bias->data<float>() : nullptr, bias ? bias->dim(0) : 0,
+                            epsilon_, y->data<float>());
+    return Status::Ok();
+  }
+
+ private:
+  float epsilon_ = 1e-5f;
+};
+
 }  // namespace
 
-void RegisterLayerNormalization(OpSet& s) { s.Add<LayerNormalization>("LayerNormalization", 17); }
+void RegisterLayerNormalization(OpSet& s) {
+  s.Add<LayerNormalization>("LayerNormalization", 17);
+  s.Add<FusedLayerNorm>("LayerNormalization", 1, runtime::optimize::kFerryDomain);
+}
 
 }  // namespace ferry::onnx::ops

@@ -1,5 +1,7 @@
-// Conv/Gemm + activation -> one node applying the activation to its output: a oneDNN
-// eltwise post-op for Conv, an in-cache pass for Gemm. Activations: Relu, LeakyRelu-6,
+// Conv/Gemm/MatMul + activation -> one node applying the activation to its output: a oneDNN
+// eltwise post-op for Conv, for Gemm and MatMul with constant weights
+// (kernels::ConstantWeightMatMul), else an in-cache pass. MatMul only with constant float
+// [k, n] weights (pass_util.h IsConstantWeightMatMul), possibly with a fused bias. Activations: Relu, LeakyRelu-6,
 // Sigmoid, Tanh, HardSwish-14 and Clip (attributes before opset 11, constant inputs after).
 #include <cfloat>
 #include <string>
@@ -54,7 +56,7 @@ bool Activation(const ir::Graph& g, const ir::Node* act, std::string* name, floa
 bool FuseOne(ir::Graph& g, ir::Node* n) {
   const bool conv = IsOnnx(n, "Conv");
   // Conv: the 2-D kernels apply the activation (the 3-D direct kernel does not).
-  if (conv ? !IsCachedConv2D(n) : !IsOnnx(n, "Gemm")) return false;
+  if (conv ? !IsCachedConv2D(n) : !IsOnnx(n, "Gemm") && !IsConstantWeightMatMul(n)) return false;
   if (n->num_outputs() != 1 || n->has_attr(kActivationAttr)) return false;
   ir::Value* y = n->output(0);
   if (!SingleUse(g, y)) return false;
@@ -75,7 +77,8 @@ bool FuseOne(ir::Graph& g, ir::Node* n) {
 int FuseActivation(ir::Graph& g) {
   std::vector<ir::Node*> candidates;
   for (const auto& n : g.nodes())
-    if (IsOnnx(n.get(), "Conv") || IsOnnx(n.get(), "Gemm")) candidates.push_back(n.get());
+    if (IsOnnx(n.get(), "Conv") || IsOnnx(n.get(), "Gemm") || IsOnnx(n.get(), "MatMul"))
+      candidates.push_back(n.get());
   int fused = 0;
   for (ir::Node* n : candidates) fused += FuseOne(g, n) ? 1 : 0;
   return fused;

@@ -10,8 +10,17 @@
 //   _ferry_pool_kernel/strides/pads (ints), _ferry_pool_ceil (int)
 //                                 Conv: the output is max-pooled with these MaxPool
 //                                 attributes (2-D, no dilation) before it is written.
+//   _ferry_bias (int 1)           MatMul with a constant [k, n] B: input 2, a constant of n
+//                                 elements, is added to every output row (a folded Add).
 //   _ferry_blocked_output (int 1) Conv: every user is a Conv that reads channel-blocked data,
 //                                 so the output may be written blocked (kernels/conv.h).
+//
+// Patterns with no ONNX op of the graph's opset become ops of ferry's private domain
+// kFerryDomain (version 1; the pass adds the opset import to the copy):
+//   ai.ferry:LayerNormalization(X, Scale?, B?; epsilon)
+//                                 torch's decomposed LayerNorm over the last axis
+//                                 (ReduceMean, Sub, Pow 2, ReduceMean, Add eps, Sqrt, Div,
+//                                 Mul, Add), computed in one pass in the same float steps.
 #pragma once
 
 #include <string>
@@ -26,6 +35,8 @@ inline constexpr char kActivationAttr[] = "_ferry_activation";
 inline constexpr char kActivationAlphaAttr[] = "_ferry_activation_alpha";
 inline constexpr char kActivationBetaAttr[] = "_ferry_activation_beta";
 inline constexpr char kResidualAttr[] = "_ferry_residual";
+inline constexpr char kBiasAttr[] = "_ferry_bias";
+inline constexpr char kFerryDomain[] = "ai.ferry";
 inline constexpr char kBlockedOutputAttr[] = "_ferry_blocked_output";
 inline constexpr char kPoolKernelAttr[] = "_ferry_pool_kernel";
 inline constexpr char kPoolStridesAttr[] = "_ferry_pool_strides";

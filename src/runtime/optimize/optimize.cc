@@ -11,10 +11,13 @@ StatusOr<OptimizeStats> OptimizeGraph(ir::Graph& g, const OptimizeOptions& optio
   if (options.constant_folding && options.ops) stats.folded_constants = FoldConstants(g, *options.ops);
   if (options.dead_code) stats.removed_dead += EliminateDeadCode(g);
   if (options.fold_batch_norm) stats.folded_batch_norms = FoldBatchNorm(g);
+  if (options.fuse_layer_norm) stats.fused_layer_norms = FuseLayerNorm(g);
   if (options.fuse_residual) stats.fused_residuals = FuseResidual(g);
+  if (options.fuse_matmul_bias) stats.fused_biases = FuseMatMulBias(g);
   if (options.hoist_activation) stats.hoisted_activations = HoistActivation(g);
   if (options.fuse_activation) stats.fused_activations = FuseActivation(g);
   if (options.fuse_pool) stats.fused_pools = FusePool(g);
+  if (options.fuse_elementwise) stats.fused_chains = FuseElementwiseChains(g);
   if (options.blocked_layout) stats.blocked_edges = ChooseBlockedLayout(g);
   if (options.dead_code) stats.removed_dead += EliminateDeadCode(g);
   // Every pass keeps the graph acyclic; checking is cheap and catches a broken rewrite here

@@ -22,10 +22,13 @@ struct OptimizeOptions {
   const OpSet* ops = nullptr;
   bool constant_folding = true;
   bool fold_batch_norm = true;
+  bool fuse_layer_norm = true;   // torch's decomposed LayerNorm -> ai.ferry:LayerNormalization
   bool fuse_residual = true;     // Conv + Add -> Conv with a sum post-op
+  bool fuse_matmul_bias = true;  // MatMul(x, constant W) + Add(constant bias) -> one MatMul
   bool hoist_activation = true;  // Relu above MaxPool/Flatten/Reshape, next to a Conv/Gemm
   bool fuse_activation = true;   // Conv/Gemm + Relu/Clip/... -> one node
   bool fuse_pool = true;         // Conv + MaxPool -> one node
+  bool fuse_elementwise = true;  // chains of elementwise float ops -> ai.ferry:ElementwiseChain
   bool blocked_layout = true;    // Conv -> Conv edges stay channel-blocked
   bool dead_code = true;
 };
@@ -35,16 +38,19 @@ struct OptimizeStats {
   int folded_constants = 0;
   int removed_dead = 0;
   int folded_batch_norms = 0;
+  int fused_layer_norms = 0;
+  int fused_biases = 0;
   int fused_residuals = 0;
   int hoisted_activations = 0;
   int fused_activations = 0;
   int fused_pools = 0;
+  int fused_chains = 0;
   int blocked_edges = 0;
 };
 
 // Runs the enabled passes in order: constant folding, dead code, BatchNormalization
-// folding, residual fusion, activation hoisting, activation fusion, pool fusion, blocked layout,
-// dead code.
+// folding, LayerNorm fusion, residual fusion, MatMul bias fusion, activation hoisting,
+// activation fusion, pool fusion, elementwise chains, blocked layout, dead code.
 StatusOr<OptimizeStats> OptimizeGraph(ir::Graph& g, const OptimizeOptions& options);
 
 // A copy of g's top level sharing constant buffers and subgraph attributes; names, value
@@ -61,10 +67,13 @@ StatusOr<std::shared_ptr<const ir::Graph>> OptimizedCopy(std::shared_ptr<const i
 int FoldConstants(ir::Graph& g, const OpSet& ops);
 int EliminateDeadCode(ir::Graph& g);
 int FoldBatchNorm(ir::Graph& g);
+int FuseLayerNorm(ir::Graph& g);
 int FuseResidual(ir::Graph& g);
+int FuseMatMulBias(ir::Graph& g);
 int HoistActivation(ir::Graph& g);
 int FuseActivation(ir::Graph& g);
 int FusePool(ir::Graph& g);
+int FuseElementwiseChains(ir::Graph& g);
 int ChooseBlockedLayout(ir::Graph& g);
 
 }  // namespace ferry::runtime::optimize

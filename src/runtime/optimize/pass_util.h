@@ -31,6 +31,15 @@ inline bool IsCachedConv2D(const ir::Node* n) {
   return !b || (b->is_constant() && b->constant().dtype() == DataType::kFloat32);
 }
 
+// A MatMul the runtime runs through its cached oneDNN path: constant float [k, n] weights
+// (ops/mat_mul.cc), which can also add a fused bias and activation.
+inline bool IsConstantWeightMatMul(const ir::Node* n) {
+  if (!IsOnnx(n, "MatMul") || n->num_inputs() < 2) return false;
+  const ir::Value* w = n->input(1);
+  return w && w->is_constant() && w->constant().dtype() == DataType::kFloat32 &&
+         w->constant().rank() == 2;
+}
+
 // Replaces `producer` and its single reader `reader` by one node of producer's type, domain,
 // name and attributes, reading `inputs` and writing reader's output 0 (so graph outputs and
 // names downstream stay as they were). Returns the new node.

@@ -80,5 +80,35 @@ TEST(MatMulTest, Int64HandComputed) {
   EXPECT_EQ(y, (std::vector<int64_t>{58, 64, 139, 154}));
 }
 
+TEST(ConstantWeightMatMulTest, MatchesReferenceWithBiasActivationAndBothWeightLayouts) {
+  std::mt19937 rng(testing::TestSeed() + 7);
+  for (int iter = 0; iter < 40; ++iter) {
+    GemmParams p;
+    p.n = RandInt(rng, 1, 40);
+    p.k = RandInt(rng, 1, 70);
+    p.trans_b = RandInt(rng, 0, 1);
+    const bool has_bias = RandInt(rng, 0, 1);
+    p.c_shape = {p.n};
+    const int act = static_cast<int>(RandInt(rng, 0, 2));
+    p.activation.kind = act == 0 ? Activation::kNone : act == 1 ? Activation::kRelu
+                                                                : Activation::kSigmoid;
+    auto b = RandomFloats(rng, p.k * p.n), bias = RandomFloats(rng, p.n);
+    ConstantWeightMatMul mm;
+    // Several calls with different m: one packed b, one primitive per m.
+    for (int call = 0; call < 3; ++call) {
+      p.m = RandInt(rng, 1, 70);
+      auto a = RandomFloats(rng, p.m * p.k);
+      auto want = Sentinel(p.m * p.n), got = Sentinel(p.m * p.n);
+      reference::Gemm(p, a.data(), b.data(), has_bias ? bias.data() : nullptr, want.data());
+      ASSERT_TRUE(mm.Run(p.m, p.n, p.k, p.trans_b, a.data(), b.data(),
+                         has_bias ? bias.data() : nullptr, p.activation, got.data(), 2)
+                      .ok());
+      EXPECT_TRUE(AllClose(got, want)) << "m=" << p.m << " n=" << p.n << " k=" << p.k
+                                       << " tB=" << p.trans_b << " bias=" << has_bias
+                                       << " act=" << act;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ferry::kernels

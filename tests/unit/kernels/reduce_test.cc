@@ -103,5 +103,36 @@ TEST(LayerNormTest, MatchesReferenceAndReturnsStatistics) {
   }
 }
 
+TEST(LayerNormTest, StepsMatchTheSeparateOpsBitwise) {
+  // LayerNormSteps must round exactly as ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div,
+  // Mul and Add do one after the other (the kernels those ONNX ops run).
+  std::mt19937 rng(testing::TestSeed() + 5);
+  for (int iter = 0; iter < 20; ++iter) {
+    const int64_t outer = RandInt(rng, 1, 9), inner = RandInt(rng, 1, 80);
+    const float eps = 1e-5f;
+    auto x = RandomFloats(rng, outer * inner, -3.0f, 5.0f);
+    auto scale = RandomFloats(rng, inner), bias = RandomFloats(rng, inner);
+    const std::vector<int64_t> xs = {outer, inner};
+    std::vector<float> mean(outer), d(outer * inner), p(outer * inner), var(outer), s(outer),
+        want(outer * inner);
+    Reduce<float>(ReduceOp::kMean, x.data(), xs, {1}, mean.data());
+    for (int64_t i = 0; i < outer * inner; ++i) d[i] = x[i] - mean[i / inner];
+    for (int64_t i = 0; i < outer * inner; ++i)
+      p[i] = static_cast<float>(std::pow(static_cast<double>(d[i]), 2.0));
+    Reduce<float>(ReduceOp::kMean, p.data(), xs, {1}, var.data());
+    for (int64_t o = 0; o < outer; ++o) s[o] = std::sqrt(var[o] + eps);
+    for (int64_t i = 0; i < outer * inner; ++i) {
+      const float n = d[i] / s[i / inner];
+      const float m = n * scale[i % inner];
+      want[i] = m + bias[i % inner];
+    }
+    auto got = Sentinel(outer * inner);
+    LayerNormSteps(x.data(), outer, inner, scale.data(), inner, bias.data(), inner, eps,
+                   got.data());
+    for (int64_t i = 0; i < outer * inner; ++i)
+      ASSERT_EQ(got[i], want[i]) << "outer=" << outer << " inner=" << inner << " element " << i;
+  }
+}
+
 }  // namespace
 }  // namespace ferry::kernels
