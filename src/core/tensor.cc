@@ -4,10 +4,13 @@
 #include <cstdlib>
 #include <new>
 
+#include "core/buffer_pool.h"
+
 namespace ferry {
 namespace {
 
 std::shared_ptr<uint8_t[]> AllocateAligned(size_t bytes) {
+  if (BufferPool* pool = BufferPool::Current()) return pool->Allocate(bytes);  // a session's run
   // 64-byte alignment suits AVX-512 loads and oneDNN's preferred alignment.
   size_t n = ((bytes + 63) / 64) * 64;
   if (n == 0) n = 64;

@@ -1,10 +1,12 @@
 #include "runtime/session.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <thread>
 
 #include "runtime/optimize/optimize.h"
+#include "runtime/prepare.h"
 
 namespace ferry::runtime {
 
@@ -12,6 +14,15 @@ namespace {
 
 bool IsOuterRef(const ir::Value* v, const std::set<const ir::Value*>& inputs) {
   return v && !v->producer() && !v->is_constant() && !inputs.count(v);
+}
+
+bool EnvSet(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v && std::string(v) != "0";
+}
+
+bool IsShapeOp(const ir::Node& n) {
+  return n.domain().empty() && (n.op_type() == "Shape" || n.op_type() == "Size");
 }
 
 std::vector<const ir::Graph*> Subgraphs(const ir::Node& n) {
@@ -84,6 +95,7 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
                                                    const OpSet& ops, SessionOptions options) {
   std::unique_ptr<Session> s(new Session());
   s->original_ = graph;
+  const bool optimize = options.optimize;
   if (options.optimize) {
     FERRY_ASSIGN_OR_RETURN(graph, optimize::OptimizedCopy(std::move(graph), ops));
     // Subgraph sessions run their bodies as written: RunSubgraph finds values by pointer.
@@ -93,6 +105,25 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
   s->ops_ = &ops;
   s->num_threads_ = ResolveNumThreads(options.num_threads);
   const ir::Graph& g = *s->graph_;
+  s->options_ = options;
+  s->options_.num_threads = s->num_threads_;
+  s->options_.optimize = optimize;
+  if (!g.parent() && options.reuse_buffers && !EnvSet("FERRY_NO_BUFFER_POOL"))
+    s->pool_ = std::make_shared<BufferPool>();
+  // Preparing per input shapes pays when the optimizer ran, some input dim is not known and
+  // the graph computes with shapes.
+  if (optimize && s->graph_ != s->original_ && options.max_prepared_shapes > 0) {
+    bool dynamic = false, shape_ops = false;
+    for (const ir::Value* v : g.inputs()) {
+      if (!v->info().shape) {
+        dynamic = true;
+        continue;
+      }
+      for (const ir::Dim& d : *v->info().shape) dynamic |= !d.known();
+    }
+    for (const auto& n : g.nodes()) shape_ops |= IsShapeOp(*n);
+    s->prepare_per_shape_ = dynamic && shape_ops;
+  }
 
   FERRY_ASSIGN_OR_RETURN(std::vector<ir::Node*> order, g.TopologicalOrder());
 
@@ -231,7 +262,8 @@ Status Session::CheckInput(const ir::Value& v, const Value& value) const {
 }
 
 Status Session::Execute(const std::vector<Value>& inputs, const Frame* outer,
-                        std::vector<Value>* slots, bool keep_all) const {
+                        std::vector<Value>* slots, bool keep_all,
+                        std::map<std::string, Tensor>* shape_values) const {
   const auto& gin = graph_->inputs();
   if (inputs.size() != gin.size())
     return InvalidArgument("model takes " + std::to_string(gin.size()) + " inputs, got " +
@@ -259,6 +291,8 @@ Status Session::Execute(const std::vector<Value>& inputs, const Frame* outer,
     outs.assign(step.outputs.size(), Value());
     OpContext ctx(*step.node, std::move(ins), &outs, num_threads_, this, &frame);
     FERRY_RETURN_IF_ERROR(step.op->Run(ctx));
+    if (shape_values && IsShapeOp(*step.node) && !outs.empty() && outs[0].is_tensor())
+      (*shape_values)[step.node->output(0)->name()] = outs[0].tensor();
     for (size_t i = 0; i < step.outputs.size(); ++i)
       if (step.outputs[i] >= 0) (*slots)[step.outputs[i]] = std::move(outs[i]);
     if (!keep_all)
@@ -268,6 +302,15 @@ Status Session::Execute(const std::vector<Value>& inputs, const Frame* outer,
 }
 
 StatusOr<std::vector<Value>> Session::RunValues(const std::vector<Value>& inputs) const {
+  ScopedBufferPool scope(pool_.get());
+  if (prepare_per_shape_) {
+    if (std::shared_ptr<const Session> prepared = Prepare(inputs))
+      return prepared->RunGeneric(inputs);
+  }
+  return RunGeneric(inputs);
+}
+
+StatusOr<std::vector<Value>> Session::RunGeneric(const std::vector<Value>& inputs) const {
   std::vector<Value> slots;
   FERRY_RETURN_IF_ERROR(Execute(inputs, nullptr, &slots, false));
   std::vector<Value> result;
@@ -351,6 +394,86 @@ StatusOr<std::vector<Value>> Session::RunSubgraph(const ir::Graph& g,
   std::vector<Value> result;
   for (const ir::Value* v : g.outputs()) result.push_back(slots[sub.slot_of_.at(v)]);
   return result;
+}
+
+std::shared_ptr<const Session> Session::Prepare(const std::vector<Value>& inputs) const {
+  const auto& gin = graph_->inputs();
+  if (inputs.size() != gin.size()) return nullptr;  // the generic run reports it
+  std::vector<Shape> shapes;
+  std::vector<DataType> dtypes;
+  for (size_t i = 0; i < gin.size(); ++i) {
+    if (!inputs[i].is_tensor() || !CheckInput(*gin[i], inputs[i]).ok()) return nullptr;
+    shapes.push_back(inputs[i].tensor().shape());
+    dtypes.push_back(inputs[i].tensor().dtype());
+  }
+  auto find = [&]() -> const Prepared* {
+    for (auto it = prepared_.begin(); it != prepared_.end(); ++it) {
+      if (it->shapes == shapes && it->dtypes == dtypes) {
+        prepared_.splice(prepared_.begin(), prepared_, it);
+        return &prepared_.front();
+      }
+    }
+    return nullptr;
+  };
+  {
+    std::lock_guard<std::mutex> lock(prepared_mu_);
+    if (const Prepared* p = find()) return p->session;
+  }
+  // Built outside the lock: runs of shapes already prepared go on meanwhile. Two threads
+  // that miss the same shapes both build; the first one stored is kept.
+  std::shared_ptr<const Session> built = BuildPrepared(inputs, shapes);
+  std::lock_guard<std::mutex> lock(prepared_mu_);
+  if (const Prepared* p = find()) return p->session;
+  prepared_.push_front(Prepared{shapes, dtypes, built});
+  while (static_cast<int>(prepared_.size()) > options_.max_prepared_shapes) prepared_.pop_back();
+  return built;
+}
+
+std::shared_ptr<const Session> Session::BuildPrepared(const std::vector<Value>& inputs,
+                                                      const std::vector<Shape>& shapes) const {
+  // The probe: one generic run records what every Shape/Size node computes for these shapes.
+  std::map<std::string, Tensor> recorded;
+  {
+    std::vector<Value> slots;
+    if (!Execute(inputs, nullptr, &slots, false, &recorded).ok()) return nullptr;
+  }
+  PrepareStats stats;
+  auto g = SpecializeGraph(*original_, shapes, recorded, *ops_, &stats);
+  if (!g.ok()) return nullptr;
+  SessionOptions o = options_;
+  o.max_prepared_shapes = 0;
+  auto s = Create(std::shared_ptr<const ir::Graph>(std::move(g).value()), *ops_, o);
+  if (!s.ok()) return nullptr;
+  (*s)->pool_ = pool_;
+  if (EnvSet("FERRY_LOG_PREPARE")) {  // one line per prepared shape set, for measurements
+    std::string key;
+    for (const Shape& sh : shapes) key += (key.empty() ? "" : " ") + sh.ToString();
+    std::fprintf(stderr,
+                 "ferry: prepared input shapes %s: %d nodes (generic session %d, model as "
+                 "written %d), %d Shape/Size folded in %d rounds\n",
+                 key.c_str(), (*s)->num_steps(), num_steps(), original_->num_nodes(),
+                 stats.folded_shape_nodes, stats.rounds);
+  }
+  return std::shared_ptr<const Session>(std::move(s).value());
+}
+
+int Session::num_prepared_shapes() const {
+  std::lock_guard<std::mutex> lock(prepared_mu_);
+  int n = 0;
+  for (const Prepared& p : prepared_) n += p.session != nullptr;
+  return n;
+}
+
+std::shared_ptr<const Session> Session::PreparedFor(const std::vector<Tensor>& inputs) const {
+  std::lock_guard<std::mutex> lock(prepared_mu_);
+  for (const Prepared& p : prepared_) {
+    if (p.shapes.size() != inputs.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      same &= p.shapes[i] == inputs[i].shape() && p.dtypes[i] == inputs[i].dtype();
+    if (same) return p.session;
+  }
+  return nullptr;
 }
 
 }  // namespace ferry::runtime

@@ -2,12 +2,15 @@
 // every unsupported op is reported together), run many times with concrete inputs.
 #pragma once
 
+#include <list>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "core/buffer_pool.h"
 #include "core/status.h"
 #include "core/tensor.h"
 #include "ir/graph.h"
@@ -23,6 +26,14 @@ struct SessionOptions {
   // Run the load-time graph optimizer (runtime/optimize/optimize.h) on a private copy of the
   // graph: constant folding, Conv+BatchNorm folding, fused activations, blocked layouts.
   bool optimize = true;
+  // With optimize, a graph with unknown input dims and shape computations is prepared once
+  // per distinct set of input shapes (runtime/prepare.h): a copy with those shapes fixed and
+  // every Shape -> Gather -> Concat -> Reshape chain folded. At most this many are kept (least
+  // recently used goes first); 0 turns it off.
+  int max_prepared_shapes = 8;
+  // Tensors of a run come from a free list shared by the session's runs (core/buffer_pool.h)
+  // instead of malloc each time. FERRY_NO_BUFFER_POOL=1 in the environment turns it off.
+  bool reuse_buffers = true;
 };
 
 // Resolves SessionOptions::num_threads.
@@ -67,6 +78,16 @@ class Session {
   StatusOr<std::vector<Value>> RunSubgraph(const ir::Graph& g, const std::vector<Value>& inputs,
                                            const Frame& outer) const;
 
+  // Steps (nodes) this session runs.
+  int num_steps() const { return static_cast<int>(steps_.size()); }
+  // How many sets of input shapes have a prepared session cached now.
+  int num_prepared_shapes() const;
+  // The prepared session that runs inputs of these shapes and dtypes; nullptr when none is
+  // cached (not run yet, preparation failed, or this session runs every shape itself).
+  std::shared_ptr<const Session> PreparedFor(const std::vector<Tensor>& inputs) const;
+  // The pool the session's runs allocate tensors from (nullptr: reuse_buffers is off).
+  BufferPool* buffer_pool() const { return pool_.get(); }
+
  private:
   friend struct Frame;
   Session() = default;
@@ -78,8 +99,15 @@ class Session {
     std::vector<int> release;  // slots whose last use is this step
   };
   Status CheckInput(const ir::Value& v, const Value& value) const;
+  // shape_values, when given, receives what every Shape and Size node computed, by output
+  // name (the probe run of Prepare).
   Status Execute(const std::vector<Value>& inputs, const Frame* outer, std::vector<Value>* slots,
-                 bool keep_all) const;
+                 bool keep_all, std::map<std::string, Tensor>* shape_values = nullptr) const;
+  StatusOr<std::vector<Value>> RunGeneric(const std::vector<Value>& inputs) const;
+  // The prepared session for these inputs, built on first use; nullptr: run generically.
+  std::shared_ptr<const Session> Prepare(const std::vector<Value>& inputs) const;
+  std::shared_ptr<const Session> BuildPrepared(const std::vector<Value>& inputs,
+                                               const std::vector<Shape>& shapes) const;
   StatusOr<std::vector<Value>> OrderByName(const std::map<std::string, Value>& inputs) const;
 
   std::shared_ptr<const ir::Graph> graph_;
@@ -94,6 +122,17 @@ class Session {
   // Sessions of the subgraphs in node attributes, built eagerly so Run stays const and
   // thread-safe.
   std::map<const ir::Graph*, std::unique_ptr<Session>> subsessions_;
+
+  SessionOptions options_;  // as resolved, for the prepared sessions
+  bool prepare_per_shape_ = false;
+  std::shared_ptr<BufferPool> pool_;  // shared with the prepared sessions
+  struct Prepared {
+    std::vector<Shape> shapes;
+    std::vector<DataType> dtypes;
+    std::shared_ptr<const Session> session;  // nullptr: preparing failed, run generically
+  };
+  mutable std::mutex prepared_mu_;
+  mutable std::list<Prepared> prepared_;  // most recently used first
 };
 
 }  // namespace ferry::runtime
