@@ -10,9 +10,8 @@
 #include "cli/pipeline.h"
 #include "convert/torch_to_onnx/convert.h"
 #include "onnx/model_io.h"
-#include "torch/checkpoint.h"
+#include "torch/backend.h"
 #include "torch/onnx_export.h"
-#include "torch/torchscript_reader.h"
 
 namespace ferry::cli {
 namespace {
@@ -49,7 +48,8 @@ StatusOr<DataType> ParseDtype(const std::string& s) {
   if (s == "int64" || s == "long") return DataType::kInt64;
   if (s == "int32" || s == "int") return DataType::kInt32;
   if (s == "bool") return DataType::kBool;
-  return InvalidArgument("--input-dtype " + s + ": expected float32, float64, int64, int32 or bool");
+  return InvalidArgument("--input-dtype " + s +
+                         ": expected float32, float64, int64, int32 or bool");
 }
 
 struct TorchScriptFlags {
@@ -64,14 +64,15 @@ double MsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-Status ExportTorchScript(const TorchScriptFlags& f) {
+Status ExportTorchScript(const torch::TorchBackend& backend, const TorchScriptFlags& f) {
   FERRY_RETURN_IF_ERROR(CheckOutputPath(f.onnx_path, f.force, "-o"));
   if (f.opset < 13 || f.opset > 17) {
     return InvalidArgument("--opset " + std::to_string(f.opset) +
                            ": the TorchScript export writes opsets 13 to 17");
   }
   if (f.shapes.empty()) {
-    return InvalidArgument(f.model + ": a TorchScript file does not record its input shapes; "
+    return InvalidArgument(f.model +
+                           ": a TorchScript file does not record its input shapes; "
                            "give one --input-shape per forward input (e.g. 1,3,224,224)");
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -95,7 +96,7 @@ Status ExportTorchScript(const TorchScriptFlags& f) {
     inputs.push_back(std::move(in));
   }
   FERRY_ASSIGN_OR_RETURN(convert::torch_to_onnx::AtenGraph aten,
-                         torch::ReadTorchScript(f.model, inputs));
+                         backend.ReadTorchScript(f.model, inputs));
   FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g,
                          convert::torch_to_onnx::ConvertAtenToOnnx(aten, options));
   // onnx shape inference types the outputs; SaveModel runs it again with the checker and
@@ -119,9 +120,11 @@ Status ExportTorchScript(const TorchScriptFlags& f) {
   return Status::Ok();
 }
 
-Status ExportLightning(const std::string& ckpt, const std::string& arch, const ExportRequest& r) {
+Status ExportLightning(const torch::TorchBackend& backend, const std::string& ckpt,
+                       const std::string& arch, const ExportRequest& r) {
   FERRY_RETURN_IF_ERROR(CheckOutputPath(r.onnx_path, r.force, "-o"));
-  FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights weights, torch::LoadLightningCheckpoint(ckpt, arch));
+  FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights weights,
+                         backend.LoadLightningCheckpoint(ckpt, arch));
   torch::ExportOptions eo;
   eo.opset = r.opset;
   eo.batch = r.batch;
@@ -139,9 +142,10 @@ void AddExportCommand(CLI::App& app, Action* action) {
     TorchScriptFlags ts;
   };
   auto f = std::make_shared<Flags>();
-  CLI::App* c = app.add_subcommand(
-      "export", "Export to ONNX: a ferry checkpoint, a TorchScript file, or a Lightning "
-                "checkpoint with --arch");
+  CLI::App* c =
+      app.add_subcommand("export",
+                         "Export to ONNX: a ferry checkpoint, a TorchScript file, or a Lightning "
+                         "checkpoint with --arch");
   c->add_option("MODEL", f->req.checkpoint,
                 "ferry checkpoint (model.pt), TorchScript (torch.jit.save) or Lightning .ckpt")
       ->required();
@@ -150,11 +154,13 @@ void AddExportCommand(CLI::App& app, Action* action) {
       ->capture_default_str();
   c->add_option("--batch", f->batch, "checkpoints: 'dynamic' (a named batch_size dim) or N")
       ->capture_default_str();
-  c->add_option("--arch", f->arch, "read MODEL as a Lightning checkpoint of this network "
-                                   "(simplecnn: the guide's TrainModule)");
+  c->add_option("--arch", f->arch,
+                "read MODEL as a Lightning checkpoint of this network "
+                "(simplecnn: the guide's TrainModule)");
   c->add_option("--input-shape", f->ts.shapes,
                 "TorchScript: example shape of each forward input, e.g. 1,3,224,224 (repeat)");
-  c->add_option("--input-dtype", f->ts.dtypes, "TorchScript: dtype of each input (float32, int64, ...)");
+  c->add_option("--input-dtype", f->ts.dtypes,
+                "TorchScript: dtype of each input (float32, int64, ...)");
   c->add_option("--input-names", f->ts.input_names, "TorchScript: ONNX input names")
       ->expected(1, 64);
   c->add_option("--output-names", f->ts.output_names, "TorchScript: ONNX output names")
@@ -164,12 +170,14 @@ void AddExportCommand(CLI::App& app, Action* action) {
   c->add_flag("--force", f->req.force, "replace an existing file");
   c->callback([f, action] {
     *action = [f]() -> int {
-      if (torch::IsTorchScriptFile(f->req.checkpoint)) {
+      auto backend = torch::LoadTorchBackend();  // every kind of MODEL is read by libtorch
+      if (!backend.ok()) return Fail(backend.status());
+      if ((*backend)->IsTorchScriptFile(f->req.checkpoint)) {
         f->ts.model = f->req.checkpoint;
         f->ts.onnx_path = f->req.onnx_path;
         f->ts.opset = f->req.opset;
         f->ts.force = f->req.force;
-        Status s = ExportTorchScript(f->ts);
+        Status s = ExportTorchScript(**backend, f->ts);
         return s.ok() ? kExitOk : Fail(s);
       }
       if (f->batch == "dynamic") {
@@ -184,7 +192,7 @@ void AddExportCommand(CLI::App& app, Action* action) {
         }
       }
       Status s = f->arch.empty() ? ExportCheckpoint(f->req)
-                                 : ExportLightning(f->req.checkpoint, f->arch, f->req);
+                                 : ExportLightning(**backend, f->req.checkpoint, f->arch, f->req);
       if (!s.ok()) return Fail(s);
       std::printf("wrote %s (opset %d, batch %s)\n", f->req.onnx_path.c_str(), f->req.opset,
                   f->batch.c_str());

@@ -15,6 +15,7 @@
 #include "report/tensor_stats.h"
 #include "runtime/session.h"
 #include "tf/ops/registry.h"
+#include "torch/backend.h"
 #include "torch/checkpoint.h"
 #include "torch/onnx_export.h"
 
@@ -22,6 +23,12 @@ namespace ferry::cli {
 namespace {
 
 // A ferry checkpoint's graph: the one `ferry export` writes, typed by onnx shape inference.
+// A ferry checkpoint's weights, read by the libtorch module.
+StatusOr<torch::SimpleCnnWeights> LoadCheckpoint(const std::string& path) {
+  FERRY_ASSIGN_OR_RETURN(const torch::TorchBackend* backend, torch::LoadTorchBackend());
+  return backend->LoadCheckpoint(path);
+}
+
 StatusOr<std::shared_ptr<ir::Graph>> CheckpointGraph(const torch::SimpleCnnWeights& w) {
   FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g, torch::BuildSimpleCnnOnnxGraph(w));
   (void)onnx::InferShapes(*g);
@@ -30,7 +37,7 @@ StatusOr<std::shared_ptr<ir::Graph>> CheckpointGraph(const torch::SimpleCnnWeigh
 
 // A checkpoint lists each weight tensor with its statistics, and the FLOPs of its graph.
 StatusOr<std::string> DescribeCheckpoint(const std::string& path, const std::string& format) {
-  FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights w, torch::LoadCheckpoint(path));
+  FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights w, LoadCheckpoint(path));
   FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g, CheckpointGraph(w));
   const ir::GraphSummary summary = ir::Summarize(*g);
   int64_t count = 0, bytes = 0;
@@ -115,7 +122,7 @@ StatusOr<std::string> Describe(const std::string& model, const std::string& form
   if (detected.ok() && *detected == ModelFormat::kTorch) {
     if (format == "text" || format == "json") return DescribeCheckpoint(model, format);
     // Drawn as the graph `ferry export` would write for it.
-    FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights w, torch::LoadCheckpoint(model));
+    FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights w, LoadCheckpoint(model));
     FERRY_ASSIGN_OR_RETURN(g, CheckpointGraph(w));
     kind = ModelFormat::kTorch;
   } else {

@@ -7,7 +7,7 @@
 #include "runtime/session.h"
 #include "tf/ops/registry.h"
 #include "tf/saved_model.h"
-#include "torch/torch_runner.h"
+#include "torch/backend.h"
 
 namespace ferry::cli {
 namespace fs = std::filesystem;
@@ -102,7 +102,7 @@ class SessionRunner final : public check::ModelRunner {
 // A ferry checkpoint or TorchScript module run by libtorch.
 class TorchRunner final : public check::ModelRunner {
  public:
-  explicit TorchRunner(std::unique_ptr<torch::TorchModel> m) : model_(std::move(m)) {
+  explicit TorchRunner(std::unique_ptr<torch::TorchForward> m) : model_(std::move(m)) {
     for (const auto& s : model_->inputs()) {
       check::TensorSpec spec{s.name, s.dtype, {}, s.shape.has_value()};
       if (s.shape) spec.dims = *s.shape;
@@ -121,7 +121,7 @@ class TorchRunner final : public check::ModelRunner {
   }
 
  private:
-  std::unique_ptr<torch::TorchModel> model_;
+  std::unique_ptr<torch::TorchForward> model_;
   std::vector<check::TensorSpec> inputs_, outputs_;
 };
 
@@ -131,7 +131,8 @@ StatusOr<std::unique_ptr<check::ModelRunner>> OpenModel(const std::string& path,
                                                         const OpenOptions& options) {
   FERRY_ASSIGN_OR_RETURN(ModelFormat f, DetectFormat(path));
   if (f == ModelFormat::kTorch) {
-    FERRY_ASSIGN_OR_RETURN(auto m, torch::TorchModel::Load(path));
+    FERRY_ASSIGN_OR_RETURN(const torch::TorchBackend* backend, torch::LoadTorchBackend());
+    FERRY_ASSIGN_OR_RETURN(auto m, backend->LoadModel(path));
     return std::unique_ptr<check::ModelRunner>(new TorchRunner(std::move(m)));
   }
   FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> g, LoadGraph(path, nullptr));

@@ -9,7 +9,7 @@
 #include "convert/onnx_to_tf/convert.h"
 #include "onnx/model_io.h"
 #include "tf/saved_model.h"
-#include "torch/checkpoint.h"
+#include "torch/backend.h"
 #include "torch/onnx_export.h"
 
 namespace ferry::cli {
@@ -161,7 +161,8 @@ Status ExportCheckpoint(const ExportRequest& r) {
   if (r.batch == 0 || r.batch < -1)
     return InvalidArgument("--batch " + std::to_string(r.batch) + ": expected 'dynamic' or N >= 1");
   FERRY_RETURN_IF_ERROR(CheckOutputPath(r.onnx_path, r.force, "-o"));
-  FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights weights, torch::LoadCheckpoint(r.checkpoint));
+  FERRY_ASSIGN_OR_RETURN(const torch::TorchBackend* backend, torch::LoadTorchBackend());
+  FERRY_ASSIGN_OR_RETURN(torch::SimpleCnnWeights weights, backend->LoadCheckpoint(r.checkpoint));
   torch::ExportOptions eo;
   eo.opset = r.opset;
   eo.batch = r.batch;

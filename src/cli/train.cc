@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/train_flags.h"
 #include "core/progress.h"
+#include "torch/backend.h"
 #include "tf/tfevents.h"
 
 namespace ferry::cli {
@@ -27,6 +28,7 @@ void AddTrainFlags(CLI::App* c, torch::TrainOptions* o) {
 }
 
 StatusOr<torch::TrainResult> TrainWithProgress(torch::TrainOptions o) {
+  FERRY_ASSIGN_OR_RETURN(const torch::TorchBackend* backend, torch::LoadTorchBackend());
   std::unique_ptr<ProgressBar> bar;
   int bar_epoch = -1;
   const int epochs = o.epochs;
@@ -65,7 +67,7 @@ StatusOr<torch::TrainResult> TrainWithProgress(torch::TrainOptions o) {
       if (!std::isnan(v) && events_status.ok())
         events_status = events->AddScalar(tag, static_cast<float>(v), m.step);
   };
-  auto r = torch::Train(o);
+  auto r = backend->Train(o);
   if (bar) bar->Finish("");
   if (events && events_status.ok()) events_status = events->Close();
   if (r.ok() && !events_status.ok()) return events_status.WithContext("TensorBoard event file");

@@ -100,6 +100,27 @@ for delay in 0.05 0.1 0.2 0.3; do
     fail "killed after ${delay}s: half-written SavedModel"; else pass "killed after ${delay}s: SavedModel whole or absent"; fi
 done
 
+# libtorch is loaded only by the commands that need it, from libferry_torch.so beside the
+# binary (src/torch/backend.h): ferry does not link it, runs ONNX models without the module,
+# and a missing or broken module is a one-line error naming the file.
+if readelf -d "$FERRY" | grep NEEDED | grep -qE 'libtorch|libc10'; then
+  fail "ferry links libtorch: $(readelf -d "$FERRY" | grep NEEDED | grep -E 'libtorch|libc10' | tr -s ' ' | tr '\n' ' ')"
+else pass "ferry does not link libtorch"; fi
+expect_exit 0 "run .onnx without the libtorch module" -- env FERRY_TORCH_MODULE="$WORK/nowhere/libferry_torch.so" \
+  "$FERRY" run "$WORK/add.onnx" --input x="$WORK/x_ok.npy" --output-dir "$WORK/o3"
+expect_exit 2 "train: libtorch module missing" -- env FERRY_TORCH_MODULE="$WORK/nowhere/libferry_torch.so" \
+  "$FERRY" train --data /usr/share/datasets/fashion-mnist --out "$WORK/r5" --max-steps 1
+expect_one_line_error "nowhere/libferry_torch.so"
+[ ! -e "$WORK/r5" ] && pass "nothing written without the module" || fail "train wrote $WORK/r5"
+head -c 3000 /dev/urandom > "$WORK/broken.so"
+touch "$WORK/empty.pt"
+expect_exit 2 "check .pt: broken libtorch module" -- env FERRY_TORCH_MODULE="$WORK/broken.so" \
+  "$FERRY" check "$WORK/empty.pt" "$WORK/add.onnx"
+expect_one_line_error "broken.so"
+mkdir -p "$WORK/bin" && cp "$FERRY" "$WORK/bin/ferry"
+expect_exit 2 "export: no module beside a copied binary" -- "$WORK/bin/ferry" export "$WORK/none.pt" -o "$WORK/y.onnx"
+expect_one_line_error "$WORK/bin/libferry_torch.so.*not found"
+
 # Usage errors are bad input too.
 expect_exit 2 "export: bad --batch" -- "$FERRY" export "$WORK/none.pt" -o "$WORK/x.onnx" --batch zero
 expect_one_line_error "--batch"
