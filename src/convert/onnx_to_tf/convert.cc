@@ -22,13 +22,20 @@ StatusOr<ConverterOf> SelectConverters(const ir::Graph& g, const std::vector<ir:
   const auto& table = onnx_to_tf::OnnxToTfConverters();
   int64_t opset = g.opset("");
   if (opset == 0) opset = g.opset("ai.onnx");
-  if (opset == 0) return InvalidArgument("ONNX graph has no default-domain opset import");
+  // The training optimizers (Adagrad, Adam, Momentum) live in their own domain; a graph of
+  // them alone imports no default domain.
+  const int64_t training_opset = g.opset("ai.onnx.preview.training");
+  if (opset == 0 && training_opset == 0)
+    return InvalidArgument("ONNX graph has no default-domain opset import");
   ConverterOf result;
   std::map<std::string, std::vector<std::string>> unsupported;
   std::vector<std::string> bad_attrs;
   for (const ir::Node* n : order) {
     const bool onnx_domain = n->domain().empty() || n->domain() == "ai.onnx";
-    const onnx_to_tf::OpConverter* c = onnx_domain ? table.Find(n->op_type(), opset) : nullptr;
+    const bool training = n->domain() == "ai.onnx.preview.training";
+    const onnx_to_tf::OpConverter* c =
+        onnx_domain ? (opset ? table.Find(n->op_type(), opset) : nullptr)
+                    : (training ? table.Find(n->op_type(), training_opset) : nullptr);
     if (!c) {
       std::string key = onnx_domain ? n->op_type() : n->domain() + ":" + n->op_type();
       unsupported[key].push_back(n->name());

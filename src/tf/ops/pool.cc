@@ -73,9 +73,85 @@ class Pool final : public runtime::Op {
   std::string padding_;
 };
 
+// TF MaxPoolWithArgmax (nn_ops.cc): MaxPool's output and, per output element, the flat index
+// of the maximum in the NHWC input: ((b * H + y) * W + x) * C + c, without the b term unless
+// include_batch_in_index. The first maximum in the window (row-major) wins, as in TF's CPU
+// kernel (strictly greater replaces). Targmax int64 (TF's CPU kernel) or int32.
+class MaxPoolWithArgmax final : public runtime::Op {
+ public:
+  explicit MaxPoolWithArgmax(const runtime::NodeInfo& info) { init_status_ = Init(info); }
+
+  Status Run(runtime::OpContext& ctx) const override {
+    const Tensor* x = ctx.input(0);
+    if (!x) return ctx.Error("missing input 0");
+    if (x->rank() != 4 || x->dtype() != DataType::kFloat32)
+      return ctx.Error("input " + x->DebugString() + " must be float32 of rank 4");
+    const int64_t n = x->dim(0), ih = x->dim(1), iw = x->dim(2), c = x->dim(3);
+    auto wh = ComputeWindow(ih, ksize_[1], strides_[1], 1, padding_, 0, 0);
+    auto ww = ComputeWindow(iw, ksize_[2], strides_[2], 1, padding_, 0, 0);
+    if (!wh.ok()) return ctx.Error(wh.status().message());
+    if (!ww.ok()) return ctx.Error(ww.status().message());
+    const int64_t oh = wh->out, ow = ww->out;
+    FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, DataType::kFloat32, Shape{n, oh, ow, c}));
+    FERRY_ASSIGN_OR_RETURN(Tensor * arg, ctx.Output(1, targmax_, Shape{n, oh, ow, c}));
+    const float* xp = x->data<float>();
+    float* yp = out->data<float>();
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox)
+          for (int64_t ch = 0; ch < c; ++ch) {
+            float best = 0.f;
+            int64_t best_at = -1;
+            for (int64_t ky = 0; ky < ksize_[1]; ++ky) {
+              const int64_t y = oy * strides_[1] - wh->pad_before + ky;
+              if (y < 0 || y >= ih) continue;
+              for (int64_t kx = 0; kx < ksize_[2]; ++kx) {
+                const int64_t xx = ox * strides_[2] - ww->pad_before + kx;
+                if (xx < 0 || xx >= iw) continue;
+                const int64_t at = ((b * ih + y) * iw + xx) * c + ch;
+                if (best_at < 0 || xp[at] > best) best = xp[at], best_at = at;
+              }
+            }
+            const int64_t o = ((b * oh + oy) * ow + ox) * c + ch;
+            const int64_t index = include_batch_ ? best_at : best_at - b * ih * iw * c;
+            yp[o] = best;
+            if (targmax_ == DataType::kInt64)
+              arg->data<int64_t>()[o] = index;
+            else
+              arg->data<int32_t>()[o] = static_cast<int32_t>(index);
+          }
+    return Status::Ok();
+  }
+
+ private:
+  Status Init(const runtime::NodeInfo& info) {
+    FERRY_ASSIGN_OR_RETURN(ksize_, IntsAttr(info, "ksize", true));
+    FERRY_ASSIGN_OR_RETURN(strides_, IntsAttr(info, "strides", true));
+    FERRY_ASSIGN_OR_RETURN(padding_, StringAttr(info, "padding", true));
+    include_batch_ = BoolAttr(info, "include_batch_in_index", false);
+    const ir::Attribute* t = info.node().attr("Targmax");
+    targmax_ = t && t->kind() == ir::AttrKind::kType ? t->type() : DataType::kInt64;
+    if (targmax_ != DataType::kInt64 && targmax_ != DataType::kInt32)
+      return info.Error("Targmax must be int32 or int64");
+    if (ksize_.size() != 4 || strides_.size() != 4)
+      return info.Error("ksize and strides must have 4 entries");
+    if (ksize_[0] != 1 || ksize_[3] != 1 || strides_[0] != 1 || strides_[3] != 1)
+      return info.Error("pooling over the batch or depth dim is not supported");
+    if (padding_ != "SAME" && padding_ != "VALID")
+      return info.Error("padding '" + padding_ + "' is not SAME or VALID");
+    return Status::Ok();
+  }
+
+  std::vector<int64_t> ksize_, strides_;
+  std::string padding_;
+  bool include_batch_ = false;
+  DataType targmax_ = DataType::kInt64;
+};
+
 }  // namespace
 
 void RegisterPool(runtime::OpSet& s) {
+  s.Add<MaxPoolWithArgmax>("MaxPoolWithArgmax", 1, "tf");
   s.Add<Pool<true>>("MaxPool", 1, "tf");
   s.Add<Pool<false>>("AvgPool", 1, "tf");
 }

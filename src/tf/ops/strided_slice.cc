@@ -1,5 +1,7 @@
-// TF StridedSlice(input, begin, end, strides) (array_ops.cc) with begin_mask and end_mask;
-// ellipsis, new-axis and shrink-axis masks are not supported (the converter emits none).
+// TF StridedSlice(input, begin, end, strides) (array_ops.cc) with begin_mask, end_mask and
+// shrink_axis_mask (a shrunk dim takes the one element at begin, which must lie inside the dim,
+// and leaves the output); ellipsis and new-axis masks are not supported (the converter emits
+// none).
 // Per dim, as TF's ValidateStridedSliceOp: negative indices count from the end, then
 // begin/end clamp to [0, dim] for a positive stride and to [-1, dim - 1] for a negative one.
 #include <algorithm>
@@ -20,9 +22,11 @@ int64_t IntAttr(const runtime::NodeInfo& info, const char* name) {
 class StridedSlice final : public runtime::Op {
  public:
   explicit StridedSlice(const runtime::NodeInfo& info)
-      : begin_mask_(IntAttr(info, "begin_mask")), end_mask_(IntAttr(info, "end_mask")) {
+      : begin_mask_(IntAttr(info, "begin_mask")),
+        end_mask_(IntAttr(info, "end_mask")),
+        shrink_mask_(IntAttr(info, "shrink_axis_mask")) {
     if (info.num_inputs() != 4) init_status_ = info.Error("expects 4 inputs");
-    for (const char* m : {"ellipsis_mask", "new_axis_mask", "shrink_axis_mask"})
+    for (const char* m : {"ellipsis_mask", "new_axis_mask"})
       if (IntAttr(info, m) != 0)
         init_status_ = Unimplemented(info.Describe() + ": attribute " + m + " is not supported");
   }
@@ -38,9 +42,19 @@ class StridedSlice final : public runtime::Op {
         static_cast<int>(begin.size()) > r)
       return ctx.Error("begin, end and strides must have one entry per sliced dim (rank " +
                        std::to_string(r) + ")");
-    std::vector<int64_t> starts(r, 0), steps(r, 1), out(x->shape().dims());
+    std::vector<int64_t> starts(r, 0), steps(r, 1), out(x->shape().dims()), kept;
     for (size_t d = 0; d < begin.size(); ++d) {
       const int64_t dim = x->dim(d), s = strides[d];
+      if (shrink_mask_ >> d & 1) {
+        const int64_t b = begin[d] < 0 ? begin[d] + dim : begin[d];
+        if (b < 0 || b >= dim)
+          return ctx.Error("shrunk dim " + std::to_string(d) + ": index " +
+                           std::to_string(begin[d]) + " is outside [0, " + std::to_string(dim) +
+                           ")");
+        starts[d] = b;
+        out[d] = 1;
+        continue;
+      }
       if (s == 0) return ctx.Error("stride of dim " + std::to_string(d) + " is 0");
       const int64_t lo = s > 0 ? 0 : -1, hi = s > 0 ? dim : dim - 1;
       auto resolve = [&](int64_t v, bool masked, int64_t masked_value) {
@@ -55,7 +69,9 @@ class StridedSlice final : public runtime::Op {
       steps[d] = s;
       out[d] = std::max<int64_t>(0, len);
     }
-    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), Shape(out)));
+    for (int d = 0; d < r; ++d)
+      if (!(d < static_cast<int>(begin.size()) && (shrink_mask_ >> d & 1))) kept.push_back(out[d]);
+    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, x->dtype(), Shape(kept)));
     if (y->NumElements() > 0)
       kernels::Slice(x->raw_data(), x->shape().dims(), starts, steps, out, SizeOf(x->dtype()),
                      y->raw_data());
@@ -63,7 +79,7 @@ class StridedSlice final : public runtime::Op {
   }
 
  private:
-  int64_t begin_mask_, end_mask_;
+  int64_t begin_mask_, end_mask_, shrink_mask_;
 };
 
 }  // namespace

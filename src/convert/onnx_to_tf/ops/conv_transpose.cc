@@ -8,12 +8,14 @@
 //     StridedSlice. output_padding (or an output_shape past the full size) must stay below
 //     the stride (VALID's size check).
 //   - Filter: ONNX [C, M / group, k...] is TF's [k..., M / group, C], permuted at convert time
-//     or by a Transpose for run-time weights. Dilations are folded into a constant kernel
-//     (TF.js's conv2dTranspose has no dilations; TF's CPU kernel rejects them too).
+//     or by a Transpose for run-time weights. Dilations are folded into the kernel (TF.js's
+//     conv2dTranspose has no dilations; TF's CPU kernel rejects them too): at convert time for
+//     a constant, by Reshape/Pad/StridedSlice zeros between the taps for run-time weights.
 //   - group > 1: a StridedSlice per group on the channel axis, one op each, and a ConcatV2.
 //   - 3-D has no TF.js op (tfjs-converter lacks Conv3DBackpropInputV2): an error.
 #include <algorithm>
 
+#include "convert/onnx_to_tf/ops/emit.h"
 #include "convert/onnx_to_tf/ops/spatial.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -82,9 +84,6 @@ class ConvTransposeToTf final : public OpConverter {
     // Dilations folded into the kernel; 1-D as 2-D.
     std::vector<int64_t> d = n.GetInts("dilations", std::vector<int64_t>(r - 2, 1));
     const bool dilated = std::any_of(d.begin(), d.end(), [](int64_t v) { return v != 1; });
-    if (!wc && dilated)
-      return b.Unsupported("dilations", "other than 1 need constant weights (folded into the "
-                                        "kernel: TF.js's conv2dTranspose has no dilations)");
     // A run-time filter: plain [C, M, k...] -> (1-D: unit H) -> [kh, kw, M, C].
     ir::Value* wrun = nullptr;
     if (!wc) {
@@ -96,6 +95,15 @@ class ConvTransposeToTf final : public OpConverter {
                       DataType::kFloat32)
                    ->output(0);
       wrun = EmitTranspose(b, wrun, {2, 3, 1, 0});
+      if (dilated) {
+        // Zeros between the taps at run time, as DilateKernel does for a constant.
+        const std::vector<int64_t> kd = r == 3
+                                            ? std::vector<int64_t>{1, (*wf.dims)[2].value}
+                                            : std::vector<int64_t>{(*wf.dims)[2].value,
+                                                                   (*wf.dims)[3].value};
+        const std::vector<int64_t> dd = r == 3 ? std::vector<int64_t>{1, d[0]} : d;
+        wrun = DilateRunTimeFilter(b, wrun, kd, dd, mg, cin);
+      }
     }
     Tensor w = wc ? DilateKernel(*wc, d) : Tensor();
     std::vector<int64_t> full = tw.full, pb = tw.pb, out = tw.out, s = tw.s;
@@ -200,6 +208,50 @@ class ConvTransposeToTf final : public OpConverter {
   }
 
  private:
+  // [kh, kw, M, C] -> [(kh - 1) * dh + 1, (kw - 1) * dw + 1, M, C] with zeros between the
+  // taps: per spatial axis Reshape to [.., k, 1, rest], Pad the unit axis to d, Reshape to
+  // k * d and StridedSlice off the d - 1 trailing zeros.
+  static ir::Value* DilateRunTimeFilter(TfBuilder& b, ir::Value* w, const std::vector<int64_t>& k,
+                                        const std::vector<int64_t>& d, int64_t m, int64_t c) {
+    const DataType f = DataType::kFloat32;
+    const std::string p = b.node().name() + "/dilate";
+    std::vector<int64_t> cur = {k[0], k[1], m, c};
+    for (int axis = 0; axis < 2; ++axis) {
+      if (d[axis] == 1) continue;
+      int64_t rest = 1;
+      for (int i = axis + 1; i < 4; ++i) rest *= cur[i];
+      std::vector<int64_t> split(cur.begin(), cur.begin() + axis + 1);
+      split.push_back(1);
+      split.push_back(rest);
+      w = EmitReshape(b, w, f, split, p + "/split");
+      const int sr = static_cast<int>(split.size());
+      std::vector<int32_t> pads(2 * sr, 0);
+      pads[2 * (axis + 1) + 1] = static_cast<int32_t>(d[axis] - 1);
+      w = b.Emit("Pad", {w, b.Const(Tensor::FromVector<int32_t>(pads, Shape{sr, 2}), p + "/pads")},
+                 {{"T", TypeAttr(f)}, {"Tpaddings", ir::Attribute::Type(DataType::kInt32)}}, f)
+              ->output(0);
+      std::vector<int64_t> merged = cur;
+      merged[axis] = cur[axis] * d[axis];
+      w = EmitReshape(b, w, f, merged, p + "/merged");
+      std::vector<int64_t> begin(4, 0), end = merged, strides(4, 1);
+      end[axis] = (cur[axis] - 1) * d[axis] + 1;
+      w = b.Emit("StridedSlice",
+                 {w, b.ConstInt32(begin, p + "/b"), b.ConstInt32(end, p + "/e"),
+                  b.ConstInt32(strides, p + "/s")},
+                 {{"T", TypeAttr(f)},
+                  {"Index", ir::Attribute::Type(DataType::kInt32)},
+                  {"begin_mask", ir::Attribute::Int(0)},
+                  {"end_mask", ir::Attribute::Int(0)},
+                  {"ellipsis_mask", ir::Attribute::Int(0)},
+                  {"new_axis_mask", ir::Attribute::Int(0)},
+                  {"shrink_axis_mask", ir::Attribute::Int(0)}},
+                 f)
+              ->output(0);
+      cur[axis] = end[axis];
+    }
+    return w;
+  }
+
   // Sizes per spatial dim, as ferry's ONNX runtime (onnx/ops/conv_transpose.cc) derives them
   // from the ConvTranspose-11 spec.
   static StatusOr<TransposeWindow> Window(const ir::Node& n, const ValueFacts& x,

@@ -1,7 +1,8 @@
 // ONNX NegativeLogLikelihoodLoss (12, 13) and SoftmaxCrossEntropyLoss (12, 13) -> TF ops.
 // TF has no gather along an axis by a same-shaped index (GatherElements), so the target
 // picks its class through a one-hot mask over the class axis 1:
-//   mask = OneHot(target, C, axis 1) [* weight[c]] [* (target != ignore_index)]
+//   mask = OneHot(target, C) with the class axis moved to 1 [* weight[c]]
+//          [* (target != ignore_index)]
 //   loss = -Sum(input * mask, axis 1); reduction 'sum' sums it, 'mean' divides that by
 //   Sum(mask) (the weights of the counted elements, ONNX's definition), 'none' keeps it.
 // OneHot gives a zero row for an index outside [0, C), so an out-of-range ignore_index needs
@@ -92,14 +93,24 @@ class LossToTf final : public OpConverter {
       x = lp;
     }
     FERRY_ASSIGN_OR_RETURN(ir::Value * target, b.Input(1));
+    // The class axis is appended (axis -1) and moved to 1 by a Transpose: TF.js's OneHot
+    // ignores its axis attribute and always appends.
     const Attrs one_hot_attrs = {{"T", TypeAttr(t)},
                                  {"TI", ir::Attribute::Type(DataType::kInt32)},
-                                 {"axis", ir::Attribute::Int(1)}};
+                                 {"axis", ir::Attribute::Int(-1)}};
     ir::Value* mask = b.Emit("OneHot",
                              {target, b.ConstInt32({dims[1]}, p + "/depth", true),
                               scalar(1.0, "on"), scalar(0.0, "off")},
                              one_hot_attrs, t, p + "/one_hot")
                           ->output(0);
+    if (r > 2) {
+      std::vector<int64_t> to_axis1 = {0, r - 1};
+      for (int64_t i = 1; i < r - 1; ++i) to_axis1.push_back(i);
+      mask = b.Emit("Transpose", {mask, b.ConstInt32(to_axis1, p + "/one_hot_perm")},
+                    {{"T", TypeAttr(t)}, {"Tperm", ir::Attribute::Type(DataType::kInt32)}}, t,
+                    p + "/one_hot_classes")
+                 ->output(0);
+    }
     if (n.num_inputs() > 2 && n.input(2)) {
       FERRY_ASSIGN_OR_RETURN(ir::Value * w, b.Input(2));
       std::vector<int64_t> shape(r, 1);

@@ -3,8 +3,13 @@
 // run time become TF's [rank, 2] paddings in the graph (Reshape to [2, rank], Transpose; rows
 // gathered into NHWC order when the node runs NHWC); TF's Pad then rejects a negative entry at
 // run time where ONNX would crop. A run-time constant_value feeds PadV2 directly.
-// mode 'edge' has no TF op (MirrorPad SYMMETRIC repeats the border only for pads <= 1, the
-// one case converted) and negative pads (crops) are errors. In NHWC the pads are remapped.
+// mode 'edge' has no TF op (MirrorPad SYMMETRIC repeats the border only for pads <= 1): it
+// becomes one GatherV2 per padded axis of static length L with the indices clamp(j - begin,
+// 0, L - 1), constant, or for run-time pads Range(-begin, L + end) clamped by Maximum/Minimum
+// (a gather copies values, so it is exact; a negative run-time entry crops as ONNX does).
+// Negative constant pads (crops) are errors. In NHWC the pads are remapped.
+#include <algorithm>
+
 #include "convert/onnx_to_tf/ops/dynamic.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -93,6 +98,10 @@ class PadToTf final : public OpConverter {
                                          n.name() + "/value")},
                    attrs, t, b.OutName(0));
       }
+    } else if (mode == "edge" && (most < 0 || most > 1)) {
+      FERRY_ASSIGN_OR_RETURN(ir::Value * e, EdgePad(n, b, x, pads_or.ok() ? &*pads_or : nullptr));
+      b.SetOutput(0, e);
+      return Status::Ok();
     } else if (mode == "reflect" || (mode == "edge" && most >= 0 && most <= 1)) {
       Attrs m = attrs;
       m.push_back({"mode", ir::Attribute::String(mode == "reflect" ? "REFLECT" : "SYMMETRIC")});
@@ -105,6 +114,75 @@ class PadToTf final : public OpConverter {
   }
 
  private:
+  // Edge padding as clamped gathers along each padded axis (see the file comment); pads null:
+  // run-time pads (input 1).
+  StatusOr<ir::Value*> EdgePad(const ir::Node& n, TfBuilder& b, ir::Value* x,
+                               const std::vector<int64_t>* pads) const {
+    const ValueFacts& f = b.in_facts(0);
+    const int r = f.rank();
+    const DataType t = TfDType(f.dtype);
+    const std::string p = n.name();
+    ir::Value* run_pads = nullptr;
+    if (!pads) {
+      FERRY_ASSIGN_OR_RETURN(ir::Value * in, b.Input(1));
+      run_pads = CastTo(b, in, DataType::kInt32);
+    }
+    auto gather = [&](ir::Value* v, ir::Value* idx, int64_t axis, const std::string& name) {
+      return b.Emit("GatherV2", {v, idx, b.ConstInt32({axis}, p + "/axis", true)},
+                    {{"Tparams", ir::Attribute::Type(t)},
+                     {"Tindices", ir::Attribute::Type(DataType::kInt32)},
+                     {"Taxis", ir::Attribute::Type(DataType::kInt32)},
+                     {"batch_dims", ir::Attribute::Int(0)}},
+                    t, name)
+          ->output(0);
+    };
+    auto scalar_at = [&](int64_t i) {
+      return EmitT(b, "StridedSlice",
+                   {run_pads, b.ConstInt32({i}, p + "/b"), b.ConstInt32({i + 1}, p + "/e"),
+                    b.ConstInt32({1}, p + "/s")},
+                   DataType::kInt32,
+                   {{"Index", ir::Attribute::Type(DataType::kInt32)},
+                    {"begin_mask", ir::Attribute::Int(0)},
+                    {"end_mask", ir::Attribute::Int(0)},
+                    {"ellipsis_mask", ir::Attribute::Int(0)},
+                    {"new_axis_mask", ir::Attribute::Int(0)},
+                    {"shrink_axis_mask", ir::Attribute::Int(1)}});
+    };
+    // The last gather carries the output name.
+    int last = -1;
+    for (int i = 0; i < r; ++i)
+      if (!pads || (*pads)[i] != 0 || (*pads)[r + i] != 0) last = i;
+    if (last < 0) return x;  // all-zero pads take the MirrorPad branch
+    for (int i = 0; i <= last; ++i) {
+      if (pads && (*pads)[i] == 0 && (*pads)[r + i] == 0) continue;
+      const ir::Dim& d = (*f.dims)[i];
+      if (!d.known() || d.value == 0)
+        return b.Unsupported("mode", "'edge' needs a static, non-empty length of axis " +
+                                         std::to_string(i) + " to convert");
+      const int64_t len = d.value;
+      const std::string name = i == last ? b.OutName(0) : "";
+      ir::Value* idx = nullptr;
+      if (pads) {
+        std::vector<int64_t> v;
+        for (int64_t j = 0; j < len + (*pads)[i] + (*pads)[r + i]; ++j)
+          v.push_back(std::min(std::max<int64_t>(j - (*pads)[i], 0), len - 1));
+        idx = b.ConstInt32(v, p + "/edge_index");
+      } else {
+        ir::Value* start = EmitT(b, "Neg", {scalar_at(i)}, DataType::kInt32);
+        ir::Value* limit = EmitT(b, "AddV2", {scalar_at(r + i), b.ConstInt32({len}, p + "/len", true)},
+                                 DataType::kInt32);
+        idx = b.Emit("Range", {start, limit, b.ConstInt32({1}, p + "/one", true)},
+                     {{"Tidx", ir::Attribute::Type(DataType::kInt32)}}, DataType::kInt32)
+                  ->output(0);
+        idx = EmitT(b, "Maximum", {idx, b.ConstInt32({0}, p + "/zero", true)}, DataType::kInt32);
+        idx = EmitT(b, "Minimum", {idx, b.ConstInt32({len - 1}, p + "/max", true)},
+                    DataType::kInt32);
+      }
+      x = gather(x, idx, b.Axis(i, r), name);
+    }
+    return x;
+  }
+
   // [rank, 2] int32 paddings from run-time ONNX pads [b1.., e1..].
   StatusOr<ir::Value*> DynamicPaddings(const ir::Node& n, TfBuilder& b, int r) const {
     FERRY_ASSIGN_OR_RETURN(ir::Value * pads, b.Input(1));
