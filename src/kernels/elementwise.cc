@@ -147,11 +147,12 @@ Status Binary(BinaryOp op, const T* a, const std::vector<int64_t>& a_shape, cons
     case BinaryOp::kDiv:
       BinaryLoop(a, b, plan, y, [](T u, T v) { return u / v; });
       break;
+    // np.maximum / np.minimum: a NaN on either side wins (u != u only for a NaN).
     case BinaryOp::kMax:
-      BinaryLoop(a, b, plan, y, [](T u, T v) { return u > v ? u : v; });
+      BinaryLoop(a, b, plan, y, [](T u, T v) { return u > v || u != u ? u : v; });
       break;
     case BinaryOp::kMin:
-      BinaryLoop(a, b, plan, y, [](T u, T v) { return u < v ? u : v; });
+      BinaryLoop(a, b, plan, y, [](T u, T v) { return u < v || u != u ? u : v; });
       break;
     case BinaryOp::kPow:
     case BinaryOp::kMod:

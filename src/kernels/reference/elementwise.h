@@ -23,10 +23,10 @@ T ApplyBinary(BinaryOp op, T a, T b) {
       return a * b;
     case BinaryOp::kDiv:
       return b == T(0) && !std::is_floating_point_v<T> ? T(0) : a / b;
-    case BinaryOp::kMax:
-      return std::max(a, b);
+    case BinaryOp::kMax:  // NaN on either side gives NaN (np.maximum)
+      return a != a ? a : std::max(a, b);
     case BinaryOp::kMin:
-      return std::min(a, b);
+      return a != a ? a : std::min(a, b);
     case BinaryOp::kPow:
       return static_cast<T>(std::pow(static_cast<double>(a), static_cast<double>(b)));
     case BinaryOp::kFmod:
