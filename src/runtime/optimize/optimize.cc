@@ -82,6 +82,25 @@ StatusOr<std::shared_ptr<const ir::Graph>> OptimizedCopy(std::shared_ptr<const i
   std::shared_ptr<ir::Graph> copy = CopyGraph(*g);
   OptimizeOptions options;
   options.ops = &ops;
+  // FERRY_OPTIMIZE_SKIP=fuse_layer_norm,fuse_elementwise,... turns single passes off (to
+  // measure or rule out one pass; names as the OptimizeOptions fields).
+  if (const char* skip = std::getenv("FERRY_OPTIMIZE_SKIP")) {
+    const std::string list = std::string(",") + skip + ",";
+    auto off = [&](const char* name, bool* flag) {
+      if (list.find(std::string(",") + name + ",") != std::string::npos) *flag = false;
+    };
+    off("constant_folding", &options.constant_folding);
+    off("fold_batch_norm", &options.fold_batch_norm);
+    off("fuse_layer_norm", &options.fuse_layer_norm);
+    off("fuse_residual", &options.fuse_residual);
+    off("fuse_matmul_bias", &options.fuse_matmul_bias);
+    off("hoist_activation", &options.hoist_activation);
+    off("fuse_activation", &options.fuse_activation);
+    off("fuse_pool", &options.fuse_pool);
+    off("fuse_elementwise", &options.fuse_elementwise);
+    off("blocked_layout", &options.blocked_layout);
+    off("dead_code", &options.dead_code);
+  }
   auto stats = OptimizeGraph(*copy, options);
   if (!stats.ok()) return stats.status().WithContext("graph optimization");
   return std::shared_ptr<const ir::Graph>(std::move(copy));
