@@ -266,15 +266,21 @@ std::string CheckReport::ToText(const Tolerance& tol) const {
                     n.value.shape_match ? "" : " (shapes differ)");
       s += buf;
     }
-    std::snprintf(buf, sizeof buf, "  %-4s %-16s %-24s %-16s %12s %12s %13s  %s\n", "#", "op",
-                  "node", "shape (B)", "max_abs", "max_rel", "mismatch", "result");
+    // Column widths fit the longest op and node name (GlobalAveragePool is 17 characters).
+    int op_w = 16, node_w = 24;
+    for (const NodeComparison& n : nodes) {
+      op_w = std::max(op_w, static_cast<int>(n.op.size()));
+      node_w = std::max(node_w, static_cast<int>(n.node.size()));
+    }
+    std::snprintf(buf, sizeof buf, "  %-4s %-*s %-*s %-16s %12s %12s %13s  %s\n", "#", op_w, "op",
+                  node_w, "node", "shape (B)", "max_abs", "max_rel", "mismatch", "result");
     s += buf;
     for (size_t i = 0; i < nodes.size(); ++i) {
       const Comparison& c = nodes[i].value;
       std::string shape =
           c.shape_match ? c.desired_shape : c.desired_shape + "!=" + c.actual_shape;
-      std::snprintf(buf, sizeof buf, "  %-4zu %-16s %-24s %-16s %12.3e %12.3e %6lld/%-6lld %s\n",
-                    i, nodes[i].op.c_str(), nodes[i].node.c_str(), shape.c_str(),
+      std::snprintf(buf, sizeof buf, "  %-4zu %-*s %-*s %-16s %12.3e %12.3e %6lld/%-6lld %s\n",
+                    i, op_w, nodes[i].op.c_str(), node_w, nodes[i].node.c_str(), shape.c_str(),
                     c.max_abs_error, c.max_rel_error, static_cast<long long>(c.num_mismatched),
                     static_cast<long long>(c.num_elements), c.pass() ? "ok" : "OUTSIDE");
       s += buf;

@@ -10,7 +10,7 @@
 namespace ferry::report {
 namespace {
 
-constexpr const char* kPalette[] = {"#0969da", "#cf222e", "#1a7f37",
+constexpr const char *kPalette[] = {"#0969da", "#cf222e", "#1a7f37",
                                     "#8250df", "#bc4c00", "#1b7c83"};
 constexpr int kLeft = 64, kRight = 16, kTop = 34, kBottom = 46;
 constexpr char kFont[] = "font-family=\"Helvetica, Arial, sans-serif\"";
@@ -28,12 +28,12 @@ std::string Open(int w, int h) {
          "height=\"100%\" fill=\"#ffffff\"/>\n";
 }
 
-std::string Text(double x, double y, const std::string& s, const std::string& extra = "") {
+std::string Text(double x, double y, const std::string &s, const std::string &extra = "") {
   return "<text x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" " + extra + ">" + EscapeXml(s) +
          "</text>\n";
 }
 
-std::string Titles(const std::string& title, const std::string& x_label, const std::string& y_label,
+std::string Titles(const std::string &title, const std::string &x_label, const std::string &y_label,
                    int w, int h) {
   std::string s = Text(w / 2.0, 20, title,
                        "text-anchor=\"middle\" font-size=\"14\" "
@@ -65,12 +65,12 @@ std::vector<double> NiceTicks(double lo, double hi, int target) {
   return ticks;
 }
 
-std::string LineChartSvg(const LineChart& c) {
+std::string LineChartSvg(const LineChart &c) {
   const int w = c.width, h = c.height;
   std::string s = Open(w, h) + Titles(c.title, c.x_label, c.y_label, w, h);
   double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
-  for (const auto& ser : c.series)
-    for (const auto& [x, y] : ser.points) {
+  for (const auto &ser : c.series)
+    for (const auto &[x, y] : ser.points) {
       if (!std::isfinite(x) || !std::isfinite(y)) continue;
       x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
     }
@@ -100,16 +100,16 @@ std::string LineChartSvg(const LineChart& c) {
     s += Text(px(t), kTop + ph + 17, TickLabel(t), "text-anchor=\"middle\" fill=\"#59636e\"");
   }
   for (size_t i = 0; i < c.series.size(); ++i) {
-    const ChartSeries& ser = c.series[i];
+    const ChartSeries &ser = c.series[i];
     const std::string color = ser.color.empty() ? kPalette[i % 6] : ser.color;
     std::string pts;
-    for (const auto& [x, y] : ser.points)
+    for (const auto &[x, y] : ser.points)
       if (std::isfinite(x) && std::isfinite(y)) pts += Num(px(x)) + "," + Num(py(y)) + " ";
     s += "<polyline class=\"series\" data-name=\"" + EscapeXml(ser.name) + "\" points=\"" + pts +
          "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.8\" " +
          "stroke-linejoin=\"round\"/>\n";
     if (ser.markers)
-      for (const auto& [x, y] : ser.points)
+      for (const auto &[x, y] : ser.points)
         if (std::isfinite(x) && std::isfinite(y))
           s += "<circle cx=\"" + Num(px(x)) + "\" cy=\"" + Num(py(y)) + "\" r=\"3.5\" fill=\"" +
                color + "\"><title>" +
@@ -125,24 +125,27 @@ std::string LineChartSvg(const LineChart& c) {
   return s + "</svg>\n";
 }
 
-std::string BarChartSvg(const BarChart& c) {
+std::string BarChartSvg(const BarChart &c) {
   // Rotated bar labels need more room below the plot than numeric ticks.
   constexpr int kBarBottom = 78;
   const int w = c.width, h = c.height;
   std::string s = Open(w, h) + Titles(c.title, c.x_label, c.y_label, w, h);
-  const double pw = w - kLeft - kRight, ph = h - kTop - kBarBottom;
-  s += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(kTop) + "\" width=\"" +
+  // With an overlay, its two-entry legend gets a row of its own above the plot,
+  // so it never covers a bar.
+  const int y0 = kTop + (c.overlay_name.empty() ? 0 : 20);
+  const double pw = w - kLeft - kRight, ph = h - y0 - kBarBottom;
+  s += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(y0) + "\" width=\"" +
        Num(pw) + "\" height=\"" + Num(ph) + "\" fill=\"none\" stroke=\"#d1d9e0\"/>\n";
   const size_t n = c.values.size();
   double vmax = 0;
   for (double v : c.values) vmax = std::max(vmax, v);
   if (n == 0 || vmax <= 0) {
-    s += Text(kLeft + pw / 2, kTop + ph / 2, "no data", "text-anchor=\"middle\" fill=\"#59636e\"");
+    s += Text(kLeft + pw / 2, y0 + ph / 2, "no data", "text-anchor=\"middle\" fill=\"#59636e\"");
     return s + "</svg>\n";
   }
   auto scale = [&](double v) { return c.log_y ? std::log10(1 + v) : v; };
   const double top = scale(vmax) * 1.08;
-  auto py = [&](double v) { return kTop + ph - scale(v) / top * ph; };
+  auto py = [&](double v) { return y0 + ph - scale(v) / top * ph; };
   if (c.log_y) {
     for (double t = 1; t <= vmax * 1.0001; t *= 10) {
       s += "<line x1=\"" + std::to_string(kLeft) + "\" x2=\"" + Num(kLeft + pw) + "\" y1=\"" +
@@ -163,55 +166,55 @@ std::string BarChartSvg(const BarChart& c) {
         i < c.colors.size() && !c.colors[i].empty() ? c.colors[i] : std::string(kPalette[0]);
     if (c.values[i] > 0)
       s += "<rect class=\"bar\" x=\"" + Num(x + bw * 0.12) + "\" y=\"" + Num(py(c.values[i])) +
-           "\" width=\"" + Num(bw * 0.76) + "\" height=\"" + Num(kTop + ph - py(c.values[i])) +
+           "\" width=\"" + Num(bw * 0.76) + "\" height=\"" + Num(y0 + ph - py(c.values[i])) +
            "\" fill=\"" + color + "\"><title>" +
            EscapeXml((i < c.labels.size() ? c.labels[i] : "") + ": " +
                      FormatNumber(c.values[i], 10)) +
            "</title></rect>\n";
     if (i < c.overlay.size() && c.overlay[i] > 0)
       s += "<rect class=\"overlay\" x=\"" + Num(x + bw * 0.12) + "\" y=\"" + Num(py(c.overlay[i])) +
-           "\" width=\"" + Num(bw * 0.76) + "\" height=\"" + Num(kTop + ph - py(c.overlay[i])) +
+           "\" width=\"" + Num(bw * 0.76) + "\" height=\"" + Num(y0 + ph - py(c.overlay[i])) +
            "\" fill=\"" + c.overlay_color + "\"><title>" +
            EscapeXml((i < c.labels.size() ? c.labels[i] : "") + ": " +
                      FormatNumber(c.overlay[i], 10) + " " + c.overlay_name) +
            "</title></rect>\n";
     if (i < c.labels.size())
-      s += "<text transform=\"translate(" + Num(x + bw / 2 + 4) + "," + Num(kTop + ph + 8) +
-           ") rotate(-35)\" text-anchor=\"end\" font-size=\"10\" fill=\"#59636e\">" +
+      s += "<text transform=\"translate(" + Num(x + bw / 2 + 4) + "," + Num(y0 + ph + 8) +
+           ") rotate(-35)\" text-anchor=\"end\" font-size=\"10\" "
+           "fill=\"#59636e\">" +
            EscapeXml(c.labels[i]) + "</text>\n";
   }
   if (!c.overlay_name.empty()) {
-    const double lx = kLeft + pw - 150;
+    const double lx = kLeft + pw - 250;
     const std::string base = c.colors.empty() ? kPalette[0] : c.colors[0];
-    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 8) +
-         "\" width=\"10\" height=\"10\" "
-         "fill=\"" +
-         base + "\"/>\n" + Text(lx + 15, kTop + 17, c.values_name, "fill=\"#1f2328\"");
-    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 24) +
-         "\" width=\"10\" height=\"10\" "
-         "fill=\"" +
-         c.overlay_color + "\"/>\n" + Text(lx + 15, kTop + 33, c.overlay_name, "fill=\"#1f2328\"");
+    s += "<rect x=\"" + Num(lx) + "\" y=\"" + Num(kTop + 2) +
+         "\" width=\"10\" height=\"10\" fill=\"" + base + "\"/>\n" +
+         Text(lx + 15, kTop + 11, c.values_name, "fill=\"#1f2328\"");
+    s += "<rect x=\"" + Num(lx + 110) + "\" y=\"" + Num(kTop + 2) +
+         "\" width=\"10\" height=\"10\" fill=\"" + c.overlay_color + "\"/>\n" +
+         Text(lx + 125, kTop + 11, c.overlay_name, "fill=\"#1f2328\"");
   }
   return s + "</svg>\n";
 }
 
-std::string StackSvgs(const std::vector<std::string>& svgs, const std::string& title) {
-  auto attr = [](const std::string& svg, const std::string& name) {
+std::string StackSvgs(const std::vector<std::string> &svgs, const std::string &title) {
+  auto attr = [](const std::string &svg, const std::string &name) {
     const std::string key = " " + name + "=\"";
     size_t p = svg.find(key);
     if (p == std::string::npos) return 0;
     return std::atoi(svg.c_str() + p + key.size());
   };
   int width = 0, height = 40;
-  for (const auto& s : svgs) width = std::max(width, attr(s, "width"));
-  for (const auto& s : svgs) height += attr(s, "height") + 12;
+  for (const auto &s : svgs) width = std::max(width, attr(s, "width"));
+  for (const auto &s : svgs) height += attr(s, "height") + 12;
   std::string out = Open(width, height);
   out += Text(width / 2.0, 26, title,
               "text-anchor=\"middle\" font-size=\"16\" "
               "font-weight=\"bold\" fill=\"#1f2328\"");
   int y = 40;
-  for (const auto& s : svgs) {
-    // A nested <svg> keeps each chart's own coordinate system; only its position changes.
+  for (const auto &s : svgs) {
+    // A nested <svg> keeps each chart's own coordinate system; only its
+    // position changes.
     std::string inner = s;
     inner.replace(0, 4, "<svg x=\"0\" y=\"" + std::to_string(y) + "\"");
     out += inner;
