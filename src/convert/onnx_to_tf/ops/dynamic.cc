@@ -78,4 +78,37 @@ ir::Value* ScatterByAxis(TfBuilder& b, ir::Value* match, ir::Value* values, int6
   return EmitT(b, "AddV2", {picked, filled}, DataType::kInt32);
 }
 
+ir::Value* ShapeOf(TfBuilder& b, ir::Value* v, DataType t) {
+  return b
+      .Emit("Shape", {v},
+            {{"T", TypeAttr(t)}, {"out_type", ir::Attribute::Type(DataType::kInt32)}},
+            DataType::kInt32)
+      ->output(0);
+}
+
+ir::Value* SliceVector(TfBuilder& b, ir::Value* v, int64_t begin, int64_t end) {
+  const std::string p = b.node().name();
+  return b
+      .Emit("StridedSlice",
+            {v, b.ConstInt32({begin}, p + "/slice_begin"), b.ConstInt32({end}, p + "/slice_end"),
+             b.ConstInt32({1}, p + "/slice_strides")},
+            {{"T", ir::Attribute::Type(DataType::kInt32)},
+             {"Index", ir::Attribute::Type(DataType::kInt32)},
+             {"begin_mask", ir::Attribute::Int(0)},
+             {"end_mask", ir::Attribute::Int(0)},
+             {"ellipsis_mask", ir::Attribute::Int(0)},
+             {"new_axis_mask", ir::Attribute::Int(0)},
+             {"shrink_axis_mask", ir::Attribute::Int(0)}},
+            DataType::kInt32)
+      ->output(0);
+}
+
+ir::Value* ConcatVectors(TfBuilder& b, std::vector<ir::Value*> parts) {
+  if (parts.size() == 1) return parts[0];
+  const int64_t n = static_cast<int64_t>(parts.size());
+  parts.push_back(b.ConstInt32({0}, b.node().name() + "/concat_axis", true));
+  return EmitT(b, "ConcatV2", std::move(parts), DataType::kInt32,
+               {{"N", ir::Attribute::Int(n)}, {"Tidx", ir::Attribute::Type(DataType::kInt32)}});
+}
+
 }  // namespace ferry::convert::onnx_to_tf::ops

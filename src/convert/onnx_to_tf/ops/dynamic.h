@@ -34,4 +34,13 @@ ir::Value* AxisMatch(TfBuilder& b, ir::Value* axes, int r);
 // values: int32 [n], match from AxisMatch.
 ir::Value* ScatterByAxis(TfBuilder& b, ir::Value* match, ir::Value* values, int64_t fill);
 
+// Shape-computing helpers (dynamic dims: the shape arithmetic of a dynamic-batch model runs
+// in the graph). All int32, all in TF.js's op list.
+// TF Shape of v (whose ONNX dtype is t), int32.
+ir::Value* ShapeOf(TfBuilder& b, ir::Value* v, DataType t);
+// Elements [begin, end) of an int32 vector (StridedSlice).
+ir::Value* SliceVector(TfBuilder& b, ir::Value* v, int64_t begin, int64_t end);
+// int32 vectors joined (ConcatV2 on axis 0); the part itself when there is one.
+ir::Value* ConcatVectors(TfBuilder& b, std::vector<ir::Value*> parts);
+
 }  // namespace ferry::convert::onnx_to_tf::ops

@@ -2,10 +2,12 @@
 // resolved at convert time from the shape input's elements, which may be symbolic (torch's
 // x.view(x.size(0), -1) exports Shape -> Gather -> Unsqueeze -> Concat): ONNX's 0 copies
 // the input dim, a symbol equal to an input dim is that dim, and the one remaining unknown
-// becomes TF's -1. A target with two unknowns that do not cancel is an error.
+// becomes TF's -1. A target with two unknowns that do not cancel is computed in the graph
+// from the run-time shape input (dynamic dims), ONNX's 0s resolved by SelectV2.
 #include <algorithm>
 
 #include "convert/onnx_to_tf/ops/common.h"
+#include "convert/onnx_to_tf/ops/dynamic.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
 namespace {
@@ -21,7 +23,12 @@ class ReshapeToTf final : public OpConverter {
     const ValueFacts& s = ctx.in(1);
     ValueFacts& out = ctx.out(0);
     out.dtype = x.dtype;
-    if (!s.elements) return Status::Ok();
+    if (!s.elements) {
+      // Values known only at run time: the rank is the target's length.
+      if (s.rank() == 1 && (*s.dims)[0].known())
+        out.dims = std::vector<ir::Dim>((*s.dims)[0].value, ir::Dim::Unknown());
+      return Status::Ok();
+    }
     const bool allowzero = n.GetInt("allowzero", 0) != 0;
     std::vector<ir::Dim> dims;
     int infer = -1;
@@ -81,12 +88,12 @@ class ReshapeToTf final : public OpConverter {
       if (std::count(target.begin(), target.end(), -1) <= 1)
         shape = b.ConstInt32(target, n.name() + "/shape");
     }
-    if (!shape) {
-      // A data-dependent target: TF's Reshape reads it as is, which matches ONNX only when
-      // no element is 0 (ONNX copies the input dim there) - not knowable here.
+    if (!shape && b.nhwc())
       return b.Error(
           "input 1 (shape) cannot be resolved at convert time to a target with at "
           "most one unknown dim");
+    if (!shape) {
+      FERRY_ASSIGN_OR_RETURN(shape, RunTimeTarget(n, b));
     }
     b.SetOutput(0, b.Emit("Reshape", {x, shape},
                           {{"T", TypeAttr(b.in_facts(0).dtype)},
@@ -94,6 +101,43 @@ class ReshapeToTf final : public OpConverter {
                           TfDType(b.in_facts(0).dtype), b.OutName(0))
                        ->output(0));
     return Status::Ok();
+  }
+
+ private:
+  // The target computed in the graph (a shape built from dynamic dims, e.g. [batch, -1, d]
+  // where the -1 cannot be resolved at convert time): the run-time shape input as int32,
+  // with ONNX's 0 ("copy the input dim"; not with allowzero) replaced by the input's dim
+  // through SelectV2 - unless every element is known not to be 0.
+  static StatusOr<ir::Value*> RunTimeTarget(const ir::Node& n, TfBuilder& b) {
+    const ValueFacts& xf = b.in_facts(0);
+    const ValueFacts& sf = b.in_facts(1);
+    FERRY_ASSIGN_OR_RETURN(ir::Value * s, b.Input(1));
+    s = CastTo(b, s, DataType::kInt32);
+    bool maybe_zero = n.GetInt("allowzero", 0) == 0;
+    if (maybe_zero && sf.elements) {
+      maybe_zero = false;
+      for (const Elem& e : *sf.elements) maybe_zero = maybe_zero || (e.known() && e.value == 0);
+    }
+    if (!maybe_zero) return s;
+    if (xf.rank() < 0 || sf.rank() != 1 || !(*sf.dims)[0].known())
+      return b.Error("input 1 (shape) is computed at run time and may hold 0 (copy a dim), "
+                     "but input 0's rank or input 1's length is unknown");
+    const int r = xf.rank();
+    const int64_t len = (*sf.dims)[0].value;
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    ir::Value* xs = ShapeOf(b, x, xf.dtype);
+    // Input dims for the first `len` target positions (a 0 beyond x's rank is invalid in
+    // ONNX; it stays 0 here and TF's Reshape refuses it).
+    if (len < r) xs = SliceVector(b, xs, 0, len);
+    if (len > r)
+      xs = ConcatVectors(b, {xs, b.ConstInt32(std::vector<int64_t>(len - r, 0),
+                                              n.name() + "/zeros")});
+    ir::Value* zero = b.Emit("Equal", {s, b.ConstInt32({0}, n.name() + "/zero", true)},
+                             {{"T", ir::Attribute::Type(DataType::kInt32)},
+                              {"incompatible_shape_error", ir::Attribute::Bool(true)}},
+                             DataType::kBool)
+                          ->output(0);
+    return EmitT(b, "SelectV2", {zero, xs, s}, DataType::kInt32);
   }
 };
 

@@ -1,9 +1,11 @@
 // ONNX Shape (1, 13, 15: start/end) -> folded to a constant when the dims are static; else
 // TF Shape (out_type int32: TF.js has no int64), followed, for an NHWC input, by a GatherV2
-// that puts the dims back in ONNX's NCHW order (no Transpose of the data).
+// that puts the dims back in ONNX's NCHW order (no Transpose of the data), and by a
+// StridedSlice for start/end.
 #include <algorithm>
 
 #include "convert/onnx_to_tf/ops/common.h"
+#include "convert/onnx_to_tf/ops/dynamic.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
 namespace {
@@ -39,13 +41,14 @@ class ShapeToTf final : public OpConverter {
   }
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
-    if (n.has_attr("start") || n.has_attr("end"))
-      return b.Unsupported("start", "/ 'end' on a dynamic shape is not converted");
+    const bool sliced = n.has_attr("start") || n.has_attr("end");
+    const int r = b.in_facts(0).rank();
+    if (sliced && r < 0) return b.Error("'start' / 'end' on an input of unknown rank");
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     ir::Value* s = b.Emit("Shape", {x},
                           {{"T", TypeAttr(b.in_facts(0).dtype)},
                            {"out_type", ir::Attribute::Type(DataType::kInt32)}},
-                          DataType::kInt32, b.nhwc() ? "" : b.OutName(0))
+                          DataType::kInt32, b.nhwc() || sliced ? "" : b.OutName(0))
                        ->output(0);
     if (b.nhwc()) {
       s = b.Emit("GatherV2",
@@ -55,8 +58,16 @@ class ShapeToTf final : public OpConverter {
                   {"Tindices", ir::Attribute::Type(DataType::kInt32)},
                   {"Taxis", ir::Attribute::Type(DataType::kInt32)},
                   {"batch_dims", ir::Attribute::Int(0)}},
-                 DataType::kInt32, b.OutName(0))
+                 DataType::kInt32, sliced ? "" : b.OutName(0))
               ->output(0);
+    }
+    if (sliced) {
+      int64_t start = n.GetInt("start", 0), end = n.GetInt("end", r);
+      if (start < 0) start += r;
+      if (end < 0) end += r;
+      start = std::clamp<int64_t>(start, 0, r);
+      end = std::clamp<int64_t>(end, start, r);
+      s = SliceVector(b, s, start, end);
     }
     b.SetOutput(0, s);
     return Status::Ok();
