@@ -36,8 +36,10 @@ class Importer {
  public:
   explicit Importer(std::string model_dir) { options_.model_dir = std::move(model_dir); }
 
-  // Fills `g` (whose parent and opset imports are already set) from `gp`.
-  Status ImportGraph(const GraphProto& gp, ir::Graph* g);
+  // Fills `g` (whose parent and opset imports are already set) from `gp`. With `consume`
+  // (the same GraphProto, writable), each initializer's data is released from the proto as
+  // soon as its Tensor holds it (see TakeGraphFromModelProto).
+  Status ImportGraph(const GraphProto& gp, ir::Graph* g, GraphProto* consume = nullptr);
 
  private:
   StatusOr<ir::Attribute> ImportAttribute(const AttributeProto& a, ir::Graph* g,
@@ -207,18 +209,33 @@ StatusOr<ir::Attribute> Importer::ImportAttribute(const AttributeProto& a, ir::G
   }
 }
 
-Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g) {
+// Replaces an initializer by an empty tensor ([0]) of the same name and type, freeing its
+// data: the onnx checker still accepts the model afterwards (a tensor with no elements needs
+// no value field).
+void ReleaseTensorData(::onnx::TensorProto* p) {
+  ::onnx::TensorProto husk;
+  husk.set_name(p->name());
+  husk.set_data_type(p->data_type());
+  husk.add_dims(0);
+  p->Swap(&husk);  // the data goes with `husk`
+}
+
+Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g, GraphProto* consume) {
   g->set_name(gp.name());
   const std::string gname = "graph '" + gp.name() + "'";
 
   // Initializers are constants, also when the graph lists them as inputs too (IR < 4 did so;
   // ferry does not let callers override them).
-  for (const auto& init : gp.initializer()) {
+  for (int i = 0; i < gp.initializer_size(); ++i) {
+    const ::onnx::TensorProto& init = gp.initializer(i);
     auto t = TensorFromProto(init, options_);
     if (!t.ok()) return t.status().WithContext(gname + " initializer");
     ir::Value* v = nullptr;
     FERRY_RETURN_IF_ERROR(AddUniqueValue(g, init.name(), "initializer", &v));
     v->set_constant(std::move(t).value());
+    // The proto and the IR never hold all weights at once: peak memory stays near one
+    // copy of the model (docs/CONVERT.md, "Big models").
+    if (consume) ReleaseTensorData(consume->mutable_initializer(i));
   }
   for (const auto& sp : gp.sparse_initializer()) {
     const std::string& name = sp.values().name();
@@ -301,8 +318,11 @@ Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g) {
 
 }  // namespace
 
-StatusOr<std::shared_ptr<ir::Graph>> GraphFromModelProto(const ::onnx::ModelProto& model,
-                                                         const std::string& model_dir) {
+namespace {
+
+StatusOr<std::shared_ptr<ir::Graph>> Import(const ::onnx::ModelProto& model,
+                                            const std::string& model_dir,
+                                            ::onnx::ModelProto* consume) {
   auto g = std::make_shared<ir::Graph>();
   for (const auto& op : model.opset_import())
     g->opset_imports()[NormalizeDomain(op.domain())] = op.version();
@@ -320,8 +340,21 @@ StatusOr<std::shared_ptr<ir::Graph>> GraphFromModelProto(const ::onnx::ModelProt
 
   if (!model.has_graph()) return InvalidArgument("model has no graph");
   Importer importer(model_dir);
-  FERRY_RETURN_IF_ERROR(importer.ImportGraph(model.graph(), g.get()));
+  FERRY_RETURN_IF_ERROR(importer.ImportGraph(model.graph(), g.get(),
+                                             consume ? consume->mutable_graph() : nullptr));
   return g;
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<ir::Graph>> GraphFromModelProto(const ::onnx::ModelProto& model,
+                                                         const std::string& model_dir) {
+  return Import(model, model_dir, nullptr);
+}
+
+StatusOr<std::shared_ptr<ir::Graph>> TakeGraphFromModelProto(::onnx::ModelProto* model,
+                                                             const std::string& model_dir) {
+  return Import(*model, model_dir, model);
 }
 
 }  // namespace ferry::onnx

@@ -2,11 +2,14 @@
 // protobuf and libonnx stops here and becomes a Status.
 #include "onnx/model_io.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <climits>
 #include <filesystem>
 #include <fstream>
+
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
@@ -60,11 +63,13 @@ StatusOr<std::shared_ptr<ir::Graph>> Load(Parse parse, const std::string& path,
       return InvalidArgument(label +
                              ": not a valid ONNX model (protobuf parse failed: the file is "
                              "truncated, over 2 GiB, or not an ONNX ModelProto)");
-    auto graph = GraphFromModelProto(model, model_dir);
+    // Asked before the import empties the initializers.
+    const bool external = !path.empty() && UsesExternalData(model.graph());
+    auto graph = TakeGraphFromModelProto(&model, model_dir);
     if (!graph.ok()) return graph.status().WithContext(label);
     if (options.check && Checkable(model)) {
       try {
-        if (!path.empty() && UsesExternalData(model.graph())) {
+        if (external) {
           ::onnx::checker::check_model(path);  // resolves external files against the folder
         } else {
           ::onnx::checker::check_model(model);
@@ -111,12 +116,16 @@ StatusOr<std::shared_ptr<ir::Graph>> LoadModel(const std::string& path,
                                                const LoadOptions& options) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return NotFound("'" + path + "': no such model file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("'" + path + "': cannot open");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NotFound("'" + path + "': cannot open");
   std::string dir = fs::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
-  // Streamed: no second copy of the file in memory.
-  return Load([&](::onnx::ModelProto* m) { return m->ParseFromIstream(&in); }, path, dir, options);
+  // Streamed in 1 MiB reads: no second copy of the file in memory (an mmap would count
+  // the whole file in the resident set).
+  google::protobuf::io::FileInputStream in(fd, /*block_size=*/1 << 20);
+  in.SetCloseOnDelete(true);
+  return Load([&](::onnx::ModelProto* m) { return m->ParseFromZeroCopyStream(&in); }, path, dir,
+              options);
 }
 
 StatusOr<std::shared_ptr<ir::Graph>> LoadModelFromBytes(const std::string& bytes,

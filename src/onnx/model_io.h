@@ -58,6 +58,12 @@ Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOpti
 // Lower-level conversions (used by the above and by tests).
 StatusOr<std::shared_ptr<ir::Graph>> GraphFromModelProto(const ::onnx::ModelProto& model,
                                                          const std::string& model_dir);
+// Same, moving the main graph's initializer data out of `model`: each initializer is left
+// as an empty tensor ([0]) of its name and type as soon as the graph holds it, so the proto
+// and the graph never hold all weights twice. The onnx checker still accepts what is left
+// (it checks types and structure, not initializer values).
+StatusOr<std::shared_ptr<ir::Graph>> TakeGraphFromModelProto(::onnx::ModelProto* model,
+                                                             const std::string& model_dir);
 Status GraphToModelProto(const ir::Graph& graph, const SaveOptions& options,
                          ::onnx::ModelProto* model);
 

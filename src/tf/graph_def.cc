@@ -9,6 +9,11 @@
 #include <set>
 #include <unordered_map>
 
+#include <fcntl.h>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+
 #include "tf/file_util.h"
 #include "tf/proto_convert.h"
 #include "tf/types.h"
@@ -78,7 +83,7 @@ std::optional<std::vector<int64_t>> PermFromString(const std::string& s) {
 
 class Exporter {
  public:
-  explicit Exporter(const ir::Graph& g) : g_(g) {}
+  Exporter(const ir::Graph& g, const ExportOptions& options) : g_(g), options_(options) {}
 
   StatusOr<ExportedGraph> Run() {
     auto* gd = &out_.graph_def;
@@ -171,7 +176,21 @@ class Exporter {
     nd->set_name(name);
     nd->set_op("Const");
     auto& attrs = *nd->mutable_attr();
-    Status s = TensorToProto(v->constant(), attrs["value"].mutable_tensor());
+    const Tensor& t = v->constant();
+    if (options_.defer_const_data && t.dtype() != DataType::kString && t.NumBytes() > 0) {
+      DeferredConst d;
+      d.node = out_.graph_def.node_size() - 1;
+      auto code = DataTypeToTf(t.dtype());
+      if (!code.ok()) return code.status().WithContext("constant '" + v->name() + "'");
+      d.header.set_dtype(static_cast<tfproto::DataType>(*code));
+      for (int64_t dim : t.shape().dims()) d.header.mutable_tensor_shape()->add_dim()->set_size(dim);
+      d.data = t;
+      attrs["dtype"].set_type(d.header.dtype());
+      out_.deferred.push_back(std::move(d));
+      tensor_of_[v] = name;
+      return name;
+    }
+    Status s = TensorToProto(t, attrs["value"].mutable_tensor());
     if (!s.ok()) return s.WithContext("constant '" + v->name() + "'");
     attrs["dtype"].set_type(attrs["value"].tensor().dtype());
     tensor_of_[v] = name;
@@ -221,6 +240,7 @@ class Exporter {
   }
 
   const ir::Graph& g_;
+  const ExportOptions options_;
   ExportedGraph out_;
   NodeNames names_;
   std::unordered_map<const ir::Value*, std::string> tensor_of_;
@@ -481,7 +501,10 @@ void SetSourceValues(ir::Graph* g, const std::vector<SourceValue>& values) {
 
 Status CheckProtoSize(const google::protobuf::Message& m, const std::string& what,
                       uint64_t limit) {
-  const uint64_t bytes = m.ByteSizeLong();
+  return CheckMessageBytes(m.ByteSizeLong(), what, limit);
+}
+
+Status CheckMessageBytes(uint64_t bytes, const std::string& what, uint64_t limit) {
   if (bytes <= limit) return Status::Ok();
   return InvalidArgument(what + " would be " + std::to_string(bytes) +
                          " bytes, over protobuf's message limit of " + std::to_string(limit) +
@@ -560,7 +583,100 @@ Status SignatureToImport(const tfproto::SignatureDef& s, ImportOptions* options)
   return Status::Ok();
 }
 
-StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g) { return Exporter(g).Run(); }
+StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g, const ExportOptions& options) {
+  return Exporter(g, options).Run();
+}
+
+namespace {
+
+using google::protobuf::io::CodedOutputStream;
+
+constexpr uint32_t LenTag(int field) { return (static_cast<uint32_t>(field) << 3) | 2; }
+uint64_t LenFieldSize(int field, uint64_t len) {
+  return CodedOutputStream::VarintSize32(LenTag(field)) + CodedOutputStream::VarintSize64(len) +
+         len;
+}
+void WriteLenHeader(CodedOutputStream* out, int field, uint64_t len) {
+  out->WriteTag(LenTag(field));
+  out->WriteVarint64(len);
+}
+
+constexpr char kValueKey[] = "value";
+constexpr int kValueKeyLen = sizeof(kValueKey) - 1;
+
+// Sizes of the nested messages that carry a deferred Const's data: NodeDef.attr["value"] =
+// AttrValue{tensor: TensorProto{header fields, tensor_content}}.
+struct ConstSizes {
+  uint64_t tensor = 0;  // TensorProto
+  uint64_t attr = 0;    // AttrValue
+  uint64_t entry = 0;   // the map entry {key, value}
+  uint64_t node = 0;    // NodeDef
+};
+
+ConstSizes SizesOf(const tfproto::NodeDef& nd, const DeferredConst& d) {
+  ConstSizes s;
+  s.tensor = d.header.ByteSizeLong() +
+             LenFieldSize(tfproto::TensorProto::kTensorContentFieldNumber, d.data.NumBytes());
+  s.attr = LenFieldSize(tfproto::AttrValue::kTensorFieldNumber, s.tensor);
+  s.entry = LenFieldSize(1, kValueKeyLen) + LenFieldSize(2, s.attr);
+  s.node = nd.ByteSizeLong() + LenFieldSize(tfproto::NodeDef::kAttrFieldNumber, s.entry);
+  return s;
+}
+
+// GraphDef fields other than the nodes (the writer sets no deprecated `version`).
+tfproto::GraphDef GraphDefRest(const tfproto::GraphDef& gd) {
+  tfproto::GraphDef rest;
+  if (gd.has_versions()) *rest.mutable_versions() = gd.versions();
+  return rest;
+}
+
+}  // namespace
+
+uint64_t GraphDefBodySize(const ExportedGraph& e) {
+  const auto& nodes = e.graph_def.node();
+  uint64_t total = GraphDefRest(e.graph_def).ByteSizeLong();
+  size_t k = 0;
+  for (int i = 0; i < nodes.size(); ++i) {
+    uint64_t size;
+    if (k < e.deferred.size() && e.deferred[k].node == i)
+      size = SizesOf(nodes[i], e.deferred[k++]).node;
+    else
+      size = nodes[i].ByteSizeLong();
+    total += LenFieldSize(tfproto::GraphDef::kNodeFieldNumber, size);
+  }
+  return total;
+}
+
+void WriteGraphDefBody(const ExportedGraph& e, CodedOutputStream* out) {
+  const auto& nodes = e.graph_def.node();
+  size_t k = 0;
+  for (int i = 0; i < nodes.size(); ++i) {
+    const tfproto::NodeDef& nd = nodes[i];
+    if (k < e.deferred.size() && e.deferred[k].node == i) {
+      // The NodeDef's own fields, then its "value" attribute entry written by hand: a
+      // message's fields may come in any order on the wire, and the entry's TensorProto is
+      // its header's fields followed by tensor_content taken from the IR tensor.
+      const DeferredConst& d = e.deferred[k++];
+      const ConstSizes s = SizesOf(nd, d);
+      WriteLenHeader(out, tfproto::GraphDef::kNodeFieldNumber, s.node);
+      nd.SerializeWithCachedSizes(out);
+      WriteLenHeader(out, tfproto::NodeDef::kAttrFieldNumber, s.entry);
+      WriteLenHeader(out, 1, kValueKeyLen);
+      out->WriteRaw(kValueKey, kValueKeyLen);
+      WriteLenHeader(out, 2, s.attr);
+      WriteLenHeader(out, tfproto::AttrValue::kTensorFieldNumber, s.tensor);
+      d.header.SerializeWithCachedSizes(out);
+      WriteLenHeader(out, tfproto::TensorProto::kTensorContentFieldNumber, d.data.NumBytes());
+      out->WriteRaw(d.data.raw_data(), static_cast<int>(d.data.NumBytes()));
+    } else {
+      WriteLenHeader(out, tfproto::GraphDef::kNodeFieldNumber, nd.ByteSizeLong());
+      nd.SerializeWithCachedSizes(out);
+    }
+  }
+  const tfproto::GraphDef rest = GraphDefRest(e.graph_def);
+  rest.ByteSizeLong();
+  rest.SerializeWithCachedSizes(out);
+}
 
 StatusOr<std::shared_ptr<ir::Graph>> ImportGraphDef(const tfproto::GraphDef& gd,
                                                     const ImportOptions& options) {
@@ -586,13 +702,19 @@ Status ParseProto(const std::string& bytes, google::protobuf::Message* m, const 
 
 Status WriteFrozenGraph(const ir::Graph& g, const std::string& path,
                         const WriteOptions& options) {
-  auto exported = ExportGraphDef(g);
+  ExportOptions eo;
+  eo.defer_const_data = true;
+  auto exported = ExportGraphDef(g, eo);
   if (!exported.ok()) return exported.status().WithContext(path);
+  const uint64_t bytes = GraphDefBodySize(*exported);
   FERRY_RETURN_IF_ERROR(
-      CheckProtoSize(exported->graph_def, path + ": the GraphDef", options.max_proto_bytes));
-  // Streamed to a temporary sibling, renamed into place when complete.
+      CheckMessageBytes(bytes, path + ": the GraphDef", options.max_proto_bytes));
+  // Streamed to a temporary sibling (the weights straight from the IR), renamed into place
+  // when complete.
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  Status s = WriteProtoFile(exported->graph_def, tmp);
+  Status s = WriteStreamedFile(tmp, bytes, [&](google::protobuf::io::CodedOutputStream* out) {
+    WriteGraphDefBody(*exported, out);
+  });
   std::error_code ec;
   if (s.ok()) {
     std::filesystem::rename(tmp, path, ec);
@@ -600,6 +722,40 @@ Status WriteFrozenGraph(const ir::Graph& g, const std::string& path,
   }
   if (!s.ok()) std::filesystem::remove(tmp, ec);
   return s;
+}
+
+uint64_t LengthDelimitedSize(int field, uint64_t len) { return LenFieldSize(field, len); }
+
+void WriteLengthDelimitedHeader(google::protobuf::io::CodedOutputStream* out, int field,
+                                uint64_t len) {
+  WriteLenHeader(out, field, len);
+}
+
+Status WriteStreamedFile(
+    const std::string& path, uint64_t expected_bytes,
+    const std::function<void(google::protobuf::io::CodedOutputStream*)>& write) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return InvalidArgument(path + ": cannot create the file");
+  int64_t written = 0;
+  bool failed = false;
+  google::protobuf::io::FileOutputStream file(fd, /*block_size=*/1 << 20);
+  {
+    google::protobuf::io::CodedOutputStream out(&file);
+    try {
+      write(&out);
+    } catch (const std::exception&) {
+      failed = true;
+    }
+    out.Trim();
+    failed = failed || out.HadError();
+    written = out.ByteCount();
+  }
+  failed = !file.Close() || failed;  // Close flushes
+  if (failed) return InvalidArgument(path + ": writing failed (disk full or not writable?)");
+  if (static_cast<uint64_t>(written) != expected_bytes)
+    return Internal(path + ": wrote " + std::to_string(written) + " bytes, expected " +
+                    std::to_string(expected_bytes));
+  return Status::Ok();
 }
 
 Status WriteProtoFile(const google::protobuf::Message& m, const std::string& path) {

@@ -27,6 +27,7 @@
 // names and the reader back. `ferry check --per-node` uses it (src/check/per_node.h).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,10 @@
 #include "ir/graph.h"
 #include "tf/options.h"
 #include "tf/proto/tf.pb.h"
+
+namespace google::protobuf::io {
+class CodedOutputStream;
+}
 
 namespace ferry::tf {
 
@@ -63,13 +68,51 @@ struct TensorBinding {
   std::optional<std::vector<ir::Dim>> shape;
 };
 
+// A Const whose data stays in the IR tensor until the GraphDef is streamed to a file.
+struct DeferredConst {
+  int node = 0;                  // index in graph_def.node(); that NodeDef has no "value" attr
+  tfproto::TensorProto header;   // the value's dtype and shape, no tensor_content
+  Tensor data;                   // shares the IR constant's buffer (no copy)
+};
+
 struct ExportedGraph {
   tfproto::GraphDef graph_def;
   std::vector<TensorBinding> inputs;   // graph input order
   std::vector<TensorBinding> outputs;  // graph output order
+  // Only with ExportOptions::defer_const_data; sorted by node.
+  std::vector<DeferredConst> deferred;
 };
 
-StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g);
+struct ExportOptions {
+  // Leave numeric Const data in the IR (ExportedGraph::deferred) instead of copying it into
+  // the GraphDef: for the file writers, which stream it (WriteGraphDefBody).
+  bool defer_const_data = false;
+};
+
+StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g, const ExportOptions& options = {});
+
+// The serialized size of e.graph_def with its deferred Consts filled in.
+uint64_t GraphDefBodySize(const ExportedGraph& e);
+// Serializes e.graph_def (the message body, no tag or length), writing each deferred Const's
+// tensor_content straight from its IR tensor: the weights are never copied into a proto or
+// a string.
+void WriteGraphDefBody(const ExportedGraph& e, google::protobuf::io::CodedOutputStream* out);
+
+// Wire-format pieces for writing a message around a streamed GraphDef: the size of a
+// length-delimited field of `len` bytes (tag and length included), and its tag and length.
+uint64_t LengthDelimitedSize(int field, uint64_t len);
+void WriteLengthDelimitedHeader(google::protobuf::io::CodedOutputStream* out, int field,
+                                uint64_t len);
+
+// Creates `path` and calls write(out) on a stream into it (unbuffered in memory beyond a
+// 1 MiB block); an error when writing fails or the bytes written are not `expected_bytes`
+// (the caller's size computation and its writing disagree). Not atomic by itself.
+Status WriteStreamedFile(const std::string& path, uint64_t expected_bytes,
+                         const std::function<void(google::protobuf::io::CodedOutputStream*)>& write);
+
+// The error of CheckProtoSize for a message of `bytes` bytes.
+Status CheckMessageBytes(uint64_t bytes, const std::string& what,
+                         uint64_t limit = kProtobufMessageLimit);
 
 struct ImportOptions {
   std::string source;  // file or folder, prefixed to errors

@@ -9,24 +9,43 @@ namespace ferry::tf {
 namespace fs = std::filesystem;
 
 Status WriteSavedModel(const ir::Graph& g, const std::string& dir, const WriteOptions& options) {
-  auto exported = ExportGraphDef(g);
+  // The weights stay in the IR until they are streamed into saved_model.pb: neither a
+  // GraphDef copy of the constants nor a serialized string of the file is built.
+  ExportOptions eo;
+  eo.defer_const_data = true;
+  auto exported = ExportGraphDef(g, eo);
   if (!exported.ok()) return exported.status().WithContext(dir);
   auto sig = MakeSignature(*exported);
   if (!sig.ok()) return sig.status().WithContext(dir);
 
+  // SavedModel{schema version, meta_graphs: [MetaGraphDef{meta info, signature, graph_def}]},
+  // written as the two messages without the GraphDef, each followed by the length-delimited
+  // field holding the next (fields may come in any order on the wire).
   tfproto::SavedModel sm;
   sm.set_saved_model_schema_version(1);
-  tfproto::MetaGraphDef* mg = sm.add_meta_graphs();
-  auto* info = mg->mutable_meta_info_def();
+  tfproto::MetaGraphDef mg;
+  auto* info = mg.mutable_meta_info_def();
   info->add_tags(kServeTag);
   info->set_tensorflow_version(kTensorFlowVersion);
   info->set_meta_graph_version(std::string("ferry ") + kFerryVersion);
-  *mg->mutable_graph_def() = std::move(exported->graph_def);
-  (*mg->mutable_signature_def())[kServingSignature] = std::move(sig).value();
-  FERRY_RETURN_IF_ERROR(CheckProtoSize(sm, dir + ": saved_model.pb", options.max_proto_bytes));
-  // Serialized straight into the file: no string copy of the weights.
+  (*mg.mutable_signature_def())[kServingSignature] = std::move(sig).value();
+  constexpr int kGraphDefField = tfproto::MetaGraphDef::kGraphDefFieldNumber;
+  constexpr int kMetaGraphsField = tfproto::SavedModel::kMetaGraphsFieldNumber;
+  const uint64_t graph_bytes = GraphDefBodySize(*exported);
+  const uint64_t meta_bytes = mg.ByteSizeLong() + LengthDelimitedSize(kGraphDefField, graph_bytes);
+  const uint64_t total = sm.ByteSizeLong() + LengthDelimitedSize(kMetaGraphsField, meta_bytes);
+  FERRY_RETURN_IF_ERROR(
+      CheckMessageBytes(total, dir + ": saved_model.pb", options.max_proto_bytes));
   return WriteDirAtomically(dir, options.force, [&](const std::string& tmp) -> Status {
-    FERRY_RETURN_IF_ERROR(WriteProtoFile(sm, (fs::path(tmp) / "saved_model.pb").string()));
+    FERRY_RETURN_IF_ERROR(WriteStreamedFile(
+        (fs::path(tmp) / "saved_model.pb").string(), total,
+        [&](google::protobuf::io::CodedOutputStream* out) {
+          sm.SerializeWithCachedSizes(out);
+          WriteLengthDelimitedHeader(out, kMetaGraphsField, meta_bytes);
+          mg.SerializeWithCachedSizes(out);
+          WriteLengthDelimitedHeader(out, kGraphDefField, graph_bytes);
+          WriteGraphDefBody(*exported, out);
+        }));
     std::error_code ec;
     fs::create_directory(fs::path(tmp) / "variables", ec);
     if (ec) return InvalidArgument("cannot create '" + tmp + "/variables': " + ec.message());
