@@ -37,6 +37,15 @@ Status Sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, con
   return Status::Ok();
 }
 
+// Products of fewer multiply-adds than this run on one thread: waking a second OpenMP thread
+// for a few microseconds of work costs more than it saves, most of all on a loaded machine
+// (MLAS, onnxruntime's GEMM, keeps small problems on one thread too). 2^20 multiply-adds
+// take about 10 us on one AVX-512 core.
+constexpr int64_t kParallelMacs = int64_t{1} << 20;
+int ThreadsFor(int64_t m, int64_t n, int64_t k, int num_threads) {
+  return m * n * k < kParallelMacs ? 1 : num_threads;
+}
+
 }  // namespace
 
 Status Gemm(const GemmParams& p, const float* a, const float* b, const float* c, float* y,
@@ -62,7 +71,7 @@ Status Gemm(const GemmParams& p, const float* a, const float* b, const float* c,
     }
     beta = p.beta;
   }
-  onednn::Context::SetNumThreads(num_threads);
+  onednn::Context::SetNumThreads(ThreadsFor(p.m, p.n, p.k, num_threads));
   FERRY_RETURN_IF_ERROR(Sgemm(p.trans_a, p.trans_b, p.m, p.n, p.k, p.alpha, a,
                               p.trans_a ? p.m : p.k, b, p.trans_b ? p.k : p.n, beta, y, p.n));
   if (p.activation.kind != Activation::kNone)
@@ -108,15 +117,16 @@ Status MatMul(const T* a, const std::vector<int64_t>& a_shape, const T* b,
     if (bs.size() == 1) bs.push_back(1);
     const int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
     std::vector<int64_t> a_batch(as.begin(), as.end() - 2), b_batch(bs.begin(), bs.end() - 2);
-    onednn::Context::SetNumThreads(num_threads);
     // b shared by every batch (x @ W): one sgemm over all rows of a.
     if (reference::NumElements(b_batch) == 1) {
       const int64_t rows = reference::NumElements(a_batch) * m;
+      onednn::Context::SetNumThreads(ThreadsFor(rows, n, k, num_threads));
       return Sgemm(false, false, rows, n, k, 1.0f, a, k, b, n, 0.0f, y, n);
     }
     std::vector<int64_t> batch(y_shape.begin(),
                                y_shape.begin() + std::max(a_batch.size(), b_batch.size()));
     const int64_t nb = reference::NumElements(batch);
+    onednn::Context::SetNumThreads(ThreadsFor(m, n, k, num_threads));  // per sgemm call
     for (int64_t bi = 0; bi < nb; ++bi) {
       const std::vector<int64_t> idx = reference::Unravel(bi, batch);
       const float* ap = a + reference::BroadcastIndex(idx, a_batch) * m * k;
@@ -135,8 +145,9 @@ struct ConstantWeightMatMul::Impl {
     dnnl::memory weights;  // packed once
   };
   std::mutex mu;
-  // By (m, n, k, trans_b, bias, activation): n, k and trans_b only change if the caller does.
-  std::map<std::tuple<int64_t, int64_t, int64_t, bool, bool, int, float, float, float>,
+  // By (threads, m, n, k, trans_b, bias, activation): a primitive runs with the thread
+  // count it was created with; n, k and trans_b only change if the caller does.
+  std::map<std::tuple<int, int64_t, int64_t, int64_t, bool, bool, int, float, float, float>,
            std::shared_ptr<Entry>>
       entries;
 };
@@ -149,7 +160,8 @@ Status ConstantWeightMatMul::Run(int64_t m, int64_t n, int64_t k, bool trans_b, 
                                  const FusedActivation& activation, float* y, int num_threads) {
   if (m < 0 || n < 0 || k < 0) return InvalidArgument("MatMul: negative size");
   if (m == 0 || n == 0) return Status::Ok();
-  onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
+  const int threads = ThreadsFor(m, n, k, num_threads);
+  onednn::Context::SetNumThreads(threads);  // also for primitive creation
   if (k == 0) {  // an empty product: oneDNN wants k > 0
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) y[i * n + j] = activation.Apply(bias ? bias[j] : 0.0f);
@@ -157,7 +169,7 @@ Status ConstantWeightMatMul::Run(int64_t m, int64_t n, int64_t k, bool trans_b, 
   }
   using dnnl::memory;
   using Tag = memory::format_tag;
-  const auto key = std::make_tuple(m, n, k, trans_b, bias != nullptr,
+  const auto key = std::make_tuple(threads, m, n, k, trans_b, bias != nullptr,
                                    static_cast<int>(activation.kind), activation.min,
                                    activation.max, activation.alpha);
   std::shared_ptr<Impl::Entry> entry;
