@@ -61,7 +61,7 @@ std::shared_ptr<uint8_t[]> BufferPool::Allocate(size_t bytes) {
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     auto it = state_->free.lower_bound(n);
-    if (it != state_->free.end() && it->first <= 2 * n) {
+    if (it != state_->free.end() && it->first <= 4 * n) {
       got = it->first;
       p = it->second;
       state_->free.erase(it);

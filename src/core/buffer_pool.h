@@ -30,7 +30,8 @@ class BufferPool {
   BufferPool& operator=(const BufferPool&) = delete;
 
   // A buffer of at least `bytes` (rounded up to 64): the smallest free one that is no more
-  // than twice that, else a new one.
+  // than four times that, else a new one. (Exact fits keep more buffers alive: on ResNet-18
+  // at batch 8, a 1.125x bound peaked 18 MB higher than 4x, 2x 7 MB higher.)
   std::shared_ptr<uint8_t[]> Allocate(size_t bytes);
   Stats stats() const;
   // Tests: fill every buffer handed out with 0xff bytes (NaN for floats) before handing it out,

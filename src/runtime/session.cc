@@ -112,7 +112,8 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
     s->pool_ = std::make_shared<BufferPool>();
   // Preparing per input shapes pays when the optimizer ran, some input dim is not known and
   // the graph computes with shapes.
-  if (optimize && s->graph_ != s->original_ && options.max_prepared_shapes > 0) {
+  if (optimize && s->graph_ != s->original_ && options.max_prepared_shapes > 0 &&
+      !EnvSet("FERRY_NO_PREPARE")) {  // FERRY_NO_PREPARE=1: every shape runs generically
     bool dynamic = false, shape_ops = false;
     for (const ir::Value* v : g.inputs()) {
       if (!v->info().shape) {

@@ -29,7 +29,7 @@ struct SessionOptions {
   // With optimize, a graph with unknown input dims and shape computations is prepared once
   // per distinct set of input shapes (runtime/prepare.h): a copy with those shapes fixed and
   // every Shape -> Gather -> Concat -> Reshape chain folded. At most this many are kept (least
-  // recently used goes first); 0 turns it off.
+  // recently used goes first); 0, or FERRY_NO_PREPARE=1 in the environment, turns it off.
   int max_prepared_shapes = 8;
   // Tensors of a run come from a free list shared by the session's runs (core/buffer_pool.h)
   // instead of malloc each time. FERRY_NO_BUFFER_POOL=1 in the environment turns it off.
