@@ -441,6 +441,9 @@ std::shared_ptr<const Session> Session::BuildPrepared(const std::vector<Value>& 
   PrepareStats stats;
   auto g = SpecializeGraph(*original_, shapes, recorded, *ops_, &stats);
   if (!g.ok()) return nullptr;
+  // Nothing folded (every Shape reads a value whose shape depends on data): the generic
+  // session is as good, and no second copy of the graph is kept.
+  if ((*g)->num_nodes() == original_->num_nodes()) return nullptr;
   SessionOptions o = options_;
   o.max_prepared_shapes = 0;
   auto s = Create(std::shared_ptr<const ir::Graph>(std::move(g).value()), *ops_, o);

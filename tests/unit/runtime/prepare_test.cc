@@ -179,6 +179,25 @@ TEST(PrepareTest, ShapesThatDependOnValuesAreNotFolded) {
   EXPECT_EQ(OpCounts(p->graph())["Shape"], 1) << "Shape(x) folds, Shape(reshape(x, shape)) not";
 }
 
+// When no shape computation can fold, no prepared copy is kept: the generic session runs.
+TEST(PrepareTest, NothingToFoldKeepsNoCopy) {
+  auto g = std::make_shared<ir::Graph>();
+  g->opset_imports()[""] = 13;
+  ir::Value* x = g->AddValue("x", InfoOf(DataType::kFloat32, {ir::Dim::Named("n")}));
+  g->inputs() = {x};
+  ir::Value* nz = g->AddNode("NonZero", "", "nonzero", {x}, {"nz"})->output(0);
+  g->outputs() = {g->AddNode("Shape", "", "shape", {nz}, {"s"})->output(0)};
+  auto session = runtime::Session::Create(g, OnnxOpSet());
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  for (const std::vector<float>& v : {std::vector<float>{0, 1, 2}, {1, 1, 1}}) {
+    auto out = (*session)->Run(std::vector<Tensor>{Tensor::FromVector<float>(v, Shape{3})});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    const int64_t nonzero = v[0] == 0 ? 2 : 3;
+    EXPECT_EQ(testing::Ints((*out)[0]), (std::vector<int64_t>{1, nonzero}));
+  }
+  EXPECT_EQ((*session)->num_prepared_shapes(), 0);
+}
+
 // Concurrent runs of different batch sizes share one session (serve does this).
 TEST(PrepareTest, ConcurrentRunsOfManyShapes) {
   auto session = runtime::Session::Create(DynamicBatchGraph(), OnnxOpSet());
