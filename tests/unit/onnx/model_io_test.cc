@@ -376,6 +376,34 @@ TEST(ModelIoTest, NewerIrVersionsLoadUnchecked) {
   EXPECT_EQ((*g)->metadata().at(kMetaIrVersion), std::to_string(::onnx::Version::IR_VERSION + 1));
 }
 
+TEST(ModelIoTest, TakeGraphMovesInitializerDataOutOfTheProto) {
+  // The graph holds each initializer; the proto keeps an empty [0] tensor of the same name
+  // and type, which the onnx checker still accepts (LoadModel checks after the import).
+  ::onnx::ModelProto m = ExternalModel("unused");
+  auto* init = m.mutable_graph()->mutable_initializer(0);
+  init->clear_data_location();
+  init->clear_external_data();
+  const std::vector<float> w = {1.5f, -2.f};
+  init->set_raw_data(std::string(reinterpret_cast<const char*>(w.data()), 8));
+  ASSERT_TRUE(LoadModelFromBytes(m.SerializeAsString()).ok());  // a valid model to start with
+  auto taken = TakeGraphFromModelProto(&m, "");
+  ASSERT_TRUE(taken.ok()) << taken.status().ToString();
+  const auto& husk = m.graph().initializer(0);
+  EXPECT_EQ(husk.name(), "w");
+  EXPECT_EQ(husk.data_type(), ::onnx::TensorProto::FLOAT);
+  EXPECT_TRUE(husk.raw_data().empty());
+  ASSERT_EQ(husk.dims_size(), 1);
+  EXPECT_EQ(husk.dims(0), 0);
+  const ir::Value* v = (*taken)->FindValue("w");
+  ASSERT_TRUE(v && v->is_constant());
+  ASSERT_EQ(v->constant().NumElements(), 2);
+  EXPECT_EQ(v->constant().data<float>()[0], 1.5f);
+  EXPECT_EQ(v->constant().data<float>()[1], -2.f);
+  // What is left still passes the checker.
+  auto reloaded = LoadModelFromBytes(m.SerializeAsString());
+  EXPECT_TRUE(reloaded.ok()) << reloaded.status().ToString();
+}
+
 TEST(ModelIoTest, UndefinedInputIsAnErrorNamingTheNode) {
   ::onnx::ModelProto m = ExternalModel("unused");
   m.mutable_graph()->clear_initializer();

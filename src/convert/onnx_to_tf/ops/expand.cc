@@ -25,6 +25,11 @@ class ExpandToTf final : public OpConverter {
       // (the target's dim there must be 1 or equal to it).
       if (s.rank() != 1 || !(*s.dims)[0].known()) return Status::Ok();
       const int r = std::max<int>(x.rank(), static_cast<int>((*s.dims)[0].value));
+      const auto& recorded = n.output(0)->info().shape;
+      if (recorded && static_cast<int>(recorded->size()) == r) {
+        ctx.out(0).dims = *recorded;
+        return Status::Ok();
+      }
       std::vector<ir::Dim> dims(r, ir::Dim::Unknown());
       for (int i = 0; i < x.rank(); ++i) {
         const ir::Dim& d = (*x.dims)[i];

@@ -24,9 +24,14 @@ class ReshapeToTf final : public OpConverter {
     ValueFacts& out = ctx.out(0);
     out.dtype = x.dtype;
     if (!s.elements) {
-      // Values known only at run time: the rank is the target's length.
-      if (s.rank() == 1 && (*s.dims)[0].known())
-        out.dims = std::vector<ir::Dim>((*s.dims)[0].value, ir::Dim::Unknown());
+      // Values known only at run time: the rank is the target's length (the dims the model
+      // records, when it records that many, else unknown).
+      if (s.rank() != 1 || !(*s.dims)[0].known()) return Status::Ok();
+      const auto& recorded = n.output(0)->info().shape;
+      const size_t len = static_cast<size_t>((*s.dims)[0].value);
+      out.dims = recorded && recorded->size() == len
+                     ? *recorded
+                     : std::vector<ir::Dim>(len, ir::Dim::Unknown());
       return Status::Ok();
     }
     const bool allowzero = n.GetInt("allowzero", 0) != 0;
