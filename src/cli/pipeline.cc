@@ -9,6 +9,7 @@
 #include "convert/onnx_to_tf/convert.h"
 #include "onnx/model_io.h"
 #include "tf/saved_model.h"
+#include "tf/tfjs_dtypes.h"
 #include "torch/backend.h"
 #include "torch/onnx_export.h"
 
@@ -150,6 +151,8 @@ StatusOr<ConvertResult> Convert(const ConvertRequest& r) {
     result.written.push_back(r.tfjs_dir + " (TF.js graph model, " +
                              std::to_string(PathBytes(r.tfjs_dir)) + " bytes)");
     result.notes.insert(result.notes.end(), notes.begin(), notes.end());
+    // The values TF.js computes in float32/int32 instead of their TF dtype (float64, int64, ...).
+    for (const std::string& note : tf::TfjsDtypeNotes(**tf_graph)) result.notes.push_back(note);
   }
   result.write_ms = MsSince(t0);
   return result;

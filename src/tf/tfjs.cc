@@ -119,6 +119,19 @@ Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions&
   auto sig = MakeSignature(*exported);
   if (!sig.ok()) return sig.status().WithContext(dir);
 
+  // TF.js 4.22 has no bfloat16: tfjs-converter's parseDtypeParam reads DT_BFLOAT16 as null,
+  // so a bfloat16 Placeholder or Cast fails or reads garbage there. Constants are narrowed to
+  // float32 below; any other bfloat16 dtype attribute is refused.
+  for (const tfproto::NodeDef& nd : exported->graph_def.node()) {
+    if (nd.op() == "Const") continue;
+    for (const auto& [name, value] : nd.attr())
+      if (value.value_case() == tfproto::AttrValue::kType &&
+          value.type() == tfproto::DT_BFLOAT16)
+        return Unimplemented(dir + ": " + nd.op() + " '" + nd.name() + "': attribute '" + name +
+                             "' is bfloat16, which TF.js 4.22 has no dtype for (tfjs-converter "
+                             "reads DT_BFLOAT16 as null)");
+  }
+
   // Move every Const's bytes to the weights buffer, leaving dtype and shape in the node.
   std::string weights;
   json specs = json::array();

@@ -1,7 +1,9 @@
 // What TF.js does with the dtypes it lacks. TF.js computes in float32, int32, bool and string
-// only: when it loads a graph model it reads float16, bfloat16 and float64 Placeholders and op
-// outputs as float32, and 8- to 64-bit integers as int32 (tfjs-converter's
-// operation_mapper.ts, parseDtypeParam). tf::WriteTfjs reports the constants it narrows; these
+// only: when it loads a graph model it reads float16 and float64 Placeholders and op outputs as
+// float32, and int8, uint8 and int64 as int32 (tfjs-converter 4.22's operation_mapper.ts,
+// parseDtypeParam). It reads bfloat16 as null, so tf::WriteTfjs refuses a bfloat16 op or
+// Placeholder; int16, uint16, uint32 and uint64 are read as null too (reported here as int32;
+// not refused yet, though TF.js may reject such an op). tf::WriteTfjs reports the constants it narrows; these
 // notes report the rest, so that `ferry convert --tfjs` says where TF.js computes in another
 // dtype than the TF graph.
 #pragma once

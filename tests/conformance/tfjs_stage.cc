@@ -1,6 +1,7 @@
 #include "tfjs_stage.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -91,6 +92,31 @@ Tensor Widen(const Tensor& actual, DataType want) {
     }
   }
   return w;
+}
+
+// "TF.js has no X: ... " when the stored output holds a value TF.js's float32 / int32 cannot
+// (a float64 beyond float32's range, an integer beyond int32's), so that the reason says why.
+std::string NarrowingNote(const Tensor& expected) {
+  const int64_t n = expected.NumElements();
+  if (expected.dtype() == DataType::kFloat64) {
+    for (int64_t i = 0; i < n; ++i) {
+      const double v = expected.data<double>()[i];
+      if (std::isfinite(v) && std::fabs(v) > 3.4028234663852886e38)
+        return "TF.js has no float64 (computes it as float32, whose range ends at 3.4e38): ";
+    }
+  }
+  if (!IsFloat(expected.dtype()) && expected.dtype() != DataType::kBool &&
+      expected.dtype() != DataType::kString) {
+    for (int64_t i = 0; i < n; ++i) {
+      const bool big_unsigned = expected.dtype() == DataType::kUInt64 &&
+                                expected.data<uint64_t>()[i] > static_cast<uint64_t>(INT32_MAX);
+      const int64_t v = expected.GetAsInt64(i);
+      if (big_unsigned || v < INT32_MIN || v > INT32_MAX)
+        return std::string("TF.js has no ") + DataTypeName(expected.dtype()) +
+               " (computes it as int32): ";
+    }
+  }
+  return "";
 }
 
 std::vector<fs::path> DataSets(const fs::path& dir) {
@@ -242,7 +268,8 @@ std::string CompareTfjsCase(const fs::path& test_dir, const fs::path& case_dir) 
         if (!expected.ok()) return where + expected.status().message();
         const std::string mismatch =
             AllCloseMismatch(Widen(actual, expected->dtype()), *expected, Tolerance{});
-        if (!mismatch.empty()) return where + "output " + std::to_string(i) + ": " + mismatch;
+        if (!mismatch.empty())
+          return where + "output " + std::to_string(i) + ": " + NarrowingNote(*expected) + mismatch;
       }
     }
     return "";

@@ -41,18 +41,26 @@ m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
 onnx.save(m, f"{w}/add.onnx")
 data = open(f"{w}/add.onnx", "rb").read()
 open(f"{w}/truncated.onnx", "wb").write(data[: len(data) // 2])
-# Unsupported ops: one custom-domain op and one standard op ferry's runtime lacks
-# (MaxUnpool), with one the runtime has but the converter lacks (NonMaxSuppression).
+# Unsupported ops: one custom-domain op neither the runtime nor the converter knows, with two
+# the runtime has but the converter lacks (Unique, StringNormalizer: no TF.js form).
 u = helper.make_graph([
     helper.make_node("Add", ["x", "b"], ["t"], name="add0"),
     helper.make_node("FancyOp", ["t"], ["u"], name="fancy0", domain="com.example"),
-    helper.make_node("MaxUnpool", ["u", "idx"], ["v"], name="unpool0", kernel_shape=[1, 1]),
-    helper.make_node("NonMaxSuppression", ["v", "v"], ["y"], name="nms0"),
+    helper.make_node("Unique", ["u"], ["v"], name="unique0"),
+    helper.make_node("StringNormalizer", ["v"], ["y"], name="strnorm0"),
 ], "g", [x], [y], [init, idx])
 onnx.save(helper.make_model(u, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("com.example", 1)]), f"{w}/unsupported.onnx")
 np.save(f"{w}/x_ok.npy", np.ones((2, 3), np.float32))
 np.save(f"{w}/x_rank.npy", np.ones((2, 3, 1), np.float32))
 np.save(f"{w}/x_dtype.npy", np.ones((2, 3), np.float64))
+# float64 in and out (through an int64 Cast, int32 in TF graphs): TF.js computes them as float32.
+x64 = helper.make_tensor_value_info("x", TensorProto.DOUBLE, ["n", 3])
+y64 = helper.make_tensor_value_info("y", TensorProto.DOUBLE, ["n", 3])
+g64 = helper.make_graph([
+    helper.make_node("Cast", ["x"], ["i"], name="to_int", to=TensorProto.INT64),
+    helper.make_node("Cast", ["i"], ["y"], name="to_double", to=TensorProto.DOUBLE),
+], "g", [x64], [y64])
+onnx.save(helper.make_model(g64, opset_imports=[helper.make_opsetid("", 13)]), f"{w}/f64.onnx")
 PYEOF
 expect_exit 2 "inspect: truncated .onnx" -- "$FERRY" inspect "$WORK/truncated.onnx"
 expect_one_line_error "truncated.onnx"
@@ -66,10 +74,19 @@ expect_one_line_error "input 'x'"
 [ ! -e "$WORK/o2" ] || [ -z "$(ls -A "$WORK/o2")" ] && pass "no output after a failed run" || fail "run left files in o2"
 
 expect_exit 2 "convert: unsupported ops" -- "$FERRY" convert "$WORK/unsupported.onnx" -o "$WORK/sm_unsupported"
-expect_one_line_error "MaxUnpool.*NonMaxSuppression.*FancyOp"
+expect_one_line_error "StringNormalizer.*Unique.*FancyOp"
 [ ! -e "$WORK/sm_unsupported" ] && pass "nothing written for an unsupported model" || fail "convert wrote $WORK/sm_unsupported"
 expect_exit 2 "run: unsupported ops listed" -- "$FERRY" run "$WORK/unsupported.onnx"
-expect_one_line_error "unpool0.*fancy0"
+expect_one_line_error "fancy0"
+
+# convert --tfjs says where TF.js computes in another dtype than the TF graph.
+expect_exit 0 "convert: float64 model to TF.js" -- "$FERRY" convert "$WORK/f64.onnx" --tfjs "$WORK/f64_js"
+grep -q "note: input 'x' is float64: TF.js computes it as float32" "$WORK/out" \
+  && pass "notes the float64 input" || { fail "no float64 input note:"; sed 's/^/    /' "$WORK/out"; }
+grep -q "note: output 'y' is float64" "$WORK/out" \
+  && pass "notes the float64 output" || { fail "no float64 output note:"; sed 's/^/    /' "$WORK/out"; }
+expect_exit 0 "convert: float32 model to TF.js" -- "$FERRY" convert "$WORK/add.onnx" --tfjs "$WORK/add_js"
+! grep -q "TF.js computes" "$WORK/out" && pass "no dtype note for float32" || fail "float32 model got a dtype note"
 
 # Output folders.
 mkdir -p "$WORK/occupied" && echo keep > "$WORK/occupied/file"

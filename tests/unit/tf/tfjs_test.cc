@@ -191,6 +191,23 @@ TEST(TfjsTest, Int64ConstantsBecomeInt32WithANote) {
   EXPECT_FALSE(fs::exists(dir2));
 }
 
+TEST(TfjsTest, Bfloat16CastIsRefusedNothingWritten) {
+  // tfjs-converter 4.22 reads DT_BFLOAT16 as dtype null: the model would fail or read garbage.
+  auto g = MakeConvGraph();
+  ir::Node* c = g->AddNode("Cast", "tf", "to_bf16", {g->outputs()[0]}, {"to_bf16"});
+  c->set_attr("SrcT", ir::Attribute::Type(DataType::kFloat32));
+  c->set_attr("DstT", ir::Attribute::Type(DataType::kBFloat16));
+  c->set_attr("Truncate", ir::Attribute::Bool(true));
+  c->output(0)->info().dtype = DataType::kBFloat16;
+  g->outputs() = {c->output(0)};
+  const std::string dir = FreshPath("tfjs_bf16");
+  Status st = WriteTfjs(*g, dir, {});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("Cast 'to_bf16"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("attribute 'DstT' is bfloat16"), std::string::npos) << st.message();
+  EXPECT_FALSE(fs::exists(dir));
+}
+
 TEST(TfjsTest, StringAndBoolConstantsRoundTrip) {
   ir::Graph g;
   Tensor s(DataType::kString, Shape{3});
