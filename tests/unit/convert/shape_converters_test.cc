@@ -88,13 +88,13 @@ TEST(ArgMaxToTfTest, KeepdimsAndNot) {
   }
 }
 
-TEST(ArgMaxToTfTest, SelectLastIndexIsAnError) {
+TEST(ArgMaxToTfTest, SelectLastIndexPicksTheLastTie) {
   OnnxGraph g(13);
   g.Output(g.Op("ArgMax", "am_last", {g.Input("x", {3, 4})}, {{"select_last_index", Attr::Int(1)}}));
-  auto tf = ConvertOnnxToTf(*g.graph());
-  ASSERT_FALSE(tf.ok());
-  EXPECT_NE(tf.status().message().find("ArgMax 'am_last': attribute 'select_last_index'"),
-            std::string::npos);
+  // Ties in every row: the last maximum must win.
+  Tensor x = Tensor::FromVector<float>({1, 3, 3, 0, 2, 2, 2, 2, 5, 1, 5, 5}, Shape{3, 4});
+  Converted c = ConvertAndCompare(g.graph(), {x}, 0.f);
+  ASSERT_TRUE(c.tf);
 }
 
 TEST(LayerNormalizationToTfTest, MatchesWithAllOutputs) {
