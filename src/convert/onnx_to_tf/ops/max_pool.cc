@@ -36,7 +36,7 @@ class MaxPoolToTf final : public OpConverter {
   }
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
-    const bool indices = n.num_outputs() > 1 && n.output(1);
+    const bool has_indices = n.num_outputs() > 1 && n.output(1);
     const DataType dt = b.in_facts(0).dtype;
     const bool cast = dt == DataType::kUInt8 || dt == DataType::kInt8 || dt == DataType::kUInt16 ||
                       dt == DataType::kInt16 || dt == DataType::kFloat16;
@@ -47,11 +47,13 @@ class MaxPoolToTf final : public OpConverter {
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, ChannelsLastInput(b, 0));
     if (cast) x = EmitCast(b, x, dt, DataType::kFloat32, n.name() + "/to_float");
     const bool dilated = std::any_of(p.w.d.begin(), p.w.d.end(), [](int64_t d) { return d != 1; });
-    if (indices) {
-      if (dilated || p.rank != 4)
-        return b.Error("output 1 (Indices) converts for undilated 2-D MaxPool only");
-      if (cast) return b.Error("output 1 (Indices) converts for float32 input only");
-    }
+    // Indices are computed when they can be; an Indices output that cannot is an error when a
+    // node reads it (a graph output left without a value is reported by the driver).
+    const bool indices_possible = !dilated && p.rank == 4 && !cast;
+    if (has_indices && !n.output(1)->users().empty() && !indices_possible)
+      return b.Error(cast ? "output 1 (Indices) converts for float32 input only"
+                          : "output 1 (Indices) converts for undilated 2-D MaxPool only");
+    const bool indices = has_indices && indices_possible;
     std::string padding = p.padding;
     if (padding == "EXPLICIT" || (dilated && padding != "VALID")) {
       ir::Value* fill = b.Const(Tensor::Scalar<float>(-std::numeric_limits<float>::infinity()),
