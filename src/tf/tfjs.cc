@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -87,6 +88,14 @@ StatusOr<Tensor> ToTfjsTensor(const Tensor& t, DataType to, const std::string& n
   return out;
 }
 
+// Bytes AppendWeightBytes writes for t.
+size_t WeightBytes(const Tensor& t) {
+  if (t.dtype() != DataType::kString) return t.NumBytes();
+  size_t n = 0;
+  for (const std::string& s : t.strings()) n += 4 + s.size();
+  return n;
+}
+
 void AppendWeightBytes(const Tensor& t, std::string* buf) {
   if (t.dtype() == DataType::kString) {
     for (const std::string& s : t.strings()) {
@@ -114,7 +123,11 @@ StatusOr<json> ProtoToJson(const google::protobuf::Message& m) {
 
 Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions& options,
                  std::vector<std::string>* notes) {
-  auto exported = ExportGraphDef(g);
+  // Numeric Const data stays in the IR tensors (shared, not copied) until it is written into
+  // the shards: no GraphDef copy of the weights and no in-memory weights buffer.
+  ExportOptions eo;
+  eo.defer_const_data = true;
+  auto exported = ExportGraphDef(g, eo);
   if (!exported.ok()) return exported.status().WithContext(dir);
   auto sig = MakeSignature(*exported);
   if (!sig.ok()) return sig.status().WithContext(dir);
@@ -132,15 +145,28 @@ Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions&
                              "reads DT_BFLOAT16 as null)");
   }
 
-  // Move every Const's bytes to the weights buffer, leaving dtype and shape in the node.
-  std::string weights;
+  // Every Const's data goes to the weights (in node order), leaving dtype and shape in the node.
+  std::vector<Tensor> weights;
+  size_t weight_bytes = 0;
   json specs = json::array();
   std::map<std::pair<DataType, DataType>, std::vector<std::string>> converted;
-  for (tfproto::NodeDef& nd : *exported->graph_def.mutable_node()) {
+  size_t next_deferred = 0;
+  auto& nodes = *exported->graph_def.mutable_node();
+  for (int i = 0; i < nodes.size(); ++i) {
+    tfproto::NodeDef& nd = nodes[i];
     if (nd.op() != "Const") continue;
+    Tensor value;
+    if (next_deferred < exported->deferred.size() && exported->deferred[next_deferred].node == i) {
+      DeferredConst& d = exported->deferred[next_deferred++];
+      *(*nd.mutable_attr())["value"].mutable_tensor() = d.header;
+      value = std::move(d.data);
+    } else {
+      auto read = TensorFromProto((*nd.mutable_attr())["value"].tensor(), "Const '" + nd.name() + "'");
+      if (!read.ok()) return read.status().WithContext(dir);
+      value = std::move(read).value();
+    }
+    const Tensor* t = &value;
     tfproto::TensorProto* tp = (*nd.mutable_attr())["value"].mutable_tensor();
-    auto t = TensorFromProto(*tp, "Const '" + nd.name() + "'");
-    if (!t.ok()) return t.status().WithContext(dir);
     DataType to = TfjsStorageType(t->dtype());
     if (to == DataType::kUndefined)
       return Unimplemented(dir + ": Const '" + nd.name() + "' of type " + DataTypeName(t->dtype()) +
@@ -153,8 +179,9 @@ Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions&
     tp->clear_string_val();
     tp->set_dtype(jt->tf);
     (*nd.mutable_attr())["dtype"].set_type(jt->tf);
-    AppendWeightBytes(*stored, &weights);
     specs.push_back({{"name", nd.name()}, {"shape", stored->shape().dims()}, {"dtype", jt->name}});
+    weight_bytes += WeightBytes(*stored);
+    weights.push_back(std::move(stored).value());
   }
   if (notes) {
     for (const auto& [types, names] : converted) {
@@ -168,7 +195,7 @@ Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions&
   }
 
   const size_t num_shards =
-      std::max<size_t>(1, (weights.size() + kTfjsShardBytes - 1) / kTfjsShardBytes);
+      std::max<size_t>(1, (weight_bytes + kTfjsShardBytes - 1) / kTfjsShardBytes);
   json paths = json::array();
   for (size_t i = 0; i < num_shards; ++i) paths.push_back(ShardName(i, num_shards));
 
@@ -189,12 +216,44 @@ Status WriteTfjs(const ir::Graph& g, const std::string& dir, const WriteOptions&
 
   return WriteDirAtomically(dir, options.force, [&](const std::string& tmp) -> Status {
     FERRY_RETURN_IF_ERROR(WriteFile((fs::path(tmp) / "model.json").string(), text));
-    for (size_t i = 0; i < num_shards; ++i) {
-      size_t begin = i * kTfjsShardBytes;
-      size_t len = std::min(kTfjsShardBytes, weights.size() - std::min(begin, weights.size()));
-      FERRY_RETURN_IF_ERROR(WriteFile((fs::path(tmp) / ShardName(i, num_shards)).string(),
-                                      weights.substr(std::min(begin, weights.size()), len)));
+    // The weights' bytes back to back, cut into shards of kTfjsShardBytes.
+    std::ofstream shard;
+    size_t shard_index = 0, in_shard = 0;
+    auto open_shard = [&]() -> Status {
+      if (shard.is_open()) {
+        shard.close();
+        if (!shard) return InvalidArgument(tmp + ": writing a weights shard failed");
+      }
+      const std::string path = (fs::path(tmp) / ShardName(shard_index++, num_shards)).string();
+      shard.open(path, std::ios::binary | std::ios::trunc);
+      if (!shard) return InvalidArgument(path + ": cannot create the file");
+      in_shard = 0;
+      return Status::Ok();
+    };
+    auto put = [&](const char* p, size_t n) -> Status {
+      while (n > 0) {
+        if (in_shard == kTfjsShardBytes) FERRY_RETURN_IF_ERROR(open_shard());
+        const size_t k = std::min(n, kTfjsShardBytes - in_shard);
+        shard.write(p, static_cast<std::streamsize>(k));
+        p += k;
+        n -= k;
+        in_shard += k;
+      }
+      return Status::Ok();
+    };
+    FERRY_RETURN_IF_ERROR(open_shard());
+    for (const Tensor& t : weights) {
+      if (t.dtype() == DataType::kString) {
+        std::string bytes;
+        AppendWeightBytes(t, &bytes);
+        FERRY_RETURN_IF_ERROR(put(bytes.data(), bytes.size()));
+      } else {
+        FERRY_RETURN_IF_ERROR(put(static_cast<const char*>(t.raw_data()), t.NumBytes()));
+      }
     }
+    while (shard_index < num_shards) FERRY_RETURN_IF_ERROR(open_shard());
+    shard.close();
+    if (!shard) return InvalidArgument(tmp + ": writing a weights shard failed");
     return Status::Ok();
   });
 }
