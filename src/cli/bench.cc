@@ -51,6 +51,7 @@ void AddBenchCommand(CLI::App& app, Action* action) {
       if (!given.ok()) return Fail(given.status());
       OpenOptions oo;
       oo.num_threads = f->threads;
+      oo.keep_original_graph = false;  // runs only: no per-node values
       auto model = OpenModel(f->model, oo);
       if (!model.ok()) return Fail(model.status());
       std::vector<Tensor> inputs;

@@ -22,6 +22,9 @@ StatusOr<ModelFormat> DetectFormat(const std::string& path);
 
 struct OpenOptions {
   int num_threads = 0;
+  // Off for run-only commands: the session gives up the graph as given once optimized
+  // (runtime::SessionOptions::keep_original_graph); per-node checks need it on.
+  bool keep_original_graph = true;
 };
 
 StatusOr<std::unique_ptr<check::ModelRunner>> OpenModel(const std::string& path,

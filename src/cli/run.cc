@@ -32,6 +32,7 @@ void AddRunCommand(CLI::App& app, Action* action) {
       if (!given.ok()) return Fail(given.status());
       OpenOptions oo;
       oo.num_threads = f->threads;
+      oo.keep_original_graph = false;  // runs only: no per-node values
       auto model = OpenModel(f->model, oo);
       if (!model.ok()) return Fail(model.status());
       const auto& specs = (*model)->inputs();

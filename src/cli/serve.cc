@@ -82,6 +82,7 @@ void AddServeCommand(CLI::App& app, Action* action) {
       }
       OpenOptions oo;
       oo.num_threads = f->threads;
+      oo.keep_original_graph = false;  // runs only: no per-node values
       o.loader = [oo](const std::string& dir) { return OpenModel(dir, oo); };
       o.host = f->host;
       o.port = f->port;

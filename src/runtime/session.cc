@@ -125,6 +125,12 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
     for (const auto& n : g.nodes()) shape_ops |= IsShapeOp(*n);
     s->prepare_per_shape_ = dynamic && shape_ops;
   }
+  // The graph as given is only needed for per-node values and for preparing per shape.
+  if (!options.keep_original_graph && optimize && s->graph_ != s->original_ &&
+      !s->prepare_per_shape_) {
+    s->original_.reset();
+    s->original_released_ = true;
+  }
 
   FERRY_ASSIGN_OR_RETURN(std::vector<ir::Node*> order, g.TopologicalOrder());
 
@@ -367,6 +373,9 @@ StatusOr<std::vector<Tensor>> Session::Run(const std::map<std::string, Tensor>& 
 
 StatusOr<std::map<std::string, Tensor>> Session::RunAndKeepAll(
     const std::vector<Tensor>& inputs) const {
+  if (original_released_)
+    return FailedPrecondition(
+        "RunAndKeepAll: the session released the graph as given (keep_original_graph off)");
   if (original_ && original_ != graph_) {  // per-node values are those of the graph as written
     SessionOptions plain;
     plain.num_threads = num_threads_;

@@ -34,6 +34,12 @@ struct SessionOptions {
   // Tensors of a run come from a free list shared by the session's runs (core/buffer_pool.h)
   // instead of malloc each time. FERRY_NO_BUFFER_POOL=1 in the environment turns it off.
   bool reuse_buffers = true;
+  // With optimize, the session also keeps the graph as given (for RunAndKeepAll's per-node
+  // values and for preparing per input shapes). Off: it is released once the optimized copy
+  // is built, unless the session prepares per input shape (then it is kept, as preparing
+  // starts from it); RunAndKeepAll then fails. For run-only callers (`ferry run`, `bench`,
+  // `serve`): the caller should hold no other reference to the graph either.
+  bool keep_original_graph = true;
 };
 
 // Resolves SessionOptions::num_threads.
@@ -112,6 +118,7 @@ class Session {
 
   std::shared_ptr<const ir::Graph> graph_;
   std::shared_ptr<const ir::Graph> original_;  // as given, when graph_ is an optimized copy
+  bool original_released_ = false;  // keep_original_graph off released it
   const OpSet* ops_ = nullptr;
   int num_threads_ = 1;
   std::unordered_map<const ir::Value*, int> slot_of_;

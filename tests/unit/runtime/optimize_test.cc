@@ -335,5 +335,37 @@ TEST(OptimizeTest, KeepAllReportsTheValuesOfTheGraphAsWritten) {
   EXPECT_EQ(all->at("conv_a_y").shape(), (Shape{2, 16, 10, 10}));
 }
 
+TEST(OptimizeTest, KeepOriginalGraphOffReleasesTheGraphAsGiven) {
+  const Tensor x = Random({2, 16, 10, 10}, 52);
+  auto kept = Session::Create(ResidualBlock(16), onnx::OnnxOpSet());
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  auto want = (*kept)->Run({x});
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+
+  auto g = ResidualBlock(16);
+  std::weak_ptr<ir::Graph> given = g;
+  SessionOptions o;
+  o.keep_original_graph = false;
+  auto s = Session::Create(std::move(g), onnx::OnnxOpSet(), o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(given.expired());  // nothing but the session held it
+  auto got = (*s)->Run({x});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  ASSERT_EQ((*got)[0].shape(), (*want)[0].shape());
+  EXPECT_EQ(std::memcmp((*got)[0].raw_data(), (*want)[0].raw_data(), (*want)[0].NumBytes()), 0);
+  auto all = (*s)->RunAndKeepAll({x});
+  EXPECT_EQ(all.status().code(), StatusCode::kFailedPrecondition);
+
+  // Without the optimizer the session runs the graph as given: it keeps it.
+  auto plain_g = ResidualBlock(16);
+  std::weak_ptr<ir::Graph> plain_given = plain_g;
+  o.optimize = false;
+  auto plain = Session::Create(std::move(plain_g), onnx::OnnxOpSet(), o);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain_given.expired());
+  EXPECT_TRUE((*plain)->RunAndKeepAll({x}).ok());
+}
+
 }  // namespace
 }  // namespace ferry::runtime::optimize
