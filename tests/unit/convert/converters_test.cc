@@ -357,6 +357,46 @@ TEST(TransposeToTfTest, OnnxTransposeOfNhwcValueComposesIntoOne) {
   EXPECT_EQ(CountOps(*r.tf, "Transpose"), 1);
 }
 
+TEST(TransposeToTfTest, ModelsOwnChannelsLastPermutePairVanishes) {
+  // convnext's block: permute(0, 2, 3, 1) -> Linear layers on the last axis ->
+  // permute(0, 3, 1, 2) -> layer scale -> residual Add. Both permutes are identities in TF.
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 4, 3, 5});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 4, 1, 1})});
+  ir::Value* t = g.Op("Transpose", "to_last", {c}, {Ints("perm", {0, 2, 3, 1})});
+  ir::Value* m = g.Op("MatMul", "fc1", {t, g.Random("w1", {4, 6})});
+  m = g.Op("MatMul", "fc2", {g.Op("Relu", "relu", {m}), g.Random("w2", {6, 4})});
+  ir::Value* back = g.Op("Transpose", "to_first", {m}, {Ints("perm", {0, 3, 1, 2})});
+  ir::Value* scaled = g.Op("Mul", "scale", {back, g.Random("gamma", {4, 1, 1})});
+  ir::Value* sum = g.Op("Add", "residual", {scaled, c});
+  g.Output(g.Op("Conv", "conv2", {sum, g.Random("w3", {2, 4, 1, 1})}));
+  for (int64_t batch : {1, 3}) {
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({batch, 4, 3, 5}, 40)});
+    ASSERT_TRUE(r.tf);
+    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2) << "batch " << batch;  // graph input, output
+  }
+}
+
+TEST(TransposeToTfTest, ChannelShuffleRunsChannelsLast) {
+  // shufflenet's channel shuffle of an NHWC value: only its own 5-D Transpose remains.
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 4, 3, 5});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {6, 4, 1, 1})});
+  ir::Value* split =
+      g.Op("Reshape", "split",
+           {c, g.Const("s5", Tensor::FromVector<int64_t>({-1, 2, 3, 3, 5}, Shape{5}))});
+  ir::Value* t = g.Op("Transpose", "shuffle", {split}, {Ints("perm", {0, 2, 1, 3, 4})});
+  ir::Value* merged = g.Op(
+      "Reshape", "merge", {t, g.Const("s4", Tensor::FromVector<int64_t>({-1, 6, 3, 5}, Shape{4}))});
+  g.Output(g.Op("Conv", "conv2", {merged, g.Random("w2", {2, 6, 1, 1})}));
+  for (int64_t batch : {1, 3}) {
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput({batch, 4, 3, 5}, 41)});
+    ASSERT_TRUE(r.tf);
+    // The graph input, the shuffle, the graph output.
+    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 3) << "batch " << batch;
+  }
+}
+
 TEST(GatherToTfTest, GatherAndUnsqueezeOfActivations) {
   OnnxGraph g;
   ir::Value* x = g.Input("input", {-1, 6});

@@ -85,11 +85,18 @@ class ReshapeToTf final : public OpConverter {
 
   Status Convert(const ir::Node& n, TfBuilder& b) const override {
     const ValueFacts& out = b.out_facts(0);
-    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x,
+                           b.nhwc() ? b.ValueIn(n.input(0), b.InputLayout(0)) : b.Input(0));
     ir::Value* shape = nullptr;
     if (out.dims) {
       std::vector<int64_t> target = out.StaticDims();
-      if (b.nhwc()) target = {-1, target[1]};  // flatten of NHWC (see passes/to_nhwc.h)
+      const std::vector<int64_t> t = target;  // NHWC (passes/to_nhwc.h): shuffle split / merge
+      if (b.nhwc() && t.size() == 5)
+        target = {-1, t[3], t[4], t[1], t[2]};
+      else if (b.nhwc() && b.in_facts(0).rank() == 5)
+        target = {-1, t[2], t[3], t[1]};
+      else if (b.nhwc())
+        target = {-1, target[1]};  // flatten of NHWC
       if (std::count(target.begin(), target.end(), -1) <= 1)
         shape = b.ConstInt32(target, n.name() + "/shape");
     }

@@ -1,6 +1,6 @@
 // ONNX Transpose (1, 13) -> TF Transpose. For an input the pass keeps NHWC, the NCHW->NHWC
-// permutation is composed into perm (one Transpose, as in the ONNX model); an identity
-// result emits nothing.
+// permutation is composed into perm (one Transpose, as in the ONNX model), and so is the
+// NHWC->NCHW one for an output the pass lays out NHWC; an identity result emits nothing.
 #include "convert/onnx_to_tf/ops/common.h"
 
 namespace ferry::convert::onnx_to_tf::ops {
@@ -27,12 +27,26 @@ class TransposeToTf final : public OpConverter {
     const int r = b.in_facts(0).rank();
     if (r < 0) return b.Error("input rank is unknown");
     FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> perm, Perm(n, r));
-    if (b.nhwc()) {
+    const bool in_nhwc = r == 4 && b.InputLayout(0) == ValueLayout::kNhwc;
+    if (in_nhwc) {
       // The TF input holds NCHW axis kToNhwc[j] at position j; ONNX output axis i is NCHW
       // axis perm[i], found at NHWC position kToNchw[perm[i]].
       for (int64_t& p : perm) p = kToNchw[p];
     }
-    FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
+    if (r == 5 && b.nhwc()) {
+      // A channel shuffle (passes/to_nhwc.h): [N, H, W, g, C/g] -> [N, H, W, C/g, g].
+      if (perm != std::vector<int64_t>{0, 2, 1, 3, 4})
+        return b.Error("5-D NHWC input with a perm other than (0, 2, 1, 3, 4)");
+      perm = {0, 1, 2, 4, 3};
+    }
+    if (r == 4 && b.OutputLayout(0) == ValueLayout::kNhwc) {
+      // TF output position j holds ONNX output axis kToNhwc[j].
+      std::vector<int64_t> q(4);
+      for (int j = 0; j < 4; ++j) q[j] = perm[kToNhwc[j]];
+      perm = q;
+    }
+    FERRY_ASSIGN_OR_RETURN(ir::Value * x,
+                           b.nhwc() ? b.ValueIn(n.input(0), b.InputLayout(0)) : b.Input(0));
     bool identity = true;
     for (int i = 0; i < r; ++i) identity &= perm[i] == i;
     if (identity) {

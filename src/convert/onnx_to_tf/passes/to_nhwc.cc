@@ -64,6 +64,56 @@ std::vector<int64_t> FlattenLike(const ir::Node& n, const FactsMap& facts) {
   return {id[1].value, id[2].value, id[3].value};
 }
 
+// A 4-D Transpose whose output, laid out NHWC, is its TF input as is: perm (0, 3, 1, 2) of a
+// plain value (the inverse of the NCHW->NHWC permutation), or the identity of an NHWC one.
+bool TransposeMakesNhwc(const ir::Node& n, bool in_nhwc, const FactsMap& facts) {
+  if (FactsOf(facts, n.input(0)).rank() != 4 || FactsOf(facts, n.output(0)).rank() != 4)
+    return false;
+  std::vector<int64_t> perm = n.GetInts("perm");
+  if (perm.empty()) perm = {3, 2, 1, 0};
+  const std::vector<int64_t> want = in_nhwc ? std::vector<int64_t>{0, 1, 2, 3} : kToNchw;
+  return perm == want;
+}
+
+// Known dims 1.. of v (the batch may be symbolic), or empty.
+std::vector<int64_t> InnerDims(const FactsMap& facts, const ir::Value* v) {
+  const ValueFacts& f = FactsOf(facts, v);
+  std::vector<int64_t> d;
+  if (f.rank() < 1) return {};
+  for (int i = 1; i < f.rank(); ++i) {
+    if (!(*f.dims)[i].known()) return {};
+    d.push_back((*f.dims)[i].value);
+  }
+  return d;
+}
+
+// The only user of v, when v is not a graph output; else null.
+const ir::Node* SoleUser(const ir::Graph& g, const ir::Value* v) {
+  if (g.IsGraphOutput(v) || v->users().size() != 1) return nullptr;
+  return v->users()[0];
+}
+
+// A channel shuffle starting at Reshape r1 of a 4-D x: Reshape [N, g, C/g, H, W] ->
+// Transpose (0, 2, 1, 3, 4) -> Reshape [N, C, H, W] (shufflenet). Returns {transpose,
+// second reshape}, or nulls. With x NHWC it runs channels-last: Reshape [N, H, W, g, C/g]
+// -> Transpose (0, 1, 2, 4, 3) -> Reshape [N, H, W, C].
+std::pair<const ir::Node*, const ir::Node*> ChannelShuffle(const ir::Graph& g, const ir::Node& r1,
+                                                           const FactsMap& facts) {
+  const std::vector<int64_t> x = InnerDims(facts, r1.input(0));
+  const std::vector<int64_t> s = InnerDims(facts, r1.output(0));
+  if (x.size() != 3 || s.size() != 4 || s[0] * s[1] != x[0] || s[2] != x[1] || s[3] != x[2])
+    return {};
+  const ir::Node* t = SoleUser(g, r1.output(0));
+  if (!t || t->op_type() != "Transpose" ||
+      t->GetInts("perm") != std::vector<int64_t>{0, 2, 1, 3, 4})
+    return {};
+  const ir::Node* r2 = SoleUser(g, t->output(0));
+  if (!r2 || r2->op_type() != "Reshape" || r2->input(0) != t->output(0) ||
+      InnerDims(facts, r2->output(0)) != x)
+    return {};
+  return {t, r2};
+}
+
 }  // namespace
 
 LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
@@ -112,6 +162,18 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
       }
       continue;
     }
+    if (plan.nhwc_nodes.count(n)) continue;  // decided with an earlier node (channel shuffle)
+    if (op == "Reshape" && any_nhwc) {
+      auto [t, r2] = ChannelShuffle(g, *n, facts);
+      if (t) {
+        // 5-D values are kNhwc too: [N, A, B, H, W] stored [N, H, W, A, B].
+        for (const ir::Node* m : {n, t, r2}) {
+          plan.nhwc_nodes.insert(m);
+          plan.layout[m->output(0)] = ValueLayout::kNhwc;
+        }
+        continue;
+      }
+    }
     if ((op == "Flatten" || op == "Reshape") && any_nhwc) {
       std::vector<int64_t> chw = FlattenLike(*n, facts);
       const ir::Value* out = n->output(0);
@@ -132,6 +194,13 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
         plan.nhwc_nodes.insert(n);
         plan.layout[out] = out_layout;
       }
+      continue;
+    }
+    if (op == "Transpose" && TransposeMakesNhwc(*n, any_nhwc, facts)) {
+      // The TF perm is the identity when the output lives NHWC: a model's own
+      // NCHW<-NHWC permute (convnext's permute(0, 3, 1, 2)) costs nothing.
+      plan.nhwc_nodes.insert(n);
+      plan.layout[n->output(0)] = ValueLayout::kNhwc;
       continue;
     }
     if ((op == "Transpose" || op == "Shape") && any_nhwc) {

@@ -8,6 +8,13 @@
 //   rows the converter permutes (the value is then kFlatNhwc; agnostic one-input nodes such
 //   as SimpleCNN's Relu after Flatten pass it through); otherwise they get NCHW.
 //   Transpose and Shape of an NHWC value fold the layout into their own perm / gather.
+//   A Transpose whose output can live NHWC at no cost (perm (0, 3, 1, 2) of a plain value,
+//   the identity of an NHWC one) gets an NHWC output: with the NHWC->NCHW permute a model
+//   does itself (convnext's permute(0, 2, 3, 1), which folds into an identity), the chain
+//   between the two permutes runs channels-last on plain values and costs no Transpose.
+//   A channel shuffle of an NHWC value (Reshape [N, g, C/g, H, W] -> Transpose (0, 2, 1, 3, 4)
+//   -> Reshape [N, C, H, W], shufflenet) runs channels-last: its 5-D values are kNhwc, stored
+//   [N, H, W, g, C/g] and [N, H, W, C/g, g], and only these three nodes read them.
 // Transposes are then materialised by TfBuilder only at 4-D graph inputs, at NHWC graph
 // outputs, and where an NCHW-only op meets an NHWC value (none for the CNNs we target).
 #pragma once
