@@ -76,8 +76,10 @@ int64_t ModelOpset(const ir::Graph& g) {
 // The newest opset the installed onnx version converter lifts to (onnx 1.12).
 constexpr int64_t kMaxLiftOpset = 17;
 
-std::vector<int64_t> PermOf(ValueLayout layout) {
-  return layout == ValueLayout::kNhwc ? onnx_to_tf::kToNhwc : std::vector<int64_t>{};
+// rank: a 5-D kNhwc value is a channel shuffle's [N, A, B, H, W] stored [N, H, W, A, B].
+std::vector<int64_t> PermOf(ValueLayout layout, int rank) {
+  if (layout != ValueLayout::kNhwc) return {};
+  return rank == 5 ? std::vector<int64_t>{0, 3, 4, 1, 2} : onnx_to_tf::kToNhwc;
 }
 
 }  // namespace
@@ -193,7 +195,7 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
   auto record = [&](const ir::Value* o) {
     const ir::Value* v = o ? b.Bound(o) : nullptr;
     if (!v || v->is_constant() || plan.Of(o) == ValueLayout::kFlatNhwc) return;
-    sources.push_back({o->name(), v->name(), PermOf(plan.Of(o))});
+    sources.push_back({o->name(), v->name(), PermOf(plan.Of(o), facts[o].rank())});
   };
   for (const ir::Value* in : onnx.inputs()) record(in);
   for (const ir::Node* n : order)

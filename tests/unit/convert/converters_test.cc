@@ -1,6 +1,7 @@
 // One test (or more) per ONNX op converter: a tiny ONNX graph, converted, run through both
 // op sets on the same seeded input; plus the TF attributes the converter must emit.
 #include "convert_test_util.h"
+#include "tf/graph_def.h"
 
 namespace ferry::convert::testing {
 namespace {
@@ -394,6 +395,11 @@ TEST(TransposeToTfTest, ChannelShuffleRunsChannelsLast) {
     ASSERT_TRUE(r.tf);
     // The graph input, the shuffle, the graph output.
     EXPECT_EQ(CountOps(*r.tf, "Transpose"), 3) << "batch " << batch;
+    // check --per-node's record: [N, 2, 3, 3, 5] lives as [N, 3, 5, 2, 3].
+    std::vector<int64_t> split_perm;
+    for (const tf::SourceValue& sv : tf::GetSourceValues(*r.tf))
+      if (sv.source == "split_out0") split_perm = sv.perm;
+    EXPECT_EQ(split_perm, (std::vector<int64_t>{0, 3, 4, 1, 2}));
   }
 }
 
