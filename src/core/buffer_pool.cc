@@ -6,6 +6,8 @@
 #include <mutex>
 #include <new>
 
+#include "core/aligned_alloc.h"
+
 namespace ferry {
 
 struct BufferPool::State {
@@ -73,8 +75,7 @@ std::shared_ptr<uint8_t[]> BufferPool::Allocate(size_t bytes) {
     poison = state_->poison;
   }
   if (!p) {
-    p = static_cast<uint8_t*>(std::aligned_alloc(64, n));
-    if (!p) throw std::bad_alloc();
+    p = static_cast<uint8_t*>(AllocateTensorStorage(n));
   }
   if (poison) std::memset(p, 0xff, got);
   std::shared_ptr<State> state = state_;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "core/aligned_alloc.h"
 #include "core/buffer_pool.h"
 
 namespace ferry {
@@ -11,11 +12,7 @@ namespace {
 
 std::shared_ptr<uint8_t[]> AllocateAligned(size_t bytes) {
   if (BufferPool* pool = BufferPool::Current()) return pool->Allocate(bytes);  // a session's run
-  // 64-byte alignment suits AVX-512 loads and oneDNN's preferred alignment.
-  size_t n = ((bytes + 63) / 64) * 64;
-  if (n == 0) n = 64;
-  void* p = std::aligned_alloc(64, n);
-  if (!p) throw std::bad_alloc();
+  void* p = AllocateTensorStorage(bytes);
   return std::shared_ptr<uint8_t[]>(static_cast<uint8_t*>(p), [](uint8_t* q) { std::free(q); });
 }
 

@@ -1,0 +1,32 @@
+#include "core/aligned_alloc.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace ferry {
+namespace {
+
+TEST(AlignedAllocTest, SmallBuffersAre64ByteAligned) {
+  for (size_t n : {size_t{0}, size_t{1}, size_t{63}, size_t{65}, size_t{4096}}) {
+    void* p = AllocateTensorStorage(n);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 64, 0u) << n;
+    std::memset(p, 0xab, n);
+    std::free(p);
+  }
+}
+
+TEST(AlignedAllocTest, LargeBuffersAreHugePageAlignedAndUsable) {
+  const size_t n = (size_t{5} << 20) + 3;  // over the 4 MiB threshold, not a page multiple
+  auto* p = static_cast<uint8_t*>(AllocateTensorStorage(n));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % (size_t{2} << 20), 0u);
+  std::memset(p, 0x5a, n);
+  EXPECT_EQ(p[0], 0x5a);
+  EXPECT_EQ(p[n - 1], 0x5a);
+  std::free(p);
+}
+
+}  // namespace
+}  // namespace ferry
