@@ -15,10 +15,11 @@ constexpr size_t kHugeThreshold = size_t{4} << 20;
 
 void* AllocateTensorStorage(size_t bytes) {
   if (bytes >= kHugeThreshold) {
-    const size_t n = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    const size_t n = (bytes + 4095) / 4096 * 4096;
     if (void* p = std::aligned_alloc(kHugePage, n)) {
-      // Advice only: where the kernel has no huge pages to give, the buffer works as is.
-      madvise(p, n, MADV_HUGEPAGE);
+      // Only the whole huge pages: the tail stays in 4 KiB pages, so no buffer grows resident
+      // by more than it uses. Advice only: without huge pages to give, the buffer works as is.
+      madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);
       return p;
     }
     throw std::bad_alloc();
