@@ -68,8 +68,18 @@ class BinaryElementwise final : public runtime::Op {
       if constexpr (K == BinaryKind::kMul) return x * y;
       if constexpr (K == BinaryKind::kDiv)
         return y == T(0) && !std::is_floating_point_v<T> ? T(0) : x / y;
-      if constexpr (K == BinaryKind::kMax) return std::max(x, y);
-      if constexpr (K == BinaryKind::kMin) return std::min(x, y);
+      // TF's Maximum/Minimum (and TF.js's) give NaN when either side is NaN; std::max alone
+      // would keep a NaN only on the left.
+      if constexpr (K == BinaryKind::kMax) {
+        if constexpr (std::is_floating_point_v<T>)
+          if (std::isnan(x) || std::isnan(y)) return x + y;
+        return std::max(x, y);
+      }
+      if constexpr (K == BinaryKind::kMin) {
+        if constexpr (std::is_floating_point_v<T>)
+          if (std::isnan(x) || std::isnan(y)) return x + y;
+        return std::min(x, y);
+      }
       if constexpr (K == BinaryKind::kFloorDiv) {
         if constexpr (std::is_floating_point_v<T>) {
           return std::floor(x / y);

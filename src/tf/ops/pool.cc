@@ -23,8 +23,8 @@ class Pool final : public runtime::Op {
     if (x->rank() != 4 || x->dtype() != DataType::kFloat32)
       return ctx.Error("input " + x->DebugString() + " must be float32 of rank 4");
     const int64_t n = x->dim(0), ih = x->dim(1), iw = x->dim(2), c = x->dim(3);
-    auto wh = ComputeWindow(ih, ksize_[1], strides_[1], 1, padding_, 0, 0);
-    auto ww = ComputeWindow(iw, ksize_[2], strides_[2], 1, padding_, 0, 0);
+    auto wh = ComputeWindow(ih, attrs_.ksize[1], attrs_.strides[1], 1, attrs_.padding, 0, 0);
+    auto ww = ComputeWindow(iw, attrs_.ksize[2], attrs_.strides[2], 1, attrs_.padding, 0, 0);
     if (!wh.ok()) return ctx.Error(wh.status().message());
     if (!ww.ok()) return ctx.Error(ww.status().message());
     kernels::PoolParams p;
@@ -34,10 +34,10 @@ class Pool final : public runtime::Op {
     p.channels = c;
     p.in_h = ih;
     p.in_w = iw;
-    p.kernel_h = ksize_[1];
-    p.kernel_w = ksize_[2];
-    p.stride_h = strides_[1];
-    p.stride_w = strides_[2];
+    p.kernel_h = attrs_.ksize[1];
+    p.kernel_w = attrs_.ksize[2];
+    p.stride_h = attrs_.strides[1];
+    p.stride_w = attrs_.strides[2];
     p.out_h = wh->out;
     p.out_w = ww->out;
     p.pad_top = wh->pad_before;
@@ -57,20 +57,10 @@ class Pool final : public runtime::Op {
  private:
   Status Init(const runtime::NodeInfo& info) {
     FERRY_RETURN_IF_ERROR(RequireNhwc(info));
-    FERRY_ASSIGN_OR_RETURN(ksize_, IntsAttr(info, "ksize", true));
-    FERRY_ASSIGN_OR_RETURN(strides_, IntsAttr(info, "strides", true));
-    FERRY_ASSIGN_OR_RETURN(padding_, StringAttr(info, "padding", true));
-    if (ksize_.size() != 4 || strides_.size() != 4)
-      return info.Error("ksize and strides must have 4 entries");
-    if (ksize_[0] != 1 || ksize_[3] != 1 || strides_[0] != 1 || strides_[3] != 1)
-      return info.Error("pooling over the batch or depth dim is not supported");
-    if (padding_ != "SAME" && padding_ != "VALID")
-      return info.Error("padding '" + padding_ + "' is not SAME or VALID");
-    return Status::Ok();
+    return attrs_.Read(info, 4);
   }
 
-  std::vector<int64_t> ksize_, strides_;
-  std::string padding_;
+  PoolWindowAttrs attrs_;
 };
 
 // TF MaxPoolWithArgmax (nn_ops.cc): MaxPool's output and, per output element, the flat index
@@ -87,8 +77,8 @@ class MaxPoolWithArgmax final : public runtime::Op {
     if (x->rank() != 4 || x->dtype() != DataType::kFloat32)
       return ctx.Error("input " + x->DebugString() + " must be float32 of rank 4");
     const int64_t n = x->dim(0), ih = x->dim(1), iw = x->dim(2), c = x->dim(3);
-    auto wh = ComputeWindow(ih, ksize_[1], strides_[1], 1, padding_, 0, 0);
-    auto ww = ComputeWindow(iw, ksize_[2], strides_[2], 1, padding_, 0, 0);
+    auto wh = ComputeWindow(ih, attrs_.ksize[1], attrs_.strides[1], 1, attrs_.padding, 0, 0);
+    auto ww = ComputeWindow(iw, attrs_.ksize[2], attrs_.strides[2], 1, attrs_.padding, 0, 0);
     if (!wh.ok()) return ctx.Error(wh.status().message());
     if (!ww.ok()) return ctx.Error(ww.status().message());
     const int64_t oh = wh->out, ow = ww->out;
@@ -102,11 +92,11 @@ class MaxPoolWithArgmax final : public runtime::Op {
           for (int64_t ch = 0; ch < c; ++ch) {
             float best = 0.f;
             int64_t best_at = -1;
-            for (int64_t ky = 0; ky < ksize_[1]; ++ky) {
-              const int64_t y = oy * strides_[1] - wh->pad_before + ky;
+            for (int64_t ky = 0; ky < attrs_.ksize[1]; ++ky) {
+              const int64_t y = oy * attrs_.strides[1] - wh->pad_before + ky;
               if (y < 0 || y >= ih) continue;
-              for (int64_t kx = 0; kx < ksize_[2]; ++kx) {
-                const int64_t xx = ox * strides_[2] - ww->pad_before + kx;
+              for (int64_t kx = 0; kx < attrs_.ksize[2]; ++kx) {
+                const int64_t xx = ox * attrs_.strides[2] - ww->pad_before + kx;
                 if (xx < 0 || xx >= iw) continue;
                 const int64_t at = ((b * ih + y) * iw + xx) * c + ch;
                 if (best_at < 0 || xp[at] > best) best = xp[at], best_at = at;
@@ -125,25 +115,15 @@ class MaxPoolWithArgmax final : public runtime::Op {
 
  private:
   Status Init(const runtime::NodeInfo& info) {
-    FERRY_ASSIGN_OR_RETURN(ksize_, IntsAttr(info, "ksize", true));
-    FERRY_ASSIGN_OR_RETURN(strides_, IntsAttr(info, "strides", true));
-    FERRY_ASSIGN_OR_RETURN(padding_, StringAttr(info, "padding", true));
     include_batch_ = BoolAttr(info, "include_batch_in_index", false);
     const ir::Attribute* t = info.node().attr("Targmax");
     targmax_ = t && t->kind() == ir::AttrKind::kType ? t->type() : DataType::kInt64;
     if (targmax_ != DataType::kInt64 && targmax_ != DataType::kInt32)
       return info.Error("Targmax must be int32 or int64");
-    if (ksize_.size() != 4 || strides_.size() != 4)
-      return info.Error("ksize and strides must have 4 entries");
-    if (ksize_[0] != 1 || ksize_[3] != 1 || strides_[0] != 1 || strides_[3] != 1)
-      return info.Error("pooling over the batch or depth dim is not supported");
-    if (padding_ != "SAME" && padding_ != "VALID")
-      return info.Error("padding '" + padding_ + "' is not SAME or VALID");
-    return Status::Ok();
+    return attrs_.Read(info, 4);
   }
 
-  std::vector<int64_t> ksize_, strides_;
-  std::string padding_;
+  PoolWindowAttrs attrs_;
   bool include_batch_ = false;
   DataType targmax_ = DataType::kInt64;
 };

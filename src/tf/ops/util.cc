@@ -46,6 +46,19 @@ Status RequireNhwc(const runtime::NodeInfo& info) {
   return Status::Ok();
 }
 
+Status PoolWindowAttrs::Read(const runtime::NodeInfo& info, size_t rank) {
+  FERRY_ASSIGN_OR_RETURN(ksize, IntsAttr(info, "ksize", true));
+  FERRY_ASSIGN_OR_RETURN(strides, IntsAttr(info, "strides", true));
+  FERRY_ASSIGN_OR_RETURN(padding, StringAttr(info, "padding", true));
+  if (ksize.size() != rank || strides.size() != rank)
+    return info.Error("ksize and strides must have " + std::to_string(rank) + " entries");
+  if (ksize[0] != 1 || ksize[rank - 1] != 1 || strides[0] != 1 || strides[rank - 1] != 1)
+    return info.Error("pooling over the batch or depth dim is not supported");
+  if (padding != "SAME" && padding != "VALID")
+    return info.Error("padding '" + padding + "' is not SAME or VALID");
+  return Status::Ok();
+}
+
 StatusOr<Shape> BroadcastShape(const Shape& a, const Shape& b, const runtime::OpContext& ctx) {
   const int r = std::max(a.rank(), b.rank());
   std::vector<int64_t> out(r);

@@ -22,6 +22,15 @@ bool BoolAttr(const runtime::NodeInfo& info, const std::string& name, bool def);
 // Checks data_format is absent or "NHWC": ferry's TF ops run NHWC only, as TF's CPU kernels.
 Status RequireNhwc(const runtime::NodeInfo& info);
 
+// The window attributes of TF's pooling ops (MaxPool, AvgPool, MaxPoolWithArgmax, *Pool3D):
+// ksize and strides of `rank` entries that leave the batch and depth dims alone, and SAME or
+// VALID padding. Errors name the node.
+struct PoolWindowAttrs {
+  std::vector<int64_t> ksize, strides;
+  std::string padding;
+  Status Read(const runtime::NodeInfo& info, size_t rank);
+};
+
 // Broadcast shape of a and b (NumPy/TF rules); error names the op.
 StatusOr<Shape> BroadcastShape(const Shape& a, const Shape& b, const runtime::OpContext& ctx);
 // Strides of `in` seen through the broadcast to `out` (0 on broadcast dims).

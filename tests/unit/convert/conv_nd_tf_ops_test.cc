@@ -4,6 +4,7 @@
 // their SAME padding, dilations and strides checked against loops written from TF's op
 // definitions (nn_ops.cc; SAME puts the odd padding element after).
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "convert_test_util.h"
@@ -193,6 +194,28 @@ TEST(ConvNdTfOpsTest, Dilation2DSameAddsFilterAndSkipsOutside) {
   // x=3: taps 2 -> 12, 4 (outside).
   EXPECT_EQ(std::vector<float>(y->data<float>(), y->data<float>() + 4),
             (std::vector<float>{5, 11, 15, 12}));
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+// TF's Maximum / Minimum (and TF.js's) give NaN when either side is NaN, whichever side.
+TEST(ConvNdTfOpsTest, MaximumAndMinimumPropagateNanFromEitherSide) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const Tensor x = Tensor::FromVector<float>({nan, 1, 2, nan}, Shape{4});
+  const Tensor c = Tensor::FromVector<float>({1, nan, 3, nan}, Shape{4});
+  for (const char* op : {"Maximum", "Minimum"}) {
+    auto y = RunOne(op, {}, x, {c}, {{"T", Attr::Type(DataType::kFloat32)}});
+    ASSERT_TRUE(y.ok()) << y.status().ToString();
+    const float* v = y->data<float>();
+    EXPECT_TRUE(std::isnan(v[0])) << op;
+    EXPECT_TRUE(std::isnan(v[1])) << op;
+    EXPECT_EQ(v[2], std::string(op) == "Maximum" ? 3.0f : 2.0f);
+    EXPECT_TRUE(std::isnan(v[3])) << op;
+  }
 }
 
 }  // namespace
