@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "graph_test_util.h"
 #include "onnx/ops/registry.h"
 #include "runtime/optimize/fused_attrs.h"
 #include "runtime/optimize/optimize.h"
@@ -19,30 +20,11 @@
 namespace ferry::runtime::optimize {
 namespace {
 
-Tensor Random(std::vector<int64_t> dims, uint32_t seed, float lo = -1.0f, float hi = 1.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> d(lo, hi);
-  Tensor t(DataType::kFloat32, Shape(dims));
-  for (int64_t i = 0; i < t.NumElements(); ++i) t.data<float>()[i] = d(rng);
-  return t;
-}
+using testing::Input;
+using testing::Random;
 
-std::shared_ptr<ir::Graph> NewGraph(int64_t opset = 13) {
-  auto g = std::make_shared<ir::Graph>();
-  g->opset_imports()[""] = opset;
-  return g;
-}
-
-ir::Value* Input(ir::Graph& g, const std::string& name, std::vector<int64_t> dims) {
-  ir::ValueInfo info;
-  info.dtype = DataType::kFloat32;
-  std::vector<ir::Dim> d;
-  for (int64_t v : dims) d.push_back(ir::Dim::Known(v));
-  info.shape = d;
-  ir::Value* v = g.AddValue(name, info);
-  g.inputs().push_back(v);
-  return v;
-}
+// The default-domain opset these tests build at.
+std::shared_ptr<ir::Graph> NewGraph(int64_t opset = 13) { return testing::NewGraph(opset); }
 
 ir::Value* Node(ir::Graph& g, const std::string& op, const std::string& name,
                 std::vector<ir::Value*> in) {
@@ -246,10 +228,10 @@ TEST(FusionTest, GeluChainBecomesOneNodeBitwise) {
 TEST(FusionTest, ChainStopsAtATensorOperandAndAtASharedValue) {
   auto g = NewGraph();
   ir::Value* x = Input(*g, "x", {4, 5});
-  ir::Value* t = Node(*g, "Sub", "sub", {Scalar(*g, "c", 3.0f), x});   // c - x
-  t = Node(*g, "Sigmoid", "sig", {t});                                  // fused with sub
-  ir::Value* shared = Node(*g, "Exp", "exp", {t});                      // ends the chain:
-  g->outputs().push_back(Node(*g, "Neg", "neg", {shared}));             // two readers
+  ir::Value* t = Node(*g, "Sub", "sub", {Scalar(*g, "c", 3.0f), x});  // c - x
+  t = Node(*g, "Sigmoid", "sig", {t});                                // fused with sub
+  ir::Value* shared = Node(*g, "Exp", "exp", {t});                    // ends the chain:
+  g->outputs().push_back(Node(*g, "Neg", "neg", {shared}));           // two readers
   g->outputs().push_back(
       Node(*g, "Mul", "scale", {shared, g->AddConstant("v", Random({5}, 32))}));  // a vector
   auto copy = CopyGraph(*g);

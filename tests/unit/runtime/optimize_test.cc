@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "graph_test_util.h"
 #include "onnx/ops/registry.h"
 #include "runtime/optimize/fused_attrs.h"
 #include "runtime/session.h"
@@ -18,30 +19,11 @@
 namespace ferry::runtime::optimize {
 namespace {
 
-Tensor Random(std::vector<int64_t> dims, uint32_t seed, float lo = -1.0f, float hi = 1.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> d(lo, hi);
-  Tensor t(DataType::kFloat32, Shape(dims));
-  for (int64_t i = 0; i < t.NumElements(); ++i) t.data<float>()[i] = d(rng);
-  return t;
-}
+using testing::Input;
+using testing::Random;
 
-std::shared_ptr<ir::Graph> NewGraph(int64_t opset = 17) {
-  auto g = std::make_shared<ir::Graph>();
-  g->opset_imports()[""] = opset;
-  return g;
-}
-
-ir::Value* Input(ir::Graph& g, const std::string& name, std::vector<int64_t> dims) {
-  ir::ValueInfo info;
-  info.dtype = DataType::kFloat32;
-  std::vector<ir::Dim> d;
-  for (int64_t v : dims) d.push_back(ir::Dim::Known(v));
-  info.shape = d;
-  ir::Value* v = g.AddValue(name, info);
-  g.inputs().push_back(v);
-  return v;
-}
+// The default-domain opset these tests build at.
+std::shared_ptr<ir::Graph> NewGraph(int64_t opset = 17) { return testing::NewGraph(opset); }
 
 ir::Node* Conv(ir::Graph& g, const std::string& name, ir::Value* x, int64_t in_c, int64_t out_c,
                int64_t k, uint32_t seed, int64_t group = 1) {
@@ -58,8 +40,8 @@ ir::Value* Unary(ir::Graph& g, const std::string& op, ir::Value* x) {
 }
 
 // Runs `g` with and without the optimizer; both must agree within `tol` (relative).
-void ExpectSameOutputs(std::shared_ptr<ir::Graph> g, const std::vector<Tensor>& inputs,
-                       float tol, int num_threads = 2) {
+void ExpectSameOutputs(std::shared_ptr<ir::Graph> g, const std::vector<Tensor>& inputs, float tol,
+                       int num_threads = 2) {
   SessionOptions plain, fast;
   plain.num_threads = fast.num_threads = num_threads;
   plain.optimize = false;
