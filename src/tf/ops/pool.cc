@@ -12,21 +12,35 @@
 namespace ferry::tf::ops {
 namespace {
 
+// The float32 NHWC input of a 2-D pool and its two windows (H, W); errors name the node.
+struct Pool2DInput {
+  const Tensor* x = nullptr;
+  Window h, w;
+};
+StatusOr<Pool2DInput> ReadPool2DInput(runtime::OpContext& ctx, const PoolWindowAttrs& a) {
+  Pool2DInput in;
+  in.x = ctx.input(0);
+  if (!in.x) return ctx.Error("missing input 0");
+  if (in.x->rank() != 4 || in.x->dtype() != DataType::kFloat32)
+    return ctx.Error("input " + in.x->DebugString() + " must be float32 of rank 4");
+  auto wh = ComputeWindow(in.x->dim(1), a.ksize[1], a.strides[1], 1, a.padding, 0, 0);
+  auto ww = ComputeWindow(in.x->dim(2), a.ksize[2], a.strides[2], 1, a.padding, 0, 0);
+  if (!wh.ok()) return ctx.Error(wh.status().message());
+  if (!ww.ok()) return ctx.Error(ww.status().message());
+  in.h = *wh;
+  in.w = *ww;
+  return in;
+}
+
 template <bool kMax>
 class Pool final : public runtime::Op {
  public:
   explicit Pool(const runtime::NodeInfo& info) { init_status_ = Init(info); }
 
   Status Run(runtime::OpContext& ctx) const override {
-    const Tensor* x = ctx.input(0);
-    if (!x) return ctx.Error("missing input 0");
-    if (x->rank() != 4 || x->dtype() != DataType::kFloat32)
-      return ctx.Error("input " + x->DebugString() + " must be float32 of rank 4");
+    FERRY_ASSIGN_OR_RETURN(Pool2DInput in, ReadPool2DInput(ctx, attrs_));
+    const Tensor* x = in.x;
     const int64_t n = x->dim(0), ih = x->dim(1), iw = x->dim(2), c = x->dim(3);
-    auto wh = ComputeWindow(ih, attrs_.ksize[1], attrs_.strides[1], 1, attrs_.padding, 0, 0);
-    auto ww = ComputeWindow(iw, attrs_.ksize[2], attrs_.strides[2], 1, attrs_.padding, 0, 0);
-    if (!wh.ok()) return ctx.Error(wh.status().message());
-    if (!ww.ok()) return ctx.Error(ww.status().message());
     kernels::PoolParams p;
     p.kind = kMax ? kernels::PoolKind::kMax : kernels::PoolKind::kAverage;
     p.layout = kernels::Layout::kNHWC;
@@ -38,10 +52,10 @@ class Pool final : public runtime::Op {
     p.kernel_w = attrs_.ksize[2];
     p.stride_h = attrs_.strides[1];
     p.stride_w = attrs_.strides[2];
-    p.out_h = wh->out;
-    p.out_w = ww->out;
-    p.pad_top = wh->pad_before;
-    p.pad_left = ww->pad_before;
+    p.out_h = in.h.out;
+    p.out_w = in.w.out;
+    p.pad_top = in.h.pad_before;
+    p.pad_left = in.w.pad_before;
     // SAME's padding after: whatever the last window hangs past the input.
     p.pad_bottom = std::max<int64_t>((p.out_h - 1) * p.stride_h + p.kernel_h - ih - p.pad_top, 0);
     p.pad_right = std::max<int64_t>((p.out_w - 1) * p.stride_w + p.kernel_w - iw - p.pad_left, 0);
@@ -72,16 +86,10 @@ class MaxPoolWithArgmax final : public runtime::Op {
   explicit MaxPoolWithArgmax(const runtime::NodeInfo& info) { init_status_ = Init(info); }
 
   Status Run(runtime::OpContext& ctx) const override {
-    const Tensor* x = ctx.input(0);
-    if (!x) return ctx.Error("missing input 0");
-    if (x->rank() != 4 || x->dtype() != DataType::kFloat32)
-      return ctx.Error("input " + x->DebugString() + " must be float32 of rank 4");
+    FERRY_ASSIGN_OR_RETURN(Pool2DInput in, ReadPool2DInput(ctx, attrs_));
+    const Tensor* x = in.x;
     const int64_t n = x->dim(0), ih = x->dim(1), iw = x->dim(2), c = x->dim(3);
-    auto wh = ComputeWindow(ih, attrs_.ksize[1], attrs_.strides[1], 1, attrs_.padding, 0, 0);
-    auto ww = ComputeWindow(iw, attrs_.ksize[2], attrs_.strides[2], 1, attrs_.padding, 0, 0);
-    if (!wh.ok()) return ctx.Error(wh.status().message());
-    if (!ww.ok()) return ctx.Error(ww.status().message());
-    const int64_t oh = wh->out, ow = ww->out;
+    const int64_t oh = in.h.out, ow = in.w.out;
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, DataType::kFloat32, Shape{n, oh, ow, c}));
     FERRY_ASSIGN_OR_RETURN(Tensor * arg, ctx.Output(1, targmax_, Shape{n, oh, ow, c}));
     const float* xp = x->data<float>();
@@ -93,10 +101,10 @@ class MaxPoolWithArgmax final : public runtime::Op {
             float best = 0.f;
             int64_t best_at = -1;
             for (int64_t ky = 0; ky < attrs_.ksize[1]; ++ky) {
-              const int64_t y = oy * attrs_.strides[1] - wh->pad_before + ky;
+              const int64_t y = oy * attrs_.strides[1] - in.h.pad_before + ky;
               if (y < 0 || y >= ih) continue;
               for (int64_t kx = 0; kx < attrs_.ksize[2]; ++kx) {
-                const int64_t xx = ox * attrs_.strides[2] - ww->pad_before + kx;
+                const int64_t xx = ox * attrs_.strides[2] - in.w.pad_before + kx;
                 if (xx < 0 || xx >= iw) continue;
                 const int64_t at = ((b * ih + y) * iw + xx) * c + ch;
                 if (best_at < 0 || xp[at] > best) best = xp[at], best_at = at;

@@ -43,21 +43,11 @@ StatusOr<OptimizeStats> Optimize(ir::Graph& g) {
 
 // Runs `g` with and without the optimizer and expects bitwise equal outputs.
 void ExpectBitwiseSame(std::shared_ptr<ir::Graph> g, const std::vector<Tensor>& inputs) {
-  SessionOptions plain, fast;
-  plain.num_threads = fast.num_threads = 2;
-  plain.optimize = false;
-  auto a = Session::Create(g, onnx::OnnxOpSet(), plain);
-  auto b = Session::Create(g, onnx::OnnxOpSet(), fast);
-  ASSERT_TRUE(a.ok()) << a.status().ToString();
-  ASSERT_TRUE(b.ok()) << b.status().ToString();
-  auto ya = (*a)->Run(inputs);
-  auto yb = (*b)->Run(inputs);
-  ASSERT_TRUE(ya.ok()) << ya.status().ToString();
-  ASSERT_TRUE(yb.ok()) << yb.status().ToString();
-  ASSERT_EQ(ya->size(), yb->size());
-  for (size_t o = 0; o < ya->size(); ++o) {
-    const Tensor& ta = (*ya)[o];
-    const Tensor& tb = (*yb)[o];
+  std::vector<Tensor> ya, yb;
+  ASSERT_NO_FATAL_FAILURE(testing::RunPlainAndOptimized(g, inputs, 2, &ya, &yb));
+  for (size_t o = 0; o < ya.size(); ++o) {
+    const Tensor& ta = ya[o];
+    const Tensor& tb = yb[o];
     ASSERT_EQ(ta.shape(), tb.shape()) << "output " << o;
     for (int64_t i = 0; i < ta.NumElements(); ++i)
       ASSERT_EQ(ta.data<float>()[i], tb.data<float>()[i])

@@ -1,6 +1,8 @@
 // Small builders for the optimizer's tests (optimize_test.cc, fusion_test.cc): float32 graphs
-// with statically shaped inputs and seeded random constants.
+// with statically shaped inputs and seeded random constants, run as written and optimized.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <memory>
@@ -10,6 +12,8 @@
 
 #include "core/tensor.h"
 #include "ir/graph.h"
+#include "onnx/ops/registry.h"
+#include "runtime/session.h"
 
 namespace ferry::runtime::testing {
 
@@ -39,6 +43,27 @@ inline ir::Value* Input(ir::Graph& g, const std::string& name, std::vector<int64
   ir::Value* v = g.AddValue(name, info);
   g.inputs().push_back(v);
   return v;
+}
+
+// Runs g with the optimizer off and on at `num_threads`; both must build and run, with the
+// same number of outputs (call through ASSERT_NO_FATAL_FAILURE).
+inline void RunPlainAndOptimized(std::shared_ptr<ir::Graph> g, const std::vector<Tensor>& inputs,
+                                 int num_threads, std::vector<Tensor>* plain_out,
+                                 std::vector<Tensor>* optimized_out) {
+  SessionOptions plain, fast;
+  plain.num_threads = fast.num_threads = num_threads;
+  plain.optimize = false;
+  auto a = Session::Create(g, onnx::OnnxOpSet(), plain);
+  auto b = Session::Create(g, onnx::OnnxOpSet(), fast);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  auto ya = (*a)->Run(inputs);
+  auto yb = (*b)->Run(inputs);
+  ASSERT_TRUE(ya.ok()) << ya.status().ToString();
+  ASSERT_TRUE(yb.ok()) << yb.status().ToString();
+  ASSERT_EQ(ya->size(), yb->size());
+  *plain_out = std::move(*ya);
+  *optimized_out = std::move(*yb);
 }
 
 }  // namespace ferry::runtime::testing

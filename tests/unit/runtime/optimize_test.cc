@@ -42,21 +42,11 @@ ir::Value* Unary(ir::Graph& g, const std::string& op, ir::Value* x) {
 // Runs `g` with and without the optimizer; both must agree within `tol` (relative).
 void ExpectSameOutputs(std::shared_ptr<ir::Graph> g, const std::vector<Tensor>& inputs, float tol,
                        int num_threads = 2) {
-  SessionOptions plain, fast;
-  plain.num_threads = fast.num_threads = num_threads;
-  plain.optimize = false;
-  auto a = Session::Create(g, onnx::OnnxOpSet(), plain);
-  auto b = Session::Create(g, onnx::OnnxOpSet(), fast);
-  ASSERT_TRUE(a.ok()) << a.status().ToString();
-  ASSERT_TRUE(b.ok()) << b.status().ToString();
-  auto ya = (*a)->Run(inputs);
-  auto yb = (*b)->Run(inputs);
-  ASSERT_TRUE(ya.ok()) << ya.status().ToString();
-  ASSERT_TRUE(yb.ok()) << yb.status().ToString();
-  ASSERT_EQ(ya->size(), yb->size());
-  for (size_t o = 0; o < ya->size(); ++o) {
-    const Tensor& ta = (*ya)[o];
-    const Tensor& tb = (*yb)[o];
+  std::vector<Tensor> ya, yb;
+  ASSERT_NO_FATAL_FAILURE(testing::RunPlainAndOptimized(g, inputs, num_threads, &ya, &yb));
+  for (size_t o = 0; o < ya.size(); ++o) {
+    const Tensor& ta = ya[o];
+    const Tensor& tb = yb[o];
     ASSERT_EQ(ta.shape(), tb.shape()) << "output " << o;
     for (int64_t i = 0; i < ta.NumElements(); ++i) {
       const float x = ta.data<float>()[i], y = tb.data<float>()[i];

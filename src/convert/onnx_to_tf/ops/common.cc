@@ -4,6 +4,22 @@
 
 namespace ferry::convert::onnx_to_tf::ops {
 
+ir::Value* EmitStridedSlice(TfBuilder& b, ir::Value* x, ir::Value* begin, ir::Value* end,
+                            ir::Value* strides, DataType t, SliceMasks masks,
+                            const std::string& out_name) {
+  return b
+      .Emit("StridedSlice", {x, begin, end, strides},
+            {{"T", TypeAttr(t)},
+             {"Index", ir::Attribute::Type(DataType::kInt32)},
+             {"begin_mask", ir::Attribute::Int(masks.begin)},
+             {"end_mask", ir::Attribute::Int(masks.end)},
+             {"ellipsis_mask", ir::Attribute::Int(0)},
+             {"new_axis_mask", ir::Attribute::Int(0)},
+             {"shrink_axis_mask", ir::Attribute::Int(masks.shrink_axis)}},
+            TfDType(t), out_name)
+      ->output(0);
+}
+
 StatusOr<std::optional<std::vector<ir::Dim>>> BroadcastDims(const ValueFacts& a,
                                                             const ValueFacts& b,
                                                             const InferContext& ctx) {

@@ -13,6 +13,16 @@ using Attrs = std::vector<std::pair<std::string, ir::Attribute>>;
 
 inline ir::Attribute TypeAttr(DataType t) { return ir::Attribute::Type(TfDType(t)); }
 
+// TF StridedSlice of x (ONNX dtype t; the TF op runs in TfDType(t)) by int32 begin / end /
+// strides tensors. Bit i of a mask applies to axis i, as in TF: begin / end take the axis
+// whole from its start / to its end, shrink_axis drops the axis (begin must index one element).
+struct SliceMasks {
+  int64_t begin = 0, end = 0, shrink_axis = 0;
+};
+ir::Value* EmitStridedSlice(TfBuilder& b, ir::Value* x, ir::Value* begin, ir::Value* end,
+                            ir::Value* strides, DataType t, SliceMasks masks = {},
+                            const std::string& out_name = "");
+
 // NumPy broadcast of two symbolic shapes; nullopt when a rank is unknown.
 StatusOr<std::optional<std::vector<ir::Dim>>> BroadcastDims(const ValueFacts& a,
                                                             const ValueFacts& b,

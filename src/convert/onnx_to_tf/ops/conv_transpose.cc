@@ -125,18 +125,9 @@ class ConvTransposeToTf final : public OpConverter {
                                  {"out_type", ir::Attribute::Type(DataType::kInt32)}},
                                 DataType::kInt32)
                              ->output(0);
-      batch = b.Emit("StridedSlice",
-                     {shape, b.ConstInt32({0}, n.name() + "/b0"),
-                      b.ConstInt32({1}, n.name() + "/b1"), b.ConstInt32({1}, n.name() + "/b2")},
-                     {{"T", ir::Attribute::Type(DataType::kInt32)},
-                      {"Index", ir::Attribute::Type(DataType::kInt32)},
-                      {"begin_mask", ir::Attribute::Int(0)},
-                      {"end_mask", ir::Attribute::Int(0)},
-                      {"ellipsis_mask", ir::Attribute::Int(0)},
-                      {"new_axis_mask", ir::Attribute::Int(0)},
-                      {"shrink_axis_mask", ir::Attribute::Int(0)}},
-                     DataType::kInt32)
-                  ->output(0);
+      batch = EmitStridedSlice(b, shape, b.ConstInt32({0}, n.name() + "/b0"),
+                               b.ConstInt32({1}, n.name() + "/b1"),
+                               b.ConstInt32({1}, n.name() + "/b2"), DataType::kInt32);
     }
     const bool crop = pb != std::vector<int64_t>(pb.size(), 0) || out != full;
     const bool has_bias = n.input(2) != nullptr;
@@ -175,19 +166,12 @@ class ConvTransposeToTf final : public OpConverter {
                               : ConcatLastAxis(b, parts, 4, !crop && !has_bias ? last_name : "");
     if (crop) {
       const std::string p = n.name() + "/crop";
-      y = b.Emit("StridedSlice",
-                 {y, b.ConstInt32({0, pb[0], pb[1], 0}, p + "/begin"),
-                  b.ConstInt32({0, pb[0] + out[0], pb[1] + out[1], 0}, p + "/end"),
-                  b.ConstInt32({1, 1, 1, 1}, p + "/strides")},
-                 {{"T", TypeAttr(DataType::kFloat32)},
-                  {"Index", ir::Attribute::Type(DataType::kInt32)},
-                  {"begin_mask", ir::Attribute::Int(9)},  // batch and channels whole
-                  {"end_mask", ir::Attribute::Int(9)},
-                  {"ellipsis_mask", ir::Attribute::Int(0)},
-                  {"new_axis_mask", ir::Attribute::Int(0)},
-                  {"shrink_axis_mask", ir::Attribute::Int(0)}},
-                 DataType::kFloat32, has_bias ? "" : last_name)
-              ->output(0);
+      SliceMasks whole_nc;  // batch and channels whole
+      whole_nc.begin = whole_nc.end = 9;
+      y = EmitStridedSlice(b, y, b.ConstInt32({0, pb[0], pb[1], 0}, p + "/begin"),
+                           b.ConstInt32({0, pb[0] + out[0], pb[1] + out[1], 0}, p + "/end"),
+                           b.ConstInt32({1, 1, 1, 1}, p + "/strides"), DataType::kFloat32,
+                           whole_nc, has_bias ? "" : last_name);
     }
     if (has_bias) {
       const Tensor* bias = b.ConstInput(2);
@@ -235,18 +219,8 @@ class ConvTransposeToTf final : public OpConverter {
       w = EmitReshape(b, w, f, merged, p + "/merged");
       std::vector<int64_t> begin(4, 0), end = merged, strides(4, 1);
       end[axis] = (cur[axis] - 1) * d[axis] + 1;
-      w = b.Emit("StridedSlice",
-                 {w, b.ConstInt32(begin, p + "/b"), b.ConstInt32(end, p + "/e"),
-                  b.ConstInt32(strides, p + "/s")},
-                 {{"T", TypeAttr(f)},
-                  {"Index", ir::Attribute::Type(DataType::kInt32)},
-                  {"begin_mask", ir::Attribute::Int(0)},
-                  {"end_mask", ir::Attribute::Int(0)},
-                  {"ellipsis_mask", ir::Attribute::Int(0)},
-                  {"new_axis_mask", ir::Attribute::Int(0)},
-                  {"shrink_axis_mask", ir::Attribute::Int(0)}},
-                 f)
-              ->output(0);
+      w = EmitStridedSlice(b, w, b.ConstInt32(begin, p + "/b"), b.ConstInt32(end, p + "/e"),
+                           b.ConstInt32(strides, p + "/s"), f);
       cur[axis] = end[axis];
     }
     return w;

@@ -88,19 +88,9 @@ ir::Value* ShapeOf(TfBuilder& b, ir::Value* v, DataType t) {
 
 ir::Value* SliceVector(TfBuilder& b, ir::Value* v, int64_t begin, int64_t end) {
   const std::string p = b.node().name();
-  return b
-      .Emit("StridedSlice",
-            {v, b.ConstInt32({begin}, p + "/slice_begin"), b.ConstInt32({end}, p + "/slice_end"),
-             b.ConstInt32({1}, p + "/slice_strides")},
-            {{"T", ir::Attribute::Type(DataType::kInt32)},
-             {"Index", ir::Attribute::Type(DataType::kInt32)},
-             {"begin_mask", ir::Attribute::Int(0)},
-             {"end_mask", ir::Attribute::Int(0)},
-             {"ellipsis_mask", ir::Attribute::Int(0)},
-             {"new_axis_mask", ir::Attribute::Int(0)},
-             {"shrink_axis_mask", ir::Attribute::Int(0)}},
-            DataType::kInt32)
-      ->output(0);
+  return EmitStridedSlice(b, v, b.ConstInt32({begin}, p + "/slice_begin"),
+                          b.ConstInt32({end}, p + "/slice_end"),
+                          b.ConstInt32({1}, p + "/slice_strides"), DataType::kInt32);
 }
 
 ir::Value* ConcatVectors(TfBuilder& b, std::vector<ir::Value*> parts) {

@@ -66,18 +66,11 @@ class MaxUnpoolToTf final : public OpConverter {
       shape = os->dtype() == i32 ? os : EmitCast(b, os, os->dtype(), i32, p + "/shape_int32");
       const int r = static_cast<int>(dflt.size());
       auto dim = [&](int d) {
-        return b.Emit("StridedSlice",
-                      {shape, b.ConstInt32({d}, p + "/b"), b.ConstInt32({d + 1}, p + "/e"),
-                       b.ConstInt32({1}, p + "/s")},
-                      {{"T", TypeAttr(i32)},
-                       {"Index", ir::Attribute::Type(i32)},
-                       {"begin_mask", ir::Attribute::Int(0)},
-                       {"end_mask", ir::Attribute::Int(0)},
-                       {"ellipsis_mask", ir::Attribute::Int(0)},
-                       {"new_axis_mask", ir::Attribute::Int(0)},
-                       {"shrink_axis_mask", ir::Attribute::Int(1)}},
-                      i32)
-            ->output(0);
+        SliceMasks scalar;
+        scalar.shrink_axis = 1;
+        return EmitStridedSlice(b, shape, b.ConstInt32({d}, p + "/b"),
+                                b.ConstInt32({d + 1}, p + "/e"), b.ConstInt32({1}, p + "/s"), i32,
+                                scalar);
       };
       // Unravel in dflt, ravel in shape (innermost dim first).
       ir::Value* rest = idx;

@@ -137,16 +137,11 @@ class PadToTf final : public OpConverter {
           ->output(0);
     };
     auto scalar_at = [&](int64_t i) {
-      return EmitT(b, "StridedSlice",
-                   {run_pads, b.ConstInt32({i}, p + "/b"), b.ConstInt32({i + 1}, p + "/e"),
-                    b.ConstInt32({1}, p + "/s")},
-                   DataType::kInt32,
-                   {{"Index", ir::Attribute::Type(DataType::kInt32)},
-                    {"begin_mask", ir::Attribute::Int(0)},
-                    {"end_mask", ir::Attribute::Int(0)},
-                    {"ellipsis_mask", ir::Attribute::Int(0)},
-                    {"new_axis_mask", ir::Attribute::Int(0)},
-                    {"shrink_axis_mask", ir::Attribute::Int(1)}});
+      SliceMasks scalar;
+      scalar.shrink_axis = 1;
+      return EmitStridedSlice(b, run_pads, b.ConstInt32({i}, p + "/b"),
+                              b.ConstInt32({i + 1}, p + "/e"), b.ConstInt32({1}, p + "/s"),
+                              DataType::kInt32, scalar);
     };
     // The last gather carries the output name.
     int last = -1;

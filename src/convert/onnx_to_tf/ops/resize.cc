@@ -152,33 +152,18 @@ class ResizeToTf final : public OpConverter {
   // int32 [2] H, W from run-time sizes [4].
   static StatusOr<ir::Value*> SizeFromSizes(TfBuilder& b, ir::Value* sizes) {
     const std::string p = b.node().name();
-    return EmitT(b, "StridedSlice",
-                 {CastTo(b, sizes, DataType::kInt32), b.ConstInt32({2}, p + "/b"),
-                  b.ConstInt32({4}, p + "/e"), b.ConstInt32({1}, p + "/s")},
-                 DataType::kInt32,
-                 {{"Index", ir::Attribute::Type(DataType::kInt32)},
-                  {"begin_mask", ir::Attribute::Int(0)},
-                  {"end_mask", ir::Attribute::Int(0)},
-                  {"ellipsis_mask", ir::Attribute::Int(0)},
-                  {"new_axis_mask", ir::Attribute::Int(0)},
-                  {"shrink_axis_mask", ir::Attribute::Int(0)}});
+    return EmitStridedSlice(b, CastTo(b, sizes, DataType::kInt32), b.ConstInt32({2}, p + "/b"),
+                            b.ConstInt32({4}, p + "/e"), b.ConstInt32({1}, p + "/s"),
+                            DataType::kInt32);
   }
 
   // int32 [2] Floor(Shape(x)[1:3] * scales[2:4]) for NHWC x; negative (rejected by TF's
   // resize) when a scale on N or C is not 1 or a product is not integral.
   static StatusOr<ir::Value*> SizeFromScales(TfBuilder& b, ir::Value* x, ir::Value* scales) {
     const std::string p = b.node().name();
-    const Attrs slice = {{"Index", ir::Attribute::Type(DataType::kInt32)},
-                         {"begin_mask", ir::Attribute::Int(0)},
-                         {"end_mask", ir::Attribute::Int(0)},
-                         {"ellipsis_mask", ir::Attribute::Int(0)},
-                         {"new_axis_mask", ir::Attribute::Int(0)},
-                         {"shrink_axis_mask", ir::Attribute::Int(0)}};
     auto range = [&](ir::Value* v, int64_t from, int64_t to) {
-      return EmitT(b, "StridedSlice",
-                   {v, b.ConstInt32({from}, p + "/b"), b.ConstInt32({to}, p + "/e"),
-                    b.ConstInt32({1}, p + "/s")},
-                   v->dtype(), slice);
+      return EmitStridedSlice(b, v, b.ConstInt32({from}, p + "/b"), b.ConstInt32({to}, p + "/e"),
+                              b.ConstInt32({1}, p + "/s"), v->dtype());
     };
     scales = CastTo(b, scales, DataType::kFloat32);
     ir::Value* shape = b.Emit("Shape", {x},

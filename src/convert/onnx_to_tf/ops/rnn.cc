@@ -109,17 +109,11 @@ class RnnToTf final : public OpConverter {
       std::vector<int64_t> begin(rank, 0), end(rank, 0), strides(rank, 1);
       begin[0] = k * H;
       end[0] = (k + 1) * H;
-      return b.Emit("StridedSlice",
-                    {v, b.ConstInt32(begin, name + "/begin"), b.ConstInt32(end, name + "/end"),
-                     b.ConstInt32(strides, name + "/strides")},
-                    {{"T", TypeAttr(f)}, {"Index", TypeAttr(i32)},
-                     {"begin_mask", ir::Attribute::Int(0)},
-                     {"end_mask", ir::Attribute::Int(rank == 2 ? 2 : 0)},
-                     {"ellipsis_mask", ir::Attribute::Int(0)},
-                     {"new_axis_mask", ir::Attribute::Int(0)},
-                     {"shrink_axis_mask", ir::Attribute::Int(0)}},
-                    f, name)
-          ->output(0);
+      SliceMasks masks;
+      masks.end = rank == 2 ? 2 : 0;
+      return EmitStridedSlice(b, v, b.ConstInt32(begin, name + "/begin"),
+                              b.ConstInt32(end, name + "/end"),
+                              b.ConstInt32(strides, name + "/strides"), f, masks, name);
     };
     auto mm = [&](ir::Value* a, ir::Value* w, const std::string& name) {
       return b.Emit("MatMul", {a, w},

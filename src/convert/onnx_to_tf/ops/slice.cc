@@ -78,19 +78,10 @@ class SliceToTf final : public OpConverter {
     }
     FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.Input(0));
     const DataType t = b.in_facts(0).dtype;
-    b.SetOutput(0, b.Emit("StridedSlice",
-                          {x, b.ConstInt32(begin, n.name() + "/begin"),
-                           b.ConstInt32(end, n.name() + "/end"),
-                           b.ConstInt32(strides, n.name() + "/strides")},
-                          {{"T", TypeAttr(t)},
-                           {"Index", ir::Attribute::Type(DataType::kInt32)},
-                           {"begin_mask", ir::Attribute::Int(0)},
-                           {"end_mask", ir::Attribute::Int(0)},
-                           {"ellipsis_mask", ir::Attribute::Int(0)},
-                           {"new_axis_mask", ir::Attribute::Int(0)},
-                           {"shrink_axis_mask", ir::Attribute::Int(0)}},
-                          TfDType(t), b.OutName(0))
-                       ->output(0));
+    b.SetOutput(0, EmitStridedSlice(b, x, b.ConstInt32(begin, n.name() + "/begin"),
+                                    b.ConstInt32(end, n.name() + "/end"),
+                                    b.ConstInt32(strides, n.name() + "/strides"), t, {},
+                                    b.OutName(0)));
     return Status::Ok();
   }
 
@@ -121,16 +112,7 @@ class SliceToTf final : public OpConverter {
     ir::Value* end = ScatterByAxis(b, match, ends, std::numeric_limits<int32_t>::max());
     ir::Value* strides = ScatterByAxis(b, match, steps, 1);
     const DataType t = b.in_facts(0).dtype;
-    b.SetOutput(0, b.Emit("StridedSlice", {x, begin, end, strides},
-                          {{"T", TypeAttr(t)},
-                           {"Index", ir::Attribute::Type(DataType::kInt32)},
-                           {"begin_mask", ir::Attribute::Int(0)},
-                           {"end_mask", ir::Attribute::Int(0)},
-                           {"ellipsis_mask", ir::Attribute::Int(0)},
-                           {"new_axis_mask", ir::Attribute::Int(0)},
-                           {"shrink_axis_mask", ir::Attribute::Int(0)}},
-                          TfDType(t), b.OutName(0))
-                       ->output(0));
+    b.SetOutput(0, EmitStridedSlice(b, x, begin, end, strides, t, {}, b.OutName(0)));
     return Status::Ok();
   }
 

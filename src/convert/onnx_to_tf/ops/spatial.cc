@@ -166,19 +166,10 @@ ir::Value* SliceLastAxis(TfBuilder& b, ir::Value* v, int r, int64_t begin, int64
   const std::string p = b.node().name() + "/slice";
   // begin_mask / end_mask: every axis but the last is taken whole.
   const int64_t mask = (int64_t{1} << (r - 1)) - 1;
-  return b
-      .Emit("StridedSlice",
-            {v, b.ConstInt32(bg, p + "/begin"), b.ConstInt32(en, p + "/end"),
-             b.ConstInt32(st, p + "/strides")},
-            {{"T", ir::Attribute::Type(v->dtype())},
-             {"Index", ir::Attribute::Type(DataType::kInt32)},
-             {"begin_mask", ir::Attribute::Int(mask)},
-             {"end_mask", ir::Attribute::Int(mask)},
-             {"ellipsis_mask", ir::Attribute::Int(0)},
-             {"new_axis_mask", ir::Attribute::Int(0)},
-             {"shrink_axis_mask", ir::Attribute::Int(0)}},
-            v->dtype())
-      ->output(0);
+  SliceMasks masks;
+  masks.begin = masks.end = mask;
+  return EmitStridedSlice(b, v, b.ConstInt32(bg, p + "/begin"), b.ConstInt32(en, p + "/end"),
+                          b.ConstInt32(st, p + "/strides"), v->dtype(), masks);
 }
 
 ir::Value* ConcatLastAxis(TfBuilder& b, const std::vector<ir::Value*>& vs, int r,

@@ -60,18 +60,9 @@ class SplitToTf final : public OpConverter {
       offset += sizes[i];
       if (!n.output(i)) continue;
       const std::string p = n.name() + "/" + std::to_string(i);
-      b.SetOutput(i, b.Emit("StridedSlice",
-                            {x, b.ConstInt32(begin, p + "/begin"), b.ConstInt32(end, p + "/end"),
-                             b.ConstInt32(strides, p + "/strides")},
-                            {{"T", TypeAttr(t)},
-                             {"Index", ir::Attribute::Type(DataType::kInt32)},
-                             {"begin_mask", ir::Attribute::Int(0)},
-                             {"end_mask", ir::Attribute::Int(0)},
-                             {"ellipsis_mask", ir::Attribute::Int(0)},
-                             {"new_axis_mask", ir::Attribute::Int(0)},
-                             {"shrink_axis_mask", ir::Attribute::Int(0)}},
-                            TfDType(t), b.OutName(i))
-                         ->output(0));
+      b.SetOutput(i, EmitStridedSlice(b, x, b.ConstInt32(begin, p + "/begin"),
+                                      b.ConstInt32(end, p + "/end"),
+                                      b.ConstInt32(strides, p + "/strides"), t, {}, b.OutName(i)));
     }
     return Status::Ok();
   }
@@ -83,12 +74,6 @@ class SplitToTf final : public OpConverter {
     FERRY_ASSIGN_OR_RETURN(ir::Value * split, b.Input(1));
     split = CastTo(b, split, DataType::kInt32);
     constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
-    const Attrs slice_attrs = {{"Index", ir::Attribute::Type(DataType::kInt32)},
-                               {"begin_mask", ir::Attribute::Int(0)},
-                               {"end_mask", ir::Attribute::Int(0)},
-                               {"ellipsis_mask", ir::Attribute::Int(0)},
-                               {"new_axis_mask", ir::Attribute::Int(0)},
-                               {"shrink_axis_mask", ir::Attribute::Int(0)}};
     // The bounds vector [r]: constants around the run-time entry at `axis`.
     auto bounds = [&](ir::Value* at, int64_t other, const std::string& p) {
       std::vector<ir::Value*> parts;
@@ -109,27 +94,18 @@ class SplitToTf final : public OpConverter {
       if (!n.output(i)) continue;
       const std::string p = n.name() + "/" + std::to_string(i);
       // begin = Sum(split[0:i]) (0 for i = 0), size = split[i].
-      Attrs sa = slice_attrs;
-      sa.insert(sa.begin(), {"T", ir::Attribute::Type(DataType::kInt32)});
-      ir::Value* head = b.Emit("StridedSlice",
-                               {split, b.ConstInt32({0}, p + "/h0"), b.ConstInt32({i}, p + "/h1"),
-                                b.ConstInt32({1}, p + "/h2")},
-                               sa, DataType::kInt32)
-                            ->output(0);
+      ir::Value* head =
+          EmitStridedSlice(b, split, b.ConstInt32({0}, p + "/h0"), b.ConstInt32({i}, p + "/h1"),
+                           b.ConstInt32({1}, p + "/h2"), DataType::kInt32);
       ir::Value* begin = SumAxis(b, head, 0);
-      ir::Value* size = b.Emit("StridedSlice",
-                               {split, b.ConstInt32({i}, p + "/s0"),
-                                b.ConstInt32({i + 1}, p + "/s1"), b.ConstInt32({1}, p + "/s2")},
-                               sa, DataType::kInt32)
-                            ->output(0);
+      ir::Value* size =
+          EmitStridedSlice(b, split, b.ConstInt32({i}, p + "/s0"), b.ConstInt32({i + 1}, p + "/s1"),
+                           b.ConstInt32({1}, p + "/s2"), DataType::kInt32);
       ir::Value* end = EmitT(b, "AddV2", {begin, ReshapeTo(b, size, {})}, DataType::kInt32);
-      Attrs xa = slice_attrs;
-      xa.insert(xa.begin(), {"T", TypeAttr(t)});
-      b.SetOutput(i, b.Emit("StridedSlice",
-                            {x, bounds(begin, 0, p + "/begin"), bounds(end, kMax, p + "/end"),
-                             b.ConstInt32(std::vector<int64_t>(r, 1), p + "/strides")},
-                            xa, TfDType(t), b.OutName(i))
-                         ->output(0));
+      b.SetOutput(i, EmitStridedSlice(b, x, bounds(begin, 0, p + "/begin"),
+                                      bounds(end, kMax, p + "/end"),
+                                      b.ConstInt32(std::vector<int64_t>(r, 1), p + "/strides"), t,
+                                      {}, b.OutName(i)));
     }
     return Status::Ok();
   }
