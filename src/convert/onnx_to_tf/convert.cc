@@ -5,6 +5,7 @@
 #include <set>
 
 #include "convert/onnx_to_tf/op_converter.h"
+#include "convert/onnx_to_tf/passes/fold_transposes.h"
 #include "convert/onnx_to_tf/passes/infer_facts.h"
 #include "convert/onnx_to_tf/passes/to_nhwc.h"
 #include "onnx/model_io.h"
@@ -187,6 +188,29 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
     v->info() = out->info();
     v->info().dtype = onnx_to_tf::TfDType(out->dtype());
     tf->outputs().push_back(v);
+  }
+
+  if (options.fold_transposes) {
+    // Dims of the TF values, from the ONNX facts in the layout the plan gave each value.
+    onnx_to_tf::TfDims dims;
+    auto note = [&](const ir::Value* o) {
+      const ir::Value* v = o ? b.Bound(o) : nullptr;
+      if (!v || v->is_constant() || dims.count(v) || !facts[o].dims) return;
+      const std::vector<ir::Dim>& d = *facts[o].dims;
+      const std::vector<int64_t> perm = PermOf(plan.Of(o), static_cast<int>(d.size()));
+      if (perm.empty()) {
+        dims[v] = d;
+        return;
+      }
+      if (perm.size() != d.size()) return;
+      std::vector<ir::Dim> p;
+      for (int64_t a : perm) p.push_back(d[a]);
+      dims[v] = p;
+    };
+    for (const ir::Value* in : onnx.inputs()) note(in);
+    for (const ir::Node* n : order)
+      for (const ir::Value* o : n->outputs()) note(o);
+    FERRY_RETURN_IF_ERROR(onnx_to_tf::FoldTransposes(*tf, dims));
   }
 
   // The per-node check's map: each ONNX value with a TF value of its own (not folded into a

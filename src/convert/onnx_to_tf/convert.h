@@ -25,6 +25,10 @@ struct ConvertOptions {
   // A model whose ops have converters only for a newer opset is first lifted to that opset
   // with the onnx library's version converter (onnx::UpgradeOpset).
   bool lift_opset = true;
+  // After lowering, fold the Transposes TF can express otherwise (passes/fold_transposes.h:
+  // Transpose/Reshape chains into one Reshape or GatherV2, Transposes around MatMul into
+  // adj flags or an Einsum).
+  bool fold_transposes = true;
 };
 
 // The opset a model must be lifted to so that every node has a converter: 0 when the model's
