@@ -146,6 +146,10 @@ StatusOr<std::unique_ptr<check::ModelRunner>> OpenGraph(std::shared_ptr<ir::Grap
   if (format == ModelFormat::kTorch)
     return InvalidArgument(label + ": a PyTorch model is not an IR graph");
   const runtime::OpSet& ops = format == ModelFormat::kOnnx ? onnx::OnnxOpSet() : tf::TfOpSet();
+  // Run-only sessions pack convolution weights as they are built, which wants each Conv's
+  // input shape: exported models rarely declare intermediate shapes (failures change
+  // nothing: the weights are then packed on the first run).
+  if (format == ModelFormat::kOnnx && !options.keep_original_graph) (void)onnx::InferShapes(*g);
   runtime::SessionOptions so;
   so.num_threads = options.num_threads;
   so.keep_original_graph = options.keep_original_graph;

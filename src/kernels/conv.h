@@ -89,8 +89,14 @@ class ConstantWeightConv2D {
   // Same contract as Conv2D; w and b must hold the same values on every call.
   Status Run(const ConvParams& p, const float* x, const float* w, const float* b, float* y,
              int num_threads);
-  // With blocked layouts and a residual (see ConvTensors).
+  // With blocked layouts and a residual (see ConvTensors). After Pack, t.w may be nullptr.
   Status Run(const ConvParams& p, const ConvTensors& t, int num_threads);
+  // Before any run: prepares the primitive for `p` and the layouts of `t` (only t.w, t.b
+  // and the layout flags are read) and copies t.w into the weights format it wants. That
+  // copy is kept as the master: shapes whose primitive wants another format are reordered
+  // from it, so the caller's weights are never read again and may be freed.
+  Status Pack(const ConvParams& p, const ConvTensors& t, int num_threads);
+  bool packed() const;
 
  private:
   struct Impl;

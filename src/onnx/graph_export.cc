@@ -18,9 +18,11 @@ constexpr int64_t kDefaultOpset = 17;
 
 class Exporter {
  public:
+  explicit Exporter(bool structure_only) : structure_only_(structure_only) {}
   Status ExportGraph(const ir::Graph& g, GraphProto* gp);
 
  private:
+  bool structure_only_;
   Status ExportAttribute(const std::string& name, const ir::Attribute& a, AttributeProto* ap,
                          const std::string& where);
 };
@@ -105,7 +107,16 @@ Status Exporter::ExportGraph(const ir::Graph& g, GraphProto* gp) {
   }
   for (const ir::Value* v : g.values()) {
     if (!v->is_constant() || declared.count(v)) continue;
-    Status s = TensorToProto(v->constant(), v->name(), gp->add_initializer());
+    const Tensor& t = v->constant();
+    if (structure_only_ && t.NumBytes() > 4096) {  // SaveOptions::structure_only
+      auto* tp = gp->add_initializer();
+      tp->set_name(v->name());
+      tp->set_data_type(DataTypeToOnnx(t.dtype()));
+      for (int64_t d : t.shape().dims()) tp->add_dims(d);
+      declared.insert(v);
+      continue;
+    }
+    Status s = TensorToProto(t, v->name(), gp->add_initializer());
     if (!s.ok()) return s.WithContext("initializer '" + v->name() + "'");
     declared.insert(v);
   }
@@ -208,7 +219,7 @@ Status GraphToModelProto(const ir::Graph& graph, const SaveOptions& options,
     p->set_value(v);
   }
 
-  Exporter exporter;
+  Exporter exporter(options.structure_only);
   return exporter.ExportGraph(graph, model->mutable_graph());
 }
 

@@ -40,6 +40,9 @@ struct SaveOptions {
   bool check = true;
   // 0: the IR version that matches the default-domain opset (8 for opsets up to 17).
   int64_t ir_version = 0;
+  // Initializers over 4 KiB keep name, type and dims but no values: enough for shape
+  // inference (which reads the values only of small shape-like tensors), not a model to save.
+  bool structure_only = false;
 };
 
 // Reads an ONNX model file. Initializers become constant values (also when the model lists

@@ -101,6 +101,10 @@ class Op {
  public:
   virtual ~Op() = default;
   virtual Status Run(OpContext& ctx) const = 0;
+  // Constant inputs (by index) this op copied into its own form when it was built and will
+  // not read again: a session that owns its graph alone may drop them (the op then sees
+  // the input as omitted), so that weights are not held twice.
+  virtual std::vector<int> ReleasableConstantInputs() const { return {}; }
   // Set by a constructor that found a bad attribute; checked once by the session.
   const Status& init_status() const { return init_status_; }
 

@@ -197,6 +197,7 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
     NodeInfo info(*n, version, s->num_threads_);
     step.op = (*f)(info);
     if (!step.op->init_status().ok()) return step.op->init_status();
+    if (s->original_released_) s->ReleasePackedConstants(*n, *step.op);
     for (const auto& [k, a] : n->attrs()) {
       std::vector<std::shared_ptr<ir::Graph>> subs;
       if (a.kind() == ir::AttrKind::kGraph) subs.push_back(a.g());
@@ -238,6 +239,21 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
       s->steps_[last_use[id]].release.push_back(static_cast<int>(id));
   }
   return s;
+}
+
+void Session::ReleasePackedConstants(const ir::Node& n, const Op& op) {
+  for (int i : op.ReleasableConstantInputs()) {
+    const ir::Value* v = i < n.num_inputs() ? n.input(i) : nullptr;
+    if (!v || !v->is_constant() || graph_->IsGraphOutput(v)) continue;
+    bool only_here = true;
+    for (const ir::Node* u : v->users()) only_here = only_here && u == &n;
+    if (!only_here) continue;
+    // The optimized copy belongs to this session alone once the graph as given is released
+    // (Create), so changing one of its values is seen by no one else.
+    // The op then sees the input as omitted.
+    const_cast<ir::Value*>(v)->clear_constant();
+    ++released_constants_;
+  }
 }
 
 Status Session::CheckInput(const ir::Value& v, const Value& value) const {

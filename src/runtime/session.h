@@ -93,6 +93,9 @@ class Session {
   std::shared_ptr<const Session> PreparedFor(const std::vector<Tensor>& inputs) const;
   // The pool the session's runs allocate tensors from (nullptr: reuse_buffers is off).
   BufferPool* buffer_pool() const { return pool_.get(); }
+  // Constants whose data the session dropped because their only op packed them
+  // (Op::ReleasableConstantInputs; only with keep_original_graph off).
+  int num_released_constants() const { return released_constants_; }
 
  private:
   friend struct Frame;
@@ -105,6 +108,10 @@ class Session {
     std::vector<int> release;  // slots whose last use is this step
   };
   Status CheckInput(const ir::Value& v, const Value& value) const;
+  // With the graph as given released: drops the data of the constants only `op` reads and
+  // has packed into its own form, right after building it (so one layer at most is held
+  // twice).
+  void ReleasePackedConstants(const ir::Node& n, const Op& op);
   // shape_values, when given, receives what every Shape and Size node computed, by output
   // name (the probe run of Prepare).
   Status Execute(const std::vector<Value>& inputs, const Frame* outer, std::vector<Value>* slots,
@@ -119,6 +126,7 @@ class Session {
   std::shared_ptr<const ir::Graph> graph_;
   std::shared_ptr<const ir::Graph> original_;  // as given, when graph_ is an optimized copy
   bool original_released_ = false;  // keep_original_graph off released it
+  int released_constants_ = 0;
   const OpSet* ops_ = nullptr;
   int num_threads_ = 1;
   std::unordered_map<const ir::Value*, int> slot_of_;

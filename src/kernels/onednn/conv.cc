@@ -236,10 +236,50 @@ struct ConstantWeightConv2D::Impl {
   };
   std::mutex mu;
   std::map<std::string, Entry> entries;
+  std::optional<memory> master;  // set by Pack: the op's own copy of the weights
 };
 
 ConstantWeightConv2D::ConstantWeightConv2D() : impl_(std::make_unique<Impl>()) {}
 ConstantWeightConv2D::~ConstantWeightConv2D() = default;
+
+namespace {
+
+IoFormat FormatOf(const ConvTensors& t) {
+  IoFormat io;
+  io.has_bias = t.b != nullptr;
+  io.x_blocked = t.x_blocked;
+  io.y_blocked = t.y_blocked;
+  io.residual = t.residual != nullptr;
+  io.residual_blocked = t.residual_blocked;
+  return io;
+}
+
+Status CheckBlocking(const ConvParams& p, const IoFormat& io) {
+  if ((io.x_blocked || io.y_blocked || io.residual_blocked) &&
+      (p.layout != Layout::kNCHW || ConvPreferredBlocking() == ConvBlocking::kPlain))
+    return InvalidArgument("Conv2D " + p.ToString() +
+                           ": channel-blocked buffers need NCHW and a blocking CPU");
+  return Status::Ok();
+}
+
+// The master weights in the format `pr` wants: the master itself when it already is, else a
+// reordered copy.
+StatusOr<memory> FromMaster(const Prepared& pr, const ConvParams& p, const memory& master,
+                            int num_threads) {
+  if (pr.pd.weights_desc() == master.get_desc()) return master;
+  try {
+    onednn::Context::SetNumThreads(num_threads);
+    memory w(pr.pd.weights_desc(), onednn::Context::Engine());
+    auto& stream = onednn::Context::Stream();
+    dnnl::reorder(master, w).execute(stream, const_cast<memory&>(master), w);
+    stream.wait();
+    return w;
+  } catch (const dnnl::error& e) {
+    return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
+  }
+}
+
+}  // namespace
 
 Status ConstantWeightConv2D::Run(const ConvParams& p, const float* x, const float* w,
                                  const float* b, float* y, int num_threads) {
@@ -251,34 +291,63 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const float* x, const floa
   return Run(p, t, num_threads);
 }
 
+bool ConstantWeightConv2D::packed() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->master.has_value();
+}
+
+Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int num_threads) {
+  FERRY_RETURN_IF_ERROR(p.Validate());
+  const IoFormat io = FormatOf(t);
+  FERRY_RETURN_IF_ERROR(CheckBlocking(p, io));
+  if (!t.w) return InvalidArgument("Conv2D " + p.ToString() + ": no weights to pack");
+  onednn::Context::SetNumThreads(num_threads);
+  FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, io));
+  memory packed;
+  try {
+    // Always a copy, even when the primitive reads the plain layout: the master is the op's.
+    packed = memory(pr->pd.weights_desc(), onednn::Context::Engine());
+    memory user(pr->user_w, onednn::Context::Engine(), const_cast<float*>(t.w));
+    auto& stream = onednn::Context::Stream();
+    dnnl::reorder(user, packed).execute(stream, user, packed);
+    stream.wait();
+  } catch (const dnnl::error& e) {
+    return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->master = packed;
+  impl_->entries[Key(p, io)] = Impl::Entry{std::move(pr), packed};
+  return Status::Ok();
+}
+
 Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int num_threads) {
   FERRY_RETURN_IF_ERROR(p.Validate());
-  IoFormat io;
-  io.has_bias = t.b != nullptr;
-  io.x_blocked = t.x_blocked;
-  io.y_blocked = t.y_blocked;
-  io.residual = t.residual != nullptr;
-  io.residual_blocked = t.residual_blocked;
-  if ((io.x_blocked || io.y_blocked || io.residual_blocked) &&
-      (p.layout != Layout::kNCHW || ConvPreferredBlocking() == ConvBlocking::kPlain))
-    return InvalidArgument("Conv2D " + p.ToString() +
-                           ": channel-blocked buffers need NCHW and a blocking CPU");
+  const IoFormat io = FormatOf(t);
+  FERRY_RETURN_IF_ERROR(CheckBlocking(p, io));
   onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
   if (p.batch == 0) return Status::Ok();
   const std::string key = Key(p, io);
   Impl::Entry entry;
+  bool own_weights = false;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
+    own_weights = impl_->master.has_value();
     auto it = impl_->entries.find(key);
     if (it == impl_->entries.end()) {
       FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, io));
-      FERRY_ASSIGN_OR_RETURN(memory wm, PrepareWeights(*pr, p, t.w, num_threads));
+      memory wm;
+      if (own_weights) {
+        FERRY_ASSIGN_OR_RETURN(wm, FromMaster(*pr, p, *impl_->master, num_threads));
+      } else {
+        if (!t.w) return Internal("Conv2D " + p.ToString() + ": weights were not packed");
+        FERRY_ASSIGN_OR_RETURN(wm, PrepareWeights(*pr, p, t.w, num_threads));
+      }
       if (impl_->entries.size() > 64) impl_->entries.clear();
       it = impl_->entries.emplace(key, Impl::Entry{std::move(pr), wm}).first;
     }
     entry = it->second;
   }
-  if (!entry.prepared->reorder_w) {  // oneDNN reads the caller's buffer directly
+  if (!own_weights && !entry.prepared->reorder_w) {  // oneDNN reads the caller's buffer
     FERRY_ASSIGN_OR_RETURN(entry.weights, PrepareWeights(*entry.prepared, p, t.w, num_threads));
   }
   return Execute(*entry.prepared, p, t.x, entry.weights, t.b, t.residual, t.y, num_threads);

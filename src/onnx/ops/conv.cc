@@ -41,68 +41,132 @@ class Conv final : public Op {
     if (constant_weights_) cached_ = std::make_unique<kernels::ConstantWeightConv2D>();
     if ((residual_ || blocked_output_) && !cached_)
       init_status_ = info.Error("fused residual or blocked output needs constant weights");
+    if (cached_ && init_status_.ok()) PackAhead(info);
   }
 
   Status Run(OpContext& ctx) const override {
     FERRY_ASSIGN_OR_RETURN(const Tensor* xp, RequiredInput(ctx, 0));
     const int rank = xp->rank();
     const bool block = kernels::ConvPreferredBlocking() != kernels::ConvBlocking::kPlain;
-    if (rank == 5 && cached_ && block && ctx.input(1)->rank() == 4) return RunBlocked(ctx);
+    const Tensor* wt = ctx.input(1);
+    if (!wt && packed_shape_.rank() == 0) return ctx.Error("input 1 (weights) is missing");
+    // Weights the session released after PackAhead come as an omitted input.
+    const Shape& ws = wt ? wt->shape() : packed_shape_;
+    if (rank == 5 && cached_ && block && ws.rank() == 4) return RunBlocked(ctx, ws);
     if (rank == 5) return Run3D(ctx);
     if (rank != 3 && rank != 4)
       return ctx.Error("input 0 has rank " + std::to_string(rank) + " (shape " +
                        xp->shape().ToString() + "), expected 4 (or 3 for 1-D, 5 for 3-D)");
-    FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, rank));
+    if (wt) FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, rank));
+    if (!wt && ws.rank() != rank)
+      return ctx.Error("input 0 has rank " + std::to_string(rank) + ", the weights " +
+                       ws.ToString() + " expect " + std::to_string(ws.rank()));
     FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
-    FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 1));
-    auto attrs = attrs_.To2D(rank - 2);
-    if (!attrs.ok()) return ctx.Error(attrs.status().message());
+    if (wt) FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 1));  // packed ones are float
     const Tensor& x = *xp;
-    const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.input(2);
+    if (b) FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 2));
     const bool is_1d = rank == 3;
+    auto p = Params(x.dim(0), x.dim(1), is_1d ? 1 : x.dim(2), x.dim(rank - 1), ws,
+                    b ? &b->shape() : nullptr, x.shape());
+    if (!p.ok()) return ctx.Error(p.status().message());
+    kernels::ConvTensors t;
+    t.x = x.data<float>();
+    t.w = wt ? wt->data<float>() : nullptr;  // nullptr: the kernel's packed copy
+    t.b = b ? b->data<float>() : nullptr;
+    return Finish(ctx, *p, t, is_1d, block);
+  }
+
+  // The weights, once packed at construction (PackAhead), are not read again.
+  std::vector<int> ReleasableConstantInputs() const override {
+    if (packed_shape_.rank() > 0) return {1};
+    return {};
+  }
+
+ private:
+  // The 2-D convolution (1-D data: in_h = 1 and 3-D weights) of logical input [n, c, in_h,
+  // in_w] with weights `ws` and bias `bs` (or nullptr), checked against each other and the
+  // attributes; messages quote `x_shape` as the input's shape.
+  StatusOr<kernels::ConvParams> Params(int64_t n, int64_t c, int64_t in_h, int64_t in_w,
+                                       const Shape& ws, const Shape* bs,
+                                       const Shape& x_shape) const {
+    const bool is_1d = ws.rank() == 3;
+    auto attrs = attrs_.To2D(ws.rank() - 2);
+    if (!attrs.ok()) return attrs.status();
     kernels::ConvParams p;
-    p.batch = x.dim(0);
-    p.in_channels = x.dim(1);
-    p.in_h = is_1d ? 1 : x.dim(2);
-    p.in_w = x.dim(rank - 1);
-    p.out_channels = w.dim(0);
-    p.kernel_h = is_1d ? 1 : w.dim(2);
-    p.kernel_w = w.dim(rank - 1);
+    p.batch = n;
+    p.in_channels = c;
+    p.in_h = in_h;
+    p.in_w = in_w;
+    p.out_channels = ws[0];
+    p.kernel_h = is_1d ? 1 : ws[2];
+    p.kernel_w = ws[ws.rank() - 1];
     p.groups = group_;
     if (!attrs->kernel.empty() &&
         (attrs->kernel[0] != p.kernel_h || attrs->kernel[1] != p.kernel_w))
-      return ctx.Error("kernel_shape does not match weights of shape " + w.shape().ToString());
-    if (w.dim(1) * group_ != p.in_channels)
-      return ctx.Error("weights " + w.shape().ToString() + " with group " + std::to_string(group_) +
-                       " expect " + std::to_string(w.dim(1) * group_) +
-                       " input channels, input 0 has shape " + x.shape().ToString());
+      return InvalidArgument("kernel_shape does not match weights of shape " + ws.ToString());
+    if (ws[1] * group_ != p.in_channels)
+      return InvalidArgument("weights " + ws.ToString() + " with group " +
+                             std::to_string(group_) + " expect " +
+                             std::to_string(ws[1] * group_) +
+                             " input channels, input 0 has shape " + x_shape.ToString());
     if (p.out_channels % group_ != 0)
-      return ctx.Error("output channels " + std::to_string(p.out_channels) +
-                       " not divisible by group " + std::to_string(group_));
-    if (b) {
-      FERRY_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, 2));
-      if (b->rank() != 1 || b->dim(0) != p.out_channels)
-        return ctx.Error("bias (input 2) has shape " + b->shape().ToString() + ", expected [" +
-                         std::to_string(p.out_channels) + "]");
-    }
+      return InvalidArgument("output channels " + std::to_string(p.out_channels) +
+                             " not divisible by group " + std::to_string(group_));
+    if (bs && (bs->rank() != 1 || (*bs)[0] != p.out_channels))
+      return InvalidArgument("bias (input 2) has shape " + bs->ToString() + ", expected [" +
+                             std::to_string(p.out_channels) + "]");
     p.stride_h = attrs->strides[0];
     p.stride_w = attrs->strides[1];
     p.dilation_h = attrs->dilations[0];
     p.dilation_w = attrs->dilations[1];
     std::tie(p.pad_top, p.pad_bottom) = attrs->Pads(0, p.in_h, p.kernel_h);
     std::tie(p.pad_left, p.pad_right) = attrs->Pads(1, p.in_w, p.kernel_w);
-    Status valid = p.Validate();
-    if (!valid.ok()) return ctx.Error(valid.message());
+    FERRY_RETURN_IF_ERROR(p.Validate());
     p.activation = activation_;
-    kernels::ConvTensors t;
-    t.x = x.data<float>();
-    t.w = w.data<float>();
-    t.b = b ? b->data<float>() : nullptr;
-    return Finish(ctx, p, t, is_1d, block);
+    return p;
   }
 
- private:
+  // At construction, when input 0's channels and spatial dims are known from the graph (an
+  // unknown batch counts as 1): the weights are packed now (ConstantWeightConv2D::Pack), one
+  // layer at a time, so that the session can free the originals before the first run.
+  void PackAhead(const NodeInfo& info) {
+    const Tensor* w = info.constant_input(1);
+    const Tensor* b = info.constant_input(2);
+    const ir::Value* xv = info.node().input(0);
+    if (!w || (w->rank() != 3 && w->rank() != 4) || w->dtype() != DataType::kFloat32 ||
+        (b && b->dtype() != DataType::kFloat32) || !xv || !xv->info().shape)
+      return;
+    const auto& dims = *xv->info().shape;
+    if (static_cast<int>(dims.size()) != w->rank()) return;
+    for (size_t i = 1; i < dims.size(); ++i)
+      if (!dims[i].known()) return;
+    const bool is_1d = w->rank() == 3;
+    const int64_t n = dims[0].known() ? dims[0].value : 1;
+    std::vector<int64_t> xd;
+    for (const auto& d : dims) xd.push_back(d.known() ? d.value : 1);
+    auto p = Params(n, dims[1].value, is_1d ? 1 : dims[2].value, dims.back().value, w->shape(),
+                    b ? &b->shape() : nullptr, Shape(xd));
+    if (!p.ok()) return;  // reported by Run, as before
+    const bool block = kernels::ConvPreferredBlocking() != kernels::ConvBlocking::kPlain;
+    auto blocked = [&](const ir::Value* v) {
+      return block && !is_1d && v && v->producer() &&
+             v->producer()->GetInt(runtime::optimize::kBlockedOutputAttr, 0) != 0;
+    };
+    kernels::ConvTensors t;
+    t.w = w->data<float>();
+    t.b = b ? b->data<float>() : nullptr;
+    t.x_blocked = blocked(xv);
+    t.y_blocked = blocked_output_ && block && !is_1d;
+    static const float kResidualMarker = 0;
+    if (residual_) {
+      t.residual = &kResidualMarker;  // Pack reads only whether there is one
+      t.residual_blocked = info.num_inputs() > 3 && blocked(info.node().input(3));
+    }
+    // A failure leaves the weights to be packed on the first run, as without this.
+    if (cached_->Pack(*p, t, info.num_threads()).ok()) packed_shape_ = w->shape();
+  }
+
   // 3-D data [N, C, D, H, W]: the direct kernel, no oneDNN.
   Status Run3D(OpContext& ctx) const {
     FERRY_RETURN_IF_ERROR(CheckRank(ctx, 1, 5));
@@ -158,48 +222,24 @@ class Conv final : public Op {
   }
 
   // Blocked input (kernels::ConvBlockedDims) from a preceding fused Conv.
-  Status RunBlocked(OpContext& ctx) const {
+  Status RunBlocked(OpContext& ctx, const Shape& ws) const {
     const Tensor& x = *ctx.input(0);
-    const Tensor& w = *ctx.input(1);
+    const Tensor* wt = ctx.input(1);
     const Tensor* b = ctx.input(2);
-    kernels::ConvParams p;
-    p.batch = x.dim(0);
-    p.in_channels = w.dim(1) * group_;
-    p.in_h = x.dim(2);
-    p.in_w = x.dim(3);
-    if (x.shape().dims() != kernels::ConvBlockedDims(p.batch, p.in_channels, p.in_h, p.in_w))
+    const int64_t n = x.dim(0), c = ws[1] * group_, h = x.dim(2), wd = x.dim(3);
+    if (x.shape().dims() != kernels::ConvBlockedDims(n, c, h, wd))
       return ctx.Error("blocked input 0 of shape " + x.shape().ToString() +
-                       " does not hold the " + std::to_string(p.in_channels) +
-                       " channels weights " + w.shape().ToString() + " expect");
-    p.out_channels = w.dim(0);
-    p.kernel_h = w.dim(2);
-    p.kernel_w = w.dim(3);
-    p.groups = group_;
-    if (b && (b->rank() != 1 || b->dim(0) != p.out_channels))
-      return ctx.Error("bias (input 2) has shape " + b->shape().ToString() + ", expected [" +
-                       std::to_string(p.out_channels) + "]");
-    auto attrs = attrs_.To2D(2);
-    if (!attrs.ok()) return ctx.Error(attrs.status().message());
-    if (!attrs->kernel.empty() &&
-        (attrs->kernel[0] != p.kernel_h || attrs->kernel[1] != p.kernel_w))
-      return ctx.Error("kernel_shape does not match weights of shape " + w.shape().ToString());
-    p.stride_h = attrs->strides[0];
-    p.stride_w = attrs->strides[1];
-    p.dilation_h = attrs->dilations[0];
-    p.dilation_w = attrs->dilations[1];
-    std::tie(p.pad_top, p.pad_bottom) = attrs->Pads(0, p.in_h, p.kernel_h);
-    std::tie(p.pad_left, p.pad_right) = attrs->Pads(1, p.in_w, p.kernel_w);
-    Status valid = p.Validate();
-    if (!valid.ok()) return ctx.Error(valid.message());
-    p.activation = activation_;
+                       " does not hold the " + std::to_string(c) + " channels weights " +
+                       ws.ToString() + " expect");
+    auto p = Params(n, c, h, wd, ws, b ? &b->shape() : nullptr, x.shape());
+    if (!p.ok()) return ctx.Error(p.status().message());
     kernels::ConvTensors t;
     t.x = x.data<float>();
     t.x_blocked = true;
-    t.w = w.data<float>();
+    t.w = wt ? wt->data<float>() : nullptr;
     t.b = b ? b->data<float>() : nullptr;
-    return Finish(ctx, p, t, /*is_1d=*/false, true);
+    return Finish(ctx, *p, t, /*is_1d=*/false, true);
   }
-
 
   // Allocates the output (blocked when allowed), adds the residual, runs the kernel.
   Status Finish(OpContext& ctx, kernels::ConvParams& p, kernels::ConvTensors& t, bool is_1d,
@@ -339,6 +379,7 @@ class Conv final : public Op {
   kernels::PoolParams pool_params_;
   bool constant_weights_ = false;
   std::unique_ptr<kernels::ConstantWeightConv2D> cached_;
+  Shape packed_shape_;  // the weights' shape once PackAhead packed them (else rank 0)
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "kernels/conv.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <thread>
 
@@ -153,6 +155,58 @@ TEST(ConvTest, CachedPrimitiveRunsOnOtherThreads) {
       EXPECT_EQ(0, std::memcmp(got[t].data(), want.data(), want.size() * sizeof(float)))
           << "round " << round << " thread " << t;
   }
+}
+
+TEST(ConvTest, PackedWeightsServeEveryShapeWithoutTheCallersBuffer) {
+  // Pack for one shape, then run that shape and others (a new batch, a new spatial size:
+  // other primitives, whose weights come from the packed master) with no weights pointer.
+  std::mt19937 rng(testing::TestSeed() + 3);
+  for (int iter = 0; iter < 40; ++iter) {
+    ConvParams p = RandomConv(rng);
+    p.layout = Layout::kNCHW;
+    const bool bias = RandInt(rng, 0, 1);
+    const auto w = RandomFloats(rng, p.w_size());
+    const auto b = RandomFloats(rng, p.out_channels);
+    auto w_caller = w;
+    ConstantWeightConv2D packed;
+    EXPECT_FALSE(packed.packed());
+    ConvTensors pt;
+    pt.w = w_caller.data();
+    pt.b = bias ? b.data() : nullptr;
+    ASSERT_TRUE(packed.Pack(p, pt, 1).ok()) << p.ToString();
+    EXPECT_TRUE(packed.packed());
+    std::fill(w_caller.begin(), w_caller.end(), std::nanf(""));  // never read again
+    for (int shape = 0; shape < 3; ++shape) {
+      ConvParams q = p;
+      if (shape == 1) q.batch = p.batch + 2;
+      if (shape == 2) {
+        q.in_h += 3;
+        q.in_w += 1;
+      }
+      auto x = RandomFloats(rng, q.x_size());
+      auto want = Sentinel(q.y_size());
+      reference::Conv2D(q, x.data(), w.data(), bias ? b.data() : nullptr, want.data());
+      ConvTensors t;
+      t.x = x.data();
+      t.b = bias ? b.data() : nullptr;
+      auto got = Sentinel(q.y_size());
+      t.y = got.data();
+      Status s = packed.Run(q, t, 2);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      EXPECT_TRUE(AllClose(got, want)) << q.ToString() << " shape " << shape;
+    }
+  }
+  // Without Pack there is nothing to run from.
+  ConstantWeightConv2D unpacked;
+  ConvParams p;
+  p.in_channels = p.out_channels = 4;
+  p.in_h = p.in_w = 5;
+  auto x = RandomFloats(rng, p.x_size());
+  auto y = Sentinel(p.y_size());
+  ConvTensors t;
+  t.x = x.data();
+  t.y = y.data();
+  EXPECT_FALSE(unpacked.Run(p, t, 1).ok());
 }
 
 TEST(ConvTest, InvalidParamsAreRejectedWithTheirValues) {

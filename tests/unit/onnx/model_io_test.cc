@@ -485,6 +485,41 @@ TEST(ModelIoTest, InferShapesFillsUntypedValues) {
   EXPECT_EQ(g->FindValue("y")->info().ShapeString(), "[N,2]");
 }
 
+TEST(ModelIoTest, InferShapesNeedsNoWeightValues) {
+  // A Conv with 4.6 KB of weights, then a Reshape whose shape is a small constant: shape
+  // inference works from a structure-only proto (no weight values copied), which still
+  // carries the small constants' values.
+  auto g = std::make_shared<ir::Graph>();
+  g->opset_imports()[""] = 13;
+  ir::Value* x = g->AddValue("x", FloatInfo({ir::Dim::Named("N"), ir::Dim::Known(8),
+                                             ir::Dim::Known(6), ir::Dim::Known(6)}));
+  g->inputs().push_back(x);
+  ir::Value* w = g->AddConstant("w", Tensor::Zeros(DataType::kFloat32, Shape{16, 8, 3, 3}));
+  ir::Value* shape = g->AddConstant("shape", Tensor::FromVector<int64_t>({0, -1}, Shape{2}));
+  ir::Node* conv = g->AddNode("Conv", "", "conv", {x, w}, {"c"});
+  conv->set_attr("pads", ir::Attribute::Ints({1, 1, 1, 1}));
+  ir::Node* r = g->AddNode("Reshape", "", "reshape", {conv->output(0), shape}, {"y"});
+  g->outputs().push_back(r->output(0));
+
+  ::onnx::ModelProto m;
+  SaveOptions opts;
+  opts.structure_only = true;
+  ASSERT_TRUE(GraphToModelProto(*g, opts, &m).ok());
+  for (const auto& t : m.graph().initializer()) {
+    if (t.name() == "w") {
+      EXPECT_FALSE(t.has_raw_data());
+      EXPECT_EQ(t.dims_size(), 4);
+    } else {
+      EXPECT_TRUE(t.has_raw_data()) << t.name();
+    }
+  }
+  Status s = InferShapes(*g);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(g->FindValue("c")->info().ShapeString(), "[N,16,6,6]");
+  EXPECT_EQ(g->FindValue("y")->info().ShapeString(), "[N,576]");
+  EXPECT_EQ(g->FindValue("w")->constant().NumElements(), 16 * 8 * 9);  // untouched
+}
+
 TEST(ModelIoTest, IrVersionFollowsTheOpset) {
   EXPECT_EQ(IrVersionForOpset(7), 8);
   EXPECT_EQ(IrVersionForOpset(17), 8);

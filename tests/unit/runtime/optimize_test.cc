@@ -329,6 +329,12 @@ TEST(OptimizeTest, KeepOriginalGraphOffReleasesTheGraphAsGiven) {
   auto all = (*s)->RunAndKeepAll({x});
   EXPECT_EQ(all.status().code(), StatusCode::kFailedPrecondition);
 
+  // Only the stem's input shape is declared (a Session runs no shape inference; OpenModel
+  // does): the stem packed its weights when it was built and the session dropped the
+  // original. The outputs above are bitwise those of the session that keeps it.
+  EXPECT_EQ((*s)->num_released_constants(), 1);
+  EXPECT_EQ((*kept)->num_released_constants(), 0);
+
   // Without the optimizer the session runs the graph as given: it keeps it.
   auto plain_g = ResidualBlock(16);
   std::weak_ptr<ir::Graph> plain_given = plain_g;
@@ -337,6 +343,41 @@ TEST(OptimizeTest, KeepOriginalGraphOffReleasesTheGraphAsGiven) {
   ASSERT_TRUE(plain.ok());
   EXPECT_FALSE(plain_given.expired());
   EXPECT_TRUE((*plain)->RunAndKeepAll({x}).ok());
+}
+
+TEST(OptimizeTest, PackedWeightsRunOtherBatchesAndSizes) {
+  // A Conv with an unknown batch packs for batch 1 when it is built and is then run at
+  // other batches from its packed copy alone (other spatial sizes: ConvTest.PackedWeights*).
+  auto build = [] {
+    auto g = NewGraph();
+    ir::ValueInfo info;
+    info.dtype = DataType::kFloat32;
+    info.shape = std::vector<ir::Dim>{ir::Dim::Named("N"), ir::Dim::Known(8), ir::Dim::Known(6),
+                                      ir::Dim::Known(6)};
+    ir::Value* x = g->AddValue("x", info);
+    g->inputs().push_back(x);
+    ir::Node* c = Conv(*g, "conv", x, 8, 16, 3, 70);
+    ir::Value* r = Unary(*g, "Relu", c->output(0));
+    g->outputs().push_back(Conv(*g, "conv2", r, 16, 4, 1, 72)->output(0));
+    return g;
+  };
+  auto kept = Session::Create(build(), onnx::OnnxOpSet());
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  SessionOptions o;
+  o.keep_original_graph = false;
+  auto s = Session::Create(build(), onnx::OnnxOpSet(), o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  // Nothing types conv2's input (no shape inference here): it packs on its first run, as
+  // before, and its weights stay.
+  EXPECT_EQ((*s)->num_released_constants(), 1);
+  for (const auto& dims : std::vector<std::vector<int64_t>>{{1, 8, 6, 6}, {3, 8, 6, 6}}) {
+    const Tensor x = Random(dims, 71);
+    auto want = (*kept)->Run({x});
+    auto got = (*s)->Run({x});
+    ASSERT_TRUE(want.ok() && got.ok());
+    ASSERT_EQ((*got)[0].shape(), (*want)[0].shape());
+    EXPECT_EQ(std::memcmp((*got)[0].raw_data(), (*want)[0].raw_data(), (*want)[0].NumBytes()), 0);
+  }
 }
 
 }  // namespace
