@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "onnx/model_io.h"
+#include "onnx/skeleton.h"
 #include "onnx/tensor_proto.h"
 #include "onnx/type_proto.h"
 
@@ -38,8 +39,10 @@ class Importer {
 
   // Fills `g` (whose parent and opset imports are already set) from `gp`. With `consume`
   // (the same GraphProto, writable), each initializer's data is released from the proto as
-  // soon as its Tensor holds it (see TakeGraphFromModelProto).
-  Status ImportGraph(const GraphProto& gp, ir::Graph* g, GraphProto* consume = nullptr);
+  // soon as its Tensor holds it (see TakeGraphFromModelProto). With `skeleton` (for the
+  // main graph), initializers it detached read their raw_data from `source`.
+  Status ImportGraph(const GraphProto& gp, ir::Graph* g, GraphProto* consume = nullptr,
+                     const ModelSkeleton* skeleton = nullptr, const ModelSource* source = nullptr);
 
  private:
   StatusOr<ir::Attribute> ImportAttribute(const AttributeProto& a, ir::Graph* g,
@@ -220,7 +223,8 @@ void ReleaseTensorData(::onnx::TensorProto* p) {
   p->Swap(&husk);  // the data goes with `husk`
 }
 
-Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g, GraphProto* consume) {
+Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g, GraphProto* consume,
+                             const ModelSkeleton* skeleton, const ModelSource* source) {
   g->set_name(gp.name());
   const std::string gname = "graph '" + gp.name() + "'";
 
@@ -228,7 +232,14 @@ Status Importer::ImportGraph(const GraphProto& gp, ir::Graph* g, GraphProto* con
   // ferry does not let callers override them).
   for (int i = 0; i < gp.initializer_size(); ++i) {
     const ::onnx::TensorProto& init = gp.initializer(i);
-    auto t = TensorFromProto(init, options_);
+    const DetachedPayload* raw = nullptr;
+    if (skeleton) {
+      auto it = skeleton->detached.find(i);
+      if (it != skeleton->detached.end()) raw = &it->second;
+    }
+    auto t =
+        raw ? TensorFromProto(init, options_, DetachedRawData{source, raw->offset, raw->length})
+            : TensorFromProto(init, options_);
     if (!t.ok()) return t.status().WithContext(gname + " initializer");
     ir::Value* v = nullptr;
     FERRY_RETURN_IF_ERROR(AddUniqueValue(g, init.name(), "initializer", &v));
@@ -322,7 +333,9 @@ namespace {
 
 StatusOr<std::shared_ptr<ir::Graph>> Import(const ::onnx::ModelProto& model,
                                             const std::string& model_dir,
-                                            ::onnx::ModelProto* consume) {
+                                            ::onnx::ModelProto* consume,
+                                            const ModelSkeleton* skeleton = nullptr,
+                                            const ModelSource* source = nullptr) {
   auto g = std::make_shared<ir::Graph>();
   for (const auto& op : model.opset_import())
     g->opset_imports()[NormalizeDomain(op.domain())] = op.version();
@@ -340,8 +353,8 @@ StatusOr<std::shared_ptr<ir::Graph>> Import(const ::onnx::ModelProto& model,
 
   if (!model.has_graph()) return InvalidArgument("model has no graph");
   Importer importer(model_dir);
-  FERRY_RETURN_IF_ERROR(importer.ImportGraph(model.graph(), g.get(),
-                                             consume ? consume->mutable_graph() : nullptr));
+  FERRY_RETURN_IF_ERROR(importer.ImportGraph(
+      model.graph(), g.get(), consume ? consume->mutable_graph() : nullptr, skeleton, source));
   return g;
 }
 
@@ -355,6 +368,13 @@ StatusOr<std::shared_ptr<ir::Graph>> GraphFromModelProto(const ::onnx::ModelProt
 StatusOr<std::shared_ptr<ir::Graph>> TakeGraphFromModelProto(::onnx::ModelProto* model,
                                                              const std::string& model_dir) {
   return Import(*model, model_dir, model);
+}
+
+StatusOr<std::shared_ptr<ir::Graph>> TakeGraphFromSkeleton(::onnx::ModelProto* model,
+                                                           const std::string& model_dir,
+                                                           const ModelSkeleton& skeleton,
+                                                           const ModelSource& source) {
+  return Import(*model, model_dir, model, &skeleton, &source);
 }
 
 }  // namespace ferry::onnx

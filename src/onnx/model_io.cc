@@ -3,18 +3,18 @@
 #include "onnx/model_io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
 #include <filesystem>
 #include <fstream>
 
-#include <google/protobuf/io/zero_copy_stream_impl.h>
-
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
-#include "onnx/version_converter/convert.h"
+#include "onnx/skeleton.h"
 #include "onnx/type_proto.h"
+#include "onnx/version_converter/convert.h"
 
 namespace ferry::onnx {
 namespace {
@@ -49,23 +49,32 @@ bool UsesExternalData(const ::onnx::GraphProto& g) {
   return false;
 }
 
-// Parses with `parse` (which fills the proto and returns false on malformed input), converts,
-// then checks. The conversion comes first so that ferry's own validation (external data
-// confined to the model folder) runs before the checker touches any file.
-template <typename Parse>
-StatusOr<std::shared_ptr<ir::Graph>> Load(Parse parse, const std::string& path,
+// Parses the model in `source` (its skeleton, whose big initializer payloads the import then
+// reads straight into tensor storage: onnx/skeleton.h), converts, then checks. The conversion
+// comes first so that ferry's own validation (external data confined to the model folder)
+// runs before the checker touches any file.
+StatusOr<std::shared_ptr<ir::Graph>> Load(const ModelSource& source, const std::string& path,
                                           const std::string& model_dir,
                                           const LoadOptions& options) {
   const std::string label = path.empty() ? "ONNX model" : "'" + path + "'";
+  const std::string not_a_model = label + ": not a valid ONNX model";
   try {
+    // protobuf parses at most INT_MAX bytes: a bigger model needs external data.
+    if (source.size() > static_cast<uint64_t>(INT_MAX))
+      return InvalidArgument(not_a_model + " (" + std::to_string(source.size()) +
+                             " bytes, over protobuf's 2 GiB limit)");
+    auto skeleton = ScanModelSkeleton(source);
+    if (!skeleton.ok())
+      return InvalidArgument(not_a_model + " (" + skeleton.status().message() + ")");
     ::onnx::ModelProto model;
-    if (!parse(&model))
-      return InvalidArgument(label +
-                             ": not a valid ONNX model (protobuf parse failed: the file is "
-                             "truncated, over 2 GiB, or not an ONNX ModelProto)");
+    if (!model.ParseFromString(skeleton->bytes))
+      return InvalidArgument(not_a_model +
+                             " (protobuf parse failed: the file is truncated, over 2 GiB, or not "
+                             "an ONNX ModelProto)");
+    std::string().swap(skeleton->bytes);
     // Asked before the import empties the initializers.
     const bool external = !path.empty() && UsesExternalData(model.graph());
-    auto graph = TakeGraphFromModelProto(&model, model_dir);
+    auto graph = TakeGraphFromSkeleton(&model, model_dir, *skeleton, source);
     if (!graph.ok()) return graph.status().WithContext(label);
     if (options.check && Checkable(model)) {
       try {
@@ -118,19 +127,25 @@ StatusOr<std::shared_ptr<ir::Graph>> LoadModel(const std::string& path,
   if (!fs::is_regular_file(path, ec)) return NotFound("'" + path + "': no such model file");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return NotFound("'" + path + "': cannot open");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return NotFound("'" + path + "': cannot stat");
+  }
   std::string dir = fs::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
-  // Streamed in 1 MiB reads: no second copy of the file in memory (an mmap would count
-  // the whole file in the resident set).
-  google::protobuf::io::FileInputStream in(fd, /*block_size=*/1 << 20);
-  in.SetCloseOnDelete(true);
-  return Load([&](::onnx::ModelProto* m) { return m->ParseFromZeroCopyStream(&in); }, path, dir,
-              options);
+  // Read with pread: the skeleton in small pieces, each big initializer straight into its
+  // tensor (no in-memory copy of the file; an mmap would count the whole file in the
+  // resident set).
+  const FileModelSource source(fd, static_cast<uint64_t>(st.st_size), "'" + path + "'");
+  auto graph = Load(source, path, dir, options);
+  ::close(fd);
+  return graph;
 }
 
 StatusOr<std::shared_ptr<ir::Graph>> LoadModelFromBytes(const std::string& bytes,
                                                         const LoadOptions& options) {
-  return Load([&](::onnx::ModelProto* m) { return m->ParseFromString(bytes); }, "", "", options);
+  return Load(BytesModelSource(bytes), "", "", options);
 }
 
 Status SaveModel(const ir::Graph& graph, const std::string& path, const SaveOptions& options) {
@@ -229,6 +244,7 @@ Status InferShapes(ir::Graph& graph) {
   SaveOptions options;
   options.infer_shapes = false;
   options.check = false;
+  options.structure_only = true;  // no copy of the weights
   ::onnx::ModelProto model;
   FERRY_RETURN_IF_ERROR(GraphToModelProto(graph, options, &model));
   try {

@@ -1,5 +1,7 @@
 #include "onnx/tensor_proto.h"
 
+#include "onnx/skeleton.h"
+
 #include <algorithm>
 #include <bit>
 #include <charconv>
@@ -70,13 +72,18 @@ Status ReadTypedFields(const TensorProto& p, Tensor* t) {
   }
 }
 
-// Copies little-endian fixed-width bytes into the tensor; bools are normalised to 0/1.
-void CopyRaw(const char* bytes, Tensor* t) {
-  std::memcpy(t->raw_data(), bytes, t->NumBytes());
+// Bools read as bytes are normalised to 0/1.
+void NormalizeBools(Tensor* t) {
   if (t->dtype() == DataType::kBool) {
     auto* b = static_cast<uint8_t*>(t->raw_data());
     for (int64_t i = 0; i < t->NumElements(); ++i) b[i] = b[i] != 0;
   }
+}
+
+// Copies little-endian fixed-width bytes into the tensor.
+void CopyRaw(const char* bytes, Tensor* t) {
+  std::memcpy(t->raw_data(), bytes, t->NumBytes());
+  NormalizeBools(t);
 }
 
 StatusOr<int64_t> ParseNonNegative(const std::string& s, const std::string& what,
@@ -162,10 +169,7 @@ Status ReadExternal(const TensorProto& p, const TensorReadOptions& options, Tens
   in.seekg(offset);
   in.read(static_cast<char*>(t->raw_data()), length);
   if (!in) return InvalidArgument(TensorLabel(p) + ": cannot read '" + file.string() + "'");
-  if (t->dtype() == DataType::kBool) {
-    auto* b = static_cast<uint8_t*>(t->raw_data());
-    for (int64_t i = 0; i < t->NumElements(); ++i) b[i] = b[i] != 0;
-  }
+  NormalizeBools(t);
   return Status::Ok();
 }
 
@@ -226,7 +230,10 @@ int32_t DataTypeToOnnx(DataType dtype) {
   return TensorProto::UNDEFINED;
 }
 
-StatusOr<Tensor> TensorFromProto(const TensorProto& p, const TensorReadOptions& options) {
+namespace {
+
+StatusOr<Tensor> FromProto(const TensorProto& p, const TensorReadOptions& options,
+                           const DetachedRawData* detached) {
   auto dtype_or = DataTypeFromOnnx(p.data_type());
   if (!dtype_or.ok()) return dtype_or.status().WithContext(TensorLabel(p));
   const DataType dtype = *dtype_or;
@@ -252,16 +259,33 @@ StatusOr<Tensor> TensorFromProto(const TensorProto& p, const TensorReadOptions& 
   } else if (p.has_raw_data()) {
     if (dtype == DataType::kString)
       return InvalidArgument(TensorLabel(p) + ": string tensors cannot use raw_data");
-    if (p.raw_data().size() != t.NumBytes())
-      return InvalidArgument(TensorLabel(p) + ": raw_data has " +
-                             std::to_string(p.raw_data().size()) + " bytes, shape " +
-                             t.shape().ToString() + " of " + DataTypeName(dtype) + " needs " +
-                             std::to_string(t.NumBytes()));
-    CopyRaw(p.raw_data().data(), &t);
+    const uint64_t raw_bytes = detached ? detached->length : p.raw_data().size();
+    if (raw_bytes != t.NumBytes())
+      return InvalidArgument(TensorLabel(p) + ": raw_data has " + std::to_string(raw_bytes) +
+                             " bytes, shape " + t.shape().ToString() + " of " +
+                             DataTypeName(dtype) + " needs " + std::to_string(t.NumBytes()));
+    if (detached) {
+      Status read = detached->source->ReadAt(detached->offset, raw_bytes, t.raw_data());
+      if (!read.ok()) return read.WithContext(TensorLabel(p) + " raw_data");
+      NormalizeBools(&t);
+    } else {
+      CopyRaw(p.raw_data().data(), &t);
+    }
   } else {
     FERRY_RETURN_IF_ERROR(ReadTypedFields(p, &t));
   }
   return t;
+}
+
+}  // namespace
+
+StatusOr<Tensor> TensorFromProto(const TensorProto& p, const TensorReadOptions& options) {
+  return FromProto(p, options, nullptr);
+}
+
+StatusOr<Tensor> TensorFromProto(const TensorProto& p, const TensorReadOptions& options,
+                                 const DetachedRawData& raw) {
+  return FromProto(p, options, &raw);
 }
 
 Status TensorToProto(const Tensor& t, const std::string& name, TensorProto* p,

@@ -36,6 +36,20 @@ struct TensorReadOptions {
 StatusOr<Tensor> TensorFromProto(const ::onnx::TensorProto& proto,
                                  const TensorReadOptions& options = {});
 
+class ModelSource;  // onnx/skeleton.h
+// A raw_data payload left out of the parsed proto (ScanModelSkeleton): `length` bytes at
+// `offset` of `source`.
+struct DetachedRawData {
+  const ModelSource* source = nullptr;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+// Same, for a proto whose raw_data is present but empty, its bytes being `raw`: they are read
+// straight into the tensor's storage. Every check of the plain form applies (external data
+// still wins over raw_data, the byte count must match the shape).
+StatusOr<Tensor> TensorFromProto(const ::onnx::TensorProto& proto,
+                                 const TensorReadOptions& options, const DetachedRawData& raw);
+
 enum class TensorStorage {
   kRawData,      // raw_data (what exporters write; the default)
   kTypedFields,  // float_data, int32_data, ... (the ONNX spec's typed fields)
