@@ -33,6 +33,33 @@ std::vector<int> ParseTerm(const std::string& s, bool* ok) {
   return out;
 }
 
+// Copies src (dims) into a new buffer with axis i of the result = axis perm[i] of src.
+std::vector<float> PermuteCopy(const float* src, const std::vector<int64_t>& dims,
+                               const std::vector<int>& perm) {
+  const int r = static_cast<int>(dims.size());
+  std::vector<int64_t> stride(r, 1);
+  for (int i = r - 2; i >= 0; --i) stride[i] = stride[i + 1] * dims[i + 1];
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  std::vector<float> out(n);
+  std::vector<int64_t> od(r), os(r), idx(r, 0);
+  for (int i = 0; i < r; ++i) {
+    od[i] = dims[perm[i]];
+    os[i] = stride[perm[i]];
+  }
+  int64_t off = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    out[i] = src[off];
+    for (int d = r - 1; d >= 0; --d) {
+      off += os[d];
+      if (++idx[d] < od[d]) break;
+      off -= os[d] * od[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
 class Einsum final : public runtime::Op {
  public:
   explicit Einsum(const runtime::NodeInfo& info) {
@@ -62,6 +89,11 @@ class Einsum final : public runtime::Op {
   }
 
   Status Run(runtime::OpContext& ctx) const override {
+    if (inputs_.size() == 2) {
+      bool done = false;
+      FERRY_RETURN_IF_ERROR(RunAsMatMul(ctx, &done));
+      if (done) return Status::Ok();
+    }
     const int n_in = static_cast<int>(inputs_.size());
     std::vector<const Tensor*> x(n_in);
     int max_ell = 0;
@@ -161,6 +193,89 @@ class Einsum final : public runtime::Op {
   }
 
  private:
+  // Two float32 operands, no "...", no label twice in one term, every shared label of one
+  // size, every label of an operand either in the other or in the output: the operands are
+  // permuted to [batch, m, k] and [batch, k, n], multiplied, and the product permuted to
+  // the output order. *done stays false when the equation is not of that kind.
+  Status RunAsMatMul(runtime::OpContext& ctx, bool* done) const {
+    const Tensor* a = ctx.input(0);
+    const Tensor* b = ctx.input(1);
+    if (!a || !b || a->dtype() != DataType::kFloat32 || b->dtype() != DataType::kFloat32)
+      return Status::Ok();
+    const std::vector<int>&la = inputs_[0], &lb = inputs_[1];
+    if (static_cast<int>(la.size()) != a->rank() || static_cast<int>(lb.size()) != b->rank())
+      return Status::Ok();
+    auto pos = [](const std::vector<int>& v, int l) {
+      auto it = std::find(v.begin(), v.end(), l);
+      return it == v.end() ? -1 : static_cast<int>(it - v.begin());
+    };
+    for (const auto* t : {&la, &lb, &output_})
+      for (size_t i = 0; i < t->size(); ++i)
+        if ((*t)[i] == kEllipsis || pos(*t, (*t)[i]) != static_cast<int>(i)) return Status::Ok();
+    std::vector<int> batch, ms, ns, ks;
+    for (int l : la) {
+      const bool in_b = pos(lb, l) >= 0, in_o = pos(output_, l) >= 0;
+      if (in_b && a->dim(pos(la, l)) != b->dim(pos(lb, l))) return Status::Ok();
+      if (in_b && in_o) batch.push_back(l);
+      else if (in_b) ks.push_back(l);
+      else if (in_o) ms.push_back(l);
+      else return Status::Ok();
+    }
+    for (int l : lb) {
+      if (pos(la, l) >= 0) continue;
+      if (pos(output_, l) < 0) return Status::Ok();
+      ns.push_back(l);
+    }
+    for (int l : output_)
+      if (pos(la, l) < 0 && pos(lb, l) < 0) return Status::Ok();
+    auto size_of = [&](int l) {
+      const int i = pos(la, l);
+      return i >= 0 ? a->dim(i) : b->dim(pos(lb, l));
+    };
+    auto product = [&](const std::vector<int>& ls) {
+      int64_t p = 1;
+      for (int l : ls) p *= size_of(l);
+      return p;
+    };
+    const int64_t nb = product(batch), nm = product(ms), nn = product(ns), nk = product(ks);
+    std::vector<int> pa, pb;
+    for (const auto* g : {&batch, &ms, &ks})
+      for (int l : *g) pa.push_back(pos(la, l));
+    for (const auto* g : {&batch, &ks, &ns})
+      for (int l : *g) pb.push_back(pos(lb, l));
+    const std::vector<float> x = PermuteCopy(a->data<float>(), a->shape().dims(), pa);
+    const std::vector<float> y = PermuteCopy(b->data<float>(), b->shape().dims(), pb);
+    std::vector<float> c(nb * nm * nn, 0.f);
+    for (int64_t bi = 0; bi < nb; ++bi) {
+      const float* xa = x.data() + bi * nm * nk;
+      const float* yb = y.data() + bi * nk * nn;
+      float* cb = c.data() + bi * nm * nn;
+      for (int64_t i = 0; i < nm; ++i)
+        for (int64_t t = 0; t < nk; ++t) {
+          const float v = xa[i * nk + t];
+          const float* yr = yb + t * nn;
+          float* cr = cb + i * nn;
+          for (int64_t j = 0; j < nn; ++j) cr[j] += v * yr[j];
+        }
+    }
+    // c has labels batch, ms, ns in that order; the output wants output_'s order.
+    std::vector<int> cl = batch;
+    cl.insert(cl.end(), ms.begin(), ms.end());
+    cl.insert(cl.end(), ns.begin(), ns.end());
+    std::vector<int64_t> cdims, odims;
+    for (int l : cl) cdims.push_back(size_of(l));
+    std::vector<int> po;
+    for (int l : output_) {
+      po.push_back(pos(cl, l));
+      odims.push_back(size_of(l));
+    }
+    FERRY_ASSIGN_OR_RETURN(Tensor * z, ctx.Output(0, DataType::kFloat32, Shape(odims)));
+    const std::vector<float> o = cl.empty() ? c : PermuteCopy(c.data(), cdims, po);
+    std::copy(o.begin(), o.end(), z->data<float>());
+    *done = true;
+    return Status::Ok();
+  }
+
   std::vector<std::vector<int>> inputs_;
   std::vector<int> output_;
 };

@@ -182,3 +182,38 @@ TEST(FoldTransposesTest, BroadcastBatchDimsKeepTheTranspose) {
 
 }  // namespace
 }  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+// The TF runtime's Einsum runs two-operand equations as one batched product of permuted
+// copies (the fold above emits such equations); broadcast labels and labels summed within
+// one operand take the general loop. Both against the ONNX runtime's Einsum.
+TEST(FoldTransposesTest, EinsumEquationsMatchTheOnnxRuntime) {
+  struct Case {
+    std::string eq;
+    std::vector<int64_t> a, b;
+  };
+  const std::vector<Case> cases = {
+      {"bij,bjk->bik", {2, 3, 4}, {2, 4, 5}},
+      {"xaz,zy->axy", {5, 2, 4}, {4, 3}},
+      {"xaz,yaz->axy", {5, 2, 4}, {6, 2, 4}},
+      {"axz,zay->xay", {2, 5, 6}, {6, 2, 3}},
+      {"ij,jk->ki", {3, 4}, {4, 2}},
+      {"ij,ij->", {3, 4}, {3, 4}},
+      {"bij,bjk->bik", {1, 3, 4}, {2, 4, 5}},  // b broadcasts: the general loop
+      {"ij,kl->ik", {3, 4}, {2, 5}},           // j and l summed within one operand
+  };
+  for (const Case& c : cases) {
+    OnnxGraph g(12);
+    ir::Value* a = g.Input("a", c.a);
+    ir::Value* b = g.Input("b", c.b);
+    g.Output(g.Op("Einsum", "e", {a, b}, {{"equation", Attr::String(c.eq)}}));
+    SCOPED_TRACE(c.eq);
+    Converted r = ConvertAndCompare(g.graph(), {RandomInput(c.a, 1), RandomInput(c.b, 2)}, 1e-5f);
+    EXPECT_TRUE(r.tf);
+  }
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing

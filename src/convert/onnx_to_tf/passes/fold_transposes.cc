@@ -90,15 +90,17 @@ class Folder {
     return live;
   }
 
-  std::vector<ir::Node*> LiveNodes() const {
-    const auto live = Live();
+  // The live nodes, in graph order; also refreshes live_ (what SoleUser counts).
+  std::vector<ir::Node*> LiveNodes() {
+    live_ = Live();
+    created_.clear();
     std::vector<ir::Node*> nodes;
     for (const auto& n : g_.nodes())
-      if (live.count(n.get())) nodes.push_back(n.get());
+      if (live_.count(n.get())) nodes.push_back(n.get());
     return nodes;
   }
 
-  int Count() const {
+  int Count() {
     int n = 0;
     for (const ir::Node* node : LiveNodes()) n += node->op_type() == "Transpose";
     return n;
@@ -119,10 +121,19 @@ class Folder {
     return d ? static_cast<int>(d->size()) : -1;
   }
 
-  // The only user of v, when v is not a graph output.
+  // The only live user of v, when v is not a graph output (the lowering leaves dead
+  // nodes, e.g. a Shape whose value folded into a constant target, until the driver's
+  // dead-code elimination).
   ir::Node* SoleUser(const ir::Value* v) const {
-    if (g_.IsGraphOutput(v) || v->users().size() != 1) return nullptr;
-    return v->users()[0];
+    if (g_.IsGraphOutput(v)) return nullptr;
+    ir::Node* user = nullptr;
+    for (ir::Node* u : v->users()) {
+      if (!live_.count(u) && !created_.count(u)) continue;
+      if (user && user != u) return nullptr;
+      if (user == u) return nullptr;  // used twice by one node
+      user = u;
+    }
+    return user;
   }
 
   ir::Value* ConstI32(const std::vector<int64_t>& v, const std::string& hint, bool scalar = false) {
@@ -136,6 +147,7 @@ class Folder {
                 const std::string& hint) {
     const std::string name = g_.UniqueName(hint);
     ir::Node* n = g_.AddNode(op, "tf", name, std::move(inputs), {name});
+    created_.insert(n);
     n->output(0)->info().dtype = dtype;
     for (auto& [k, a] : attrs) n->set_attr(k, std::move(a));
     return n;
@@ -428,12 +440,15 @@ class Folder {
       } else {
         // Einsum: batch letters shared by both operands must have equal dims (an einsum
         // label does not broadcast).
-        auto da = LogicalDims(a), db = LogicalDims(b);
-        if (!da || !db) continue;
+        const auto da = LogicalDims(a), db = LogicalDims(b);
         bool same = true;
         for (int i = 0; i < r - 2 && same; ++i) {
           const int ia = i - (r - ra), ib = i - (r - rb);
           if (ia < 0 || ib < 0) continue;
+          if (!da || !db) {
+            same = false;
+            break;
+          }
           const ir::Dim &x = (*da)[ia], &z = (*db)[ib];
           same = x.known() ? x == z : (!x.param.empty() && x == z);
         }
@@ -459,6 +474,7 @@ class Folder {
   }
 
   ir::Graph& g_;
+  std::unordered_set<const ir::Node*> live_, created_;
   TfDims& dims_;
   FoldStats& st_;
 };
