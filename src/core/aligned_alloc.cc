@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -10,6 +11,12 @@ namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kHugeThreshold = size_t{4} << 20;
+constexpr size_t kPage = 4096;
+constexpr size_t kPrefaultThreshold = size_t{64} << 10;
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14 (older C library headers lack it)
+#endif
 
 }  // namespace
 
@@ -28,6 +35,15 @@ void* AllocateTensorStorage(size_t bytes) {
   void* p = std::aligned_alloc(64, n);
   if (!p) throw std::bad_alloc();
   return p;
+}
+
+void PrefaultTensorStorage(void* p, size_t bytes) {
+  if (bytes < kPrefaultThreshold) return;
+  const auto begin = (reinterpret_cast<uintptr_t>(p) + kPage - 1) / kPage * kPage;
+  const auto end = (reinterpret_cast<uintptr_t>(p) + bytes) / kPage * kPage;
+  if (end <= begin) return;
+  // Advice only: EINVAL from an older kernel, or ENOMEM, leaves the faults to the first touch.
+  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
 }
 
 }  // namespace ferry

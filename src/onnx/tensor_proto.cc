@@ -1,7 +1,5 @@
 #include "onnx/tensor_proto.h"
 
-#include "onnx/skeleton.h"
-
 #include <algorithm>
 #include <bit>
 #include <charconv>
@@ -10,6 +8,9 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+
+#include "core/aligned_alloc.h"
+#include "onnx/skeleton.h"
 
 namespace ferry::onnx {
 namespace {
@@ -265,6 +266,7 @@ StatusOr<Tensor> FromProto(const TensorProto& p, const TensorReadOptions& option
                              " bytes, shape " + t.shape().ToString() + " of " +
                              DataTypeName(dtype) + " needs " + std::to_string(t.NumBytes()));
     if (detached) {
+      PrefaultTensorStorage(t.raw_data(), raw_bytes);  // no page fault per page while reading
       Status read = detached->source->ReadAt(detached->offset, raw_bytes, t.raw_data());
       if (!read.ok()) return read.WithContext(TensorLabel(p) + " raw_data");
       NormalizeBools(&t);

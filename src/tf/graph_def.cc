@@ -667,7 +667,9 @@ void WriteGraphDefBody(const ExportedGraph& e, CodedOutputStream* out) {
       WriteLenHeader(out, tfproto::AttrValue::kTensorFieldNumber, s.tensor);
       d.header.SerializeWithCachedSizes(out);
       WriteLenHeader(out, tfproto::TensorProto::kTensorContentFieldNumber, d.data.NumBytes());
-      out->WriteRaw(d.data.raw_data(), static_cast<int>(d.data.NumBytes()));
+      // With aliasing on (WriteStreamedFile), data of a block or more goes to write(2)
+      // straight from the tensor; smaller data is copied into the stream's block.
+      out->WriteRawMaybeAliased(d.data.raw_data(), static_cast<int>(d.data.NumBytes()));
     } else {
       WriteLenHeader(out, tfproto::GraphDef::kNodeFieldNumber, nd.ByteSizeLong());
       nd.SerializeWithCachedSizes(out);
@@ -741,6 +743,8 @@ Status WriteStreamedFile(
   google::protobuf::io::FileOutputStream file(fd, /*block_size=*/1 << 20);
   {
     google::protobuf::io::CodedOutputStream out(&file);
+    // Big raw byte runs (WriteRawMaybeAliased, bytes fields) skip the copy into the block.
+    out.EnableAliasing(true);
     try {
       write(&out);
     } catch (const std::exception&) {

@@ -28,5 +28,22 @@ TEST(AlignedAllocTest, LargeBuffersAreHugePageAlignedAndUsable) {
   std::free(p);
 }
 
+TEST(AlignedAllocTest, PrefaultKeepsWhatTheBufferHolds) {
+  // Prefaulting only backs pages: bytes already written stay, whatever the range's alignment
+  // and size (under the threshold, unaligned ends, a huge-page buffer).
+  for (size_t n : {size_t{100}, size_t{70000}, (size_t{5} << 20) + 3}) {
+    auto* p = static_cast<uint8_t*>(AllocateTensorStorage(n));
+    for (size_t i = 0; i < n; i += 997) p[i] = static_cast<uint8_t>(i * 31 + 7);
+    p[n - 1] = 0x42;
+    PrefaultTensorStorage(p + 1, n - 1);
+    PrefaultTensorStorage(p, n);
+    for (size_t i = 0; i < n - 1; i += 997) ASSERT_EQ(p[i], static_cast<uint8_t>(i * 31 + 7)) << n;
+    EXPECT_EQ(p[n - 1], 0x42) << n;
+    std::memset(p, 0x11, n);  // and every byte is writable
+    EXPECT_EQ(p[n / 2], 0x11);
+    std::free(p);
+  }
+}
+
 }  // namespace
 }  // namespace ferry
