@@ -1,6 +1,7 @@
 #include "convert/onnx_to_tf/convert.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -190,7 +191,8 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
     tf->outputs().push_back(v);
   }
 
-  if (options.fold_transposes) {
+  // FERRY_NO_FOLD_TRANSPOSES=1 turns the pass off (before/after comparisons).
+  if (options.fold_transposes && !std::getenv("FERRY_NO_FOLD_TRANSPOSES")) {
     // Dims of the TF values, from the ONNX facts in the layout the plan gave each value.
     onnx_to_tf::TfDims dims;
     auto note = [&](const ir::Value* o) {
