@@ -393,14 +393,21 @@ TEST(TransposeToTfTest, ChannelShuffleRunsChannelsLast) {
   for (int64_t batch : {1, 3}) {
     Converted r = ConvertAndCompare(g.graph(), {RandomInput({batch, 4, 3, 5}, 41)});
     ASSERT_TRUE(r.tf);
-    // The graph input, the shuffle, the graph output.
-    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 3) << "batch " << batch;
-    // check --per-node's record: [N, 2, 3, 3, 5] lives as [N, 3, 5, 2, 3].
-    std::vector<int64_t> split_perm;
-    for (const tf::SourceValue& sv : tf::GetSourceValues(*r.tf))
-      if (sv.source == "split_out0") split_perm = sv.perm;
-    EXPECT_EQ(split_perm, (std::vector<int64_t>{0, 3, 4, 1, 2}));
+    // The graph input and output; fold_transposes makes the shuffle one GatherV2.
+    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 2) << "batch " << batch;
+    EXPECT_EQ(CountOps(*r.tf, "GatherV2"), 1) << "batch " << batch;
   }
+  // Without the fold: the plan's channels-last shuffle (the graph input, the shuffle, the
+  // graph output), and check --per-node's record: [N, 2, 3, 3, 5] lives as [N, 3, 5, 2, 3].
+  ConvertOptions o;
+  o.fold_transposes = false;
+  auto tf = ConvertOnnxToTf(*g.graph(), o);
+  ASSERT_TRUE(tf.ok()) << tf.status().ToString();
+  EXPECT_EQ(CountOps(**tf, "Transpose"), 3);
+  std::vector<int64_t> split_perm;
+  for (const tf::SourceValue& sv : tf::GetSourceValues(**tf))
+    if (sv.source == "split_out0") split_perm = sv.perm;
+  EXPECT_EQ(split_perm, (std::vector<int64_t>{0, 3, 4, 1, 2}));
 }
 
 TEST(GatherToTfTest, GatherAndUnsqueezeOfActivations) {
@@ -476,8 +483,9 @@ TEST(ReduceMeanToTfTest, SpatialMeanWithAndWithoutKeepdims) {
     ASSERT_TRUE(r.tf) << "keepdims " << keep;
     EXPECT_EQ(FindOp(*r.tf, "Mean")->input(1)->constant().ToInt64Vector(),
               (std::vector<int64_t>{1, 2}));
-    // keepdims=1 leaves a 4-D NHWC output to transpose back; keepdims=0 an [N, C] one.
-    EXPECT_EQ(CountOps(*r.tf, "Transpose"), keep ? 2 : 1) << "keepdims " << keep;
+    // keepdims=1 leaves a 4-D NHWC [N, 1, 1, C] output, whose way back to NCHW moves no
+    // data (fold_transposes: a Reshape); keepdims=0 an [N, C] one. Only the input's remains.
+    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 1) << "keepdims " << keep;
   }
 }
 
@@ -510,9 +518,10 @@ TEST(SqueezeToTfTest, AttributeAndInputAxes) {
     g.Output(g.Op("Squeeze", "sq", ins, attrs));
     Converted r = ConvertAndCompare(g.graph(), {RandomInput({3, 4, 1, 1}, 51)});
     ASSERT_TRUE(r.tf) << "opset " << opset;
-    // Squeezing the 1x1 spatial dims of the NHWC conv output: NHWC axes 1, 2, no Transpose.
+    // Squeezing the 1x1 spatial dims of the NHWC conv output: NHWC axes 1, 2, no Transpose;
+    // the input's [N, 4, 1, 1] -> NHWC moves no data either (fold_transposes: a Reshape).
     EXPECT_EQ(FindOp(*r.tf, "Squeeze")->attr("squeeze_dims")->ints(), (std::vector<int64_t>{1, 2}));
-    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 1);
+    EXPECT_EQ(CountOps(*r.tf, "Transpose"), 0);
   }
 }
 

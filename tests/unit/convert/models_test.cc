@@ -92,13 +92,13 @@ fs::path TorchvisionDir(const std::string& name) {
 
 // Converts and compares on `inputs`; returns the TF graph.
 std::shared_ptr<ir::Graph> CheckModel(const std::string& path, const std::vector<Tensor>& inputs,
-                                      float atol) {
+                                      float atol, int transposes = 1) {
   auto onnx = onnx::LoadModel(path);
   EXPECT_TRUE(onnx.ok()) << onnx.status().ToString();
   if (!onnx.ok()) return nullptr;
   Converted c = ConvertAndCompare(*onnx, inputs, atol);
   if (!c.tf) return nullptr;
-  EXPECT_EQ(CountOps(*c.tf, "Transpose"), 1) << path;
+  EXPECT_EQ(CountOps(*c.tf, "Transpose"), transposes) << path;
   EXPECT_EQ(c.tf->inputs().size(), 1u);
   EXPECT_EQ(c.tf->outputs().size(), 1u);
   EXPECT_EQ(c.tf->outputs()[0]->name(), "output");
@@ -107,12 +107,14 @@ std::shared_ptr<ir::Graph> CheckModel(const std::string& path, const std::vector
   return c.tf;
 }
 
-TEST(ModelsTest, SimpleCnnFlattenAndViewHaveOnlyTheInputTranspose) {
+// The input's NCHW -> NHWC Transpose of a one-channel image moves no data: fold_transposes
+// makes it a Reshape, so no Transpose is left.
+TEST(ModelsTest, SimpleCnnFlattenAndViewHaveNoTranspose) {
   for (const std::string variant : {"flatten", "view"}) {
     std::string path = SimpleCnnModel(variant);
     ASSERT_FALSE(path.empty());
     for (int64_t batch : {1, 4}) {
-      auto tf = CheckModel(path, {RandomInput({batch, 1, 28, 28}, 100 + batch)}, 1e-4f);
+      auto tf = CheckModel(path, {RandomInput({batch, 1, 28, 28}, 100 + batch)}, 1e-4f, 0);
       ASSERT_TRUE(tf) << variant << " batch " << batch;
       EXPECT_EQ(CountOps(*tf, "Conv2D"), 2);
       EXPECT_EQ(CountOps(*tf, "MatMul"), 2);
