@@ -5,7 +5,8 @@
 //
 // Slow (one export per model), so it runs only with FERRY_TRANSPOSE_TABLE set, e.g.
 //   FERRY_TRANSPOSE_TABLE=resnet18,mobilenet_v2 unit_convert --gtest_filter='TransposeTable*'
-// (FERRY_TRANSPOSE_TABLE=all for the whole list).
+// (FERRY_TRANSPOSE_TABLE=all for the whole list). FERRY_TRANSPOSE_TABLE_ONNX=a.onnx,b.onnx adds
+// rows for models exported elsewhere (vit_b_16: bench/big_model/export_vit.py), named by path.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -69,6 +70,20 @@ TEST(TransposeTable, Torchvision) {
     std::printf("| %s | %d | %d | %d | %d |\n", name, (*onnx)->num_nodes(), (*tf)->num_nodes(),
                 transposes, carrying);
     EXPECT_GE(transposes, 0);
+  }
+  if (const char* extra = std::getenv("FERRY_TRANSPOSE_TABLE_ONNX")) {
+    std::stringstream list(extra);
+    std::string path;
+    while (std::getline(list, path, ',')) {
+      if (path.empty()) continue;
+      auto onnx = onnx::LoadModel(path);
+      ASSERT_TRUE(onnx.ok()) << onnx.status().ToString();
+      auto tf = ConvertOnnxToTf(**onnx);
+      ASSERT_TRUE(tf.ok()) << path << ": " << tf.status().ToString();
+      ++converted;
+      std::printf("| %s | %d | %d | %d | %d |\n", path.c_str(), (*onnx)->num_nodes(),
+                  (*tf)->num_nodes(), CountOps(**tf, "Transpose"), LayoutCarrying(**onnx));
+    }
   }
   std::fflush(stdout);
   EXPECT_GT(converted, 0) << "no model converted";
