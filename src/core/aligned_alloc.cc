@@ -10,7 +10,7 @@ namespace ferry {
 namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
-constexpr size_t kHugeThreshold = size_t{4} << 20;
+constexpr size_t kHugeThreshold = size_t{2} << 20;
 constexpr size_t kPage = 4096;
 constexpr size_t kPrefaultThreshold = size_t{64} << 10;
 

@@ -19,13 +19,15 @@ TEST(AlignedAllocTest, SmallBuffersAre64ByteAligned) {
 }
 
 TEST(AlignedAllocTest, LargeBuffersAreHugePageAlignedAndUsable) {
-  const size_t n = (size_t{5} << 20) + 3;  // over the 4 MiB threshold, not a page multiple
-  auto* p = static_cast<uint8_t*>(AllocateTensorStorage(n));
-  EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % (size_t{2} << 20), 0u);
-  std::memset(p, 0x5a, n);
-  EXPECT_EQ(p[0], 0x5a);
-  EXPECT_EQ(p[n - 1], 0x5a);
-  std::free(p);
+  // From the 2 MiB threshold up, page multiples or not.
+  for (size_t n : {size_t{2} << 20, (size_t{2} << 20) + 3, (size_t{5} << 20) + 3}) {
+    auto* p = static_cast<uint8_t*>(AllocateTensorStorage(n));
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % (size_t{2} << 20), 0u) << n;
+    std::memset(p, 0x5a, n);
+    EXPECT_EQ(p[0], 0x5a);
+    EXPECT_EQ(p[n - 1], 0x5a);
+    std::free(p);
+  }
 }
 
 TEST(AlignedAllocTest, PrefaultKeepsWhatTheBufferHolds) {
