@@ -191,8 +191,9 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
     tf->outputs().push_back(v);
   }
 
-  // FERRY_NO_FOLD_TRANSPOSES=1 turns the pass off (before/after comparisons).
-  if (options.fold_transposes && !std::getenv("FERRY_NO_FOLD_TRANSPOSES")) {
+  // FERRY_NO_FOLD_TRANSPOSES=1 turns the pass off (before/after comparisons); --keep-nchw
+  // graphs keep their Transpose pair around each NHWC op as the flag promises.
+  if (options.fold_transposes && !options.keep_nchw && !std::getenv("FERRY_NO_FOLD_TRANSPOSES")) {
     // Dims of the TF values, from the ONNX facts in the layout the plan gave each value.
     onnx_to_tf::TfDims dims;
     auto note = [&](const ir::Value* o) {

@@ -27,7 +27,7 @@ struct ConvertOptions {
   bool lift_opset = true;
   // After lowering, fold the Transposes TF can express otherwise (passes/fold_transposes.h:
   // Transpose/Reshape chains into one Reshape or GatherV2, Transposes around MatMul into
-  // adj flags or an Einsum).
+  // adj flags or an Einsum). Not with keep_nchw.
   bool fold_transposes = true;
 };
 
