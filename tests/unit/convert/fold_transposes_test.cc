@@ -112,10 +112,35 @@ TEST(FoldTransposesTest, SwapsOfTheLastTwoAxesBecomeAdjFlags) {
 // in-projection, q/k/v sliced off the last axis, heads split into (S, B*H, D) and permuted
 // to (B*H, S, D) / (B*H, D, S), q scaled, two batched products, the output permuted back,
 // out-projection by Gemm, (S, B, E) -> (B, S, E).
-std::shared_ptr<ir::Graph> AttentionGraph() {
+// dynamic: the batch is a named dim and the Reshape targets are computed from Shape(x) as
+// torch exports them (Shape -> Gather -> Mul -> Unsqueeze -> Concat).
+std::shared_ptr<ir::Graph> AttentionGraph(bool dynamic = false) {
   const int64_t B = 2, S = 5, E = 8, H = 2, D = 4;
   OnnxGraph g;
-  ir::Value* x = g.Input("x", {B, S, E});
+  ir::Value* x = g.Input("x", {dynamic ? -1 : B, S, E});
+  ir::Value* batch = nullptr;
+  if (dynamic) {
+    ir::Value* shape = g.Op("Shape", "shape", {x});
+    batch = g.Op("Gather", "batch", {shape, g.Const("zero", Tensor::Scalar<int64_t>(0))},
+                 {{"axis", Attr::Int(0)}});
+  }
+  // [a, B * b, c] with B the batch (computed when dynamic).
+  auto target = [&](const std::string& n, std::vector<int64_t> before, int64_t times,
+                    std::vector<int64_t> after) -> ir::Value* {
+    if (!dynamic) {
+      std::vector<int64_t> t = before;
+      t.push_back(B * times);
+      t.insert(t.end(), after.begin(), after.end());
+      return g.Const(n, Ints(t));
+    }
+    ir::Value* m = g.Op("Mul", n + "_mul", {batch, g.Const(n + "_k", Tensor::Scalar<int64_t>(times))});
+    ir::Value* u = g.Op("Unsqueeze", n + "_u", {m, g.Const(n + "_ax", Ints({0}))});
+    std::vector<ir::Value*> parts;
+    if (!before.empty()) parts.push_back(g.Const(n + "_before", Ints(before)));
+    parts.push_back(u);
+    if (!after.empty()) parts.push_back(g.Const(n + "_after", Ints(after)));
+    return g.Op("Concat", n, parts, {{"axis", Attr::Int(0)}});
+  };
   auto perm = [](std::vector<int64_t> p) {
     return std::vector<std::pair<std::string, Attr>>{{"perm", Attr::Ints(p)}};
   };
@@ -127,7 +152,7 @@ std::shared_ptr<ir::Graph> AttentionGraph() {
                 {qkv, g.Const(n + "_s", Ints({i * E})), g.Const(n + "_e", Ints({(i + 1) * E})),
                  g.Const(n + "_a", Ints({2}))});
   };
-  ir::Value* heads = g.Const("heads", Ints({S, B * H, D}));
+  ir::Value* heads = target("heads", {S}, H, {D});
   ir::Value* q = g.Op("Reshape", "qr", {slice("q", 0), heads});
   ir::Value* k = g.Op("Reshape", "kr", {slice("k", 1), heads});
   ir::Value* v = g.Op("Reshape", "vr", {slice("v", 2), heads});
@@ -139,30 +164,38 @@ std::shared_ptr<ir::Graph> AttentionGraph() {
   ir::Value* p = g.Op("Softmax", "softmax", {s}, {{"axis", Attr::Int(-1)}});
   ir::Value* o = g.Op("MatMul", "context", {p, t2});
   ir::Value* t4 = g.Op("Transpose", "t4", {o}, perm({1, 0, 2}));
-  ir::Value* r = g.Op("Reshape", "merge", {t4, g.Const("flat", Ints({S * B, E}))});
+  ir::Value* r = g.Op("Reshape", "merge", {t4, target("flat", {}, S, {E})});
   ir::Value* y = g.Op("Gemm", "out_proj", {r, g.Random("w_out", {E, E}), g.Random("b_out", {E})},
                       {{"transB", Attr::Int(1)}});
-  ir::Value* r2 = g.Op("Reshape", "unflat", {y, g.Const("sbe", Ints({S, B, E}))});
+  ir::Value* r2 = g.Op("Reshape", "unflat", {y, target("sbe", {S}, 1, {E})});
   ir::Value* t5 = g.Op("Transpose", "t5", {r2}, perm({1, 0, 2}));
   g.Output(g.Op("Add", "residual", {t5, x}));
   return g.graph();
 }
 
 TEST(FoldTransposesTest, AttentionPermutesFoldIntoEinsums) {
-  auto onnx = AttentionGraph();
-  EXPECT_EQ(TransposesWithoutFold(onnx), 6);
-  Converted c = ConvertAndCompare(onnx, {RandomInput({2, 5, 8}, 5)}, 1e-5f);
-  ASSERT_TRUE(c.tf);
-  // The (B, S, E) -> (S, B, E) permute goes into the in-projection, the scaled q and both
-  // k^T and v permutes into the two products, and so does the permute of the context.
-  EXPECT_EQ(CountOps(*c.tf, "Einsum"), 3);
-  EXPECT_EQ(CountOps(*c.tf, "Transpose"), 1);
-  for (const auto& n : c.tf->nodes())
-    if (n->op_type() == "Einsum") {
-      const std::string eq = n->GetString("equation", "");
-      EXPECT_EQ(eq.find("..."), std::string::npos) << eq;
-      EXPECT_EQ(n->num_inputs(), 2) << eq;
+  for (bool dynamic : {false, true}) {
+    SCOPED_TRACE(dynamic ? "dynamic batch" : "static batch");
+    auto onnx = AttentionGraph(dynamic);
+    EXPECT_EQ(TransposesWithoutFold(onnx), 6);
+    for (int64_t batch : dynamic ? std::vector<int64_t>{1, 3} : std::vector<int64_t>{2}) {
+      Converted c = ConvertAndCompare(onnx, {RandomInput({batch, 5, 8}, 5)}, 1e-5f);
+      ASSERT_TRUE(c.tf);
+      // matmul: (B, S, E) -> (S, B, E) goes into the in-projection, the scaled q and both
+      // k^T and v permutes into the two products, and so does the permute of the context.
+      // rows: the last (S, B, E) -> (B, S, E) moves up through the out-projection into
+      // the context's Einsum, whose B*H label splits (operands reshaped) so that it gives
+      // [B, S, H, D].
+      EXPECT_EQ(CountOps(*c.tf, "Einsum"), 3);
+      EXPECT_EQ(CountOps(*c.tf, "Transpose"), 0);
+      for (const auto& n : c.tf->nodes())
+        if (n->op_type() == "Einsum") {
+          const std::string eq = n->GetString("equation", "");
+          EXPECT_EQ(eq.find("..."), std::string::npos) << eq;
+          EXPECT_EQ(n->num_inputs(), 2) << eq;
+        }
     }
+  }
 }
 
 // An Einsum label does not broadcast: batch dims that may differ (1 against 3 here) keep

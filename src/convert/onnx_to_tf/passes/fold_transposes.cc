@@ -69,6 +69,7 @@ class Folder {
       bool changed = FoldChains();
       changed |= Sink();
       changed |= FoldMatMuls();
+      changed |= FoldRows();
       if (!changed) break;
     }
     st_.transposes_after = Count();
@@ -368,6 +369,242 @@ class Folder {
     std::vector<ir::Dim> r;
     for (int64_t p : o.perm) r.push_back((*d)[p]);
     return r;
+  }
+
+  // --- rows: Transpose (last axis kept) <- Reshape [lead..., F] <- row-wise ops (MatMul by a
+  // 2-D constant, BiasAdd, elementwise with constants of rank <= 1) <- Reshape [rows, E1]
+  // <- Einsum. The row-wise ops commute with any order of the rows, so the permutation of
+  // the leading axes moves into the Einsum: its output labels are split to match the
+  // Reshape's axes (an operand axis splits by a Reshape of that operand) and reordered.
+  bool RowWise(const ir::Node* n, const ir::Value* v) const {
+    const std::string& op = n->op_type();
+    if (n->num_outputs() != 1 || n->input(0) != v) return false;
+    if (op == "MatMul")
+      return n->input(1)->is_constant() && n->input(1)->constant().rank() == 2 &&
+             n->GetInt("transpose_a", 0) == 0;
+    if (op == "BiasAdd")
+      return n->input(1)->is_constant() && n->GetString("data_format", "NHWC") == "NHWC";
+    if (!IsSinkable(op)) return false;
+    for (int i = 1; i < n->num_inputs(); ++i)
+      if (!n->input(i) || !n->input(i)->is_constant() || n->input(i)->constant().rank() > 1)
+        return false;
+    return true;
+  }
+
+  // Parses a two-operand explicit equation over lowercase letters.
+  static bool ParseEquation(const std::string& eq, std::string* a, std::string* b,
+                            std::string* o) {
+    const size_t comma = eq.find(','), arrow = eq.find("->");
+    if (comma == std::string::npos || arrow == std::string::npos || arrow < comma) return false;
+    *a = eq.substr(0, comma);
+    *b = eq.substr(comma + 1, arrow - comma - 1);
+    *o = eq.substr(arrow + 2);
+    for (const std::string* s : {a, b, o})
+      for (char c : *s)
+        if (c < 'a' || c > 'z') return false;
+    return true;
+  }
+
+  // The Einsum e with its output reshaped to `target` (at most one -1) and transposed by
+  // `perm`, as one Einsum over reshaped operands and one Reshape; null when the dims do not
+  // allow it.
+  ir::Value* SplitEinsum(ir::Node* e, const std::vector<int64_t>& target,
+                         const std::vector<int64_t>& perm, const std::string& hint) {
+    std::string la, lb, lo;
+    if (e->op_type() != "Einsum" || e->num_inputs() != 2 ||
+        !ParseEquation(e->GetString("equation", ""), &la, &lb, &lo))
+      return nullptr;
+    const auto od = Dims(e->output(0));
+    if (!od || od->size() != lo.size() || target.empty()) return nullptr;
+    if (std::count(target.begin(), target.end(), -1) > 1) return nullptr;
+    // Common refinement of the einsum output dims and the target, from the right: atoms.
+    std::vector<int64_t> atoms;  // right to left; -1 unknown
+    std::vector<std::vector<int>> of_out(od->size()), of_target(target.size());
+    int i = static_cast<int>(od->size()) - 1, j = static_cast<int>(target.size()) - 1;
+    int64_t re = 0, rt = 0;
+    bool fresh_e = true, fresh_t = true;
+    while (i >= 0 && j >= 0) {
+      if (fresh_e) re = (*od)[i].known() ? (*od)[i].value : -1;
+      if (fresh_t) rt = target[j];
+      fresh_e = fresh_t = false;
+      int64_t atom;
+      if (re >= 0 && rt >= 0) {
+        if (re == rt) {
+          atom = re;
+          fresh_e = fresh_t = true;
+        } else if (re > 0 && rt % re == 0) {
+          atom = re;
+          rt /= re;
+          fresh_e = true;
+        } else if (rt > 0 && re % rt == 0) {
+          atom = rt;
+          re /= rt;
+          fresh_t = true;
+        } else {
+          return nullptr;
+        }
+      } else if (re < 0 && rt < 0) {
+        atom = -1;
+        fresh_e = fresh_t = true;
+      } else if (re < 0) {
+        atom = rt;  // the unknown output dim holds this target dim
+        fresh_t = true;
+      } else {
+        atom = re;
+        fresh_e = true;
+      }
+      const int id = static_cast<int>(atoms.size());
+      atoms.push_back(atom);
+      of_out[i].insert(of_out[i].begin(), id);
+      of_target[j].insert(of_target[j].begin(), id);
+      if (fresh_e) --i;
+      if (fresh_t) --j;
+    }
+    if (i >= 0 || j >= 0 || !fresh_e || !fresh_t) return nullptr;
+    if (std::count(atoms.begin(), atoms.end(), -1) > 1) return nullptr;
+    // Letters: an output axis of one atom keeps its label, a split one gets fresh letters.
+    std::string used = la + lb + lo;
+    auto fresh = [&]() -> char {
+      for (char c = 'a'; c <= 'z'; ++c)
+        if (used.find(c) == std::string::npos) {
+          used += c;
+          return c;
+        }
+      return 0;
+    };
+    std::vector<char> atom_letter(atoms.size());
+    std::vector<std::string> split(lo.size());  // per output axis: its atoms' letters
+    for (size_t k = 0; k < lo.size(); ++k) {
+      if (of_out[k].size() == 1) {
+        atom_letter[of_out[k][0]] = lo[k];
+      } else {
+        for (int id : of_out[k]) {
+          const char c = fresh();
+          if (!c) return nullptr;
+          atom_letter[id] = c;
+        }
+      }
+      for (int id : of_out[k]) split[k] += atom_letter[id];
+    }
+    // Operands: reshape each axis whose label was split.
+    std::vector<ir::Value*> ins;
+    std::vector<std::string> subs;
+    for (int op = 0; op < 2; ++op) {
+      const std::string& l = op == 0 ? la : lb;
+      ir::Value* x = e->input(op);
+      std::string s;
+      std::vector<int64_t> shape;
+      bool reshaped = false;
+      const auto xd = Dims(x);
+      if (!xd || xd->size() != l.size()) return nullptr;
+      for (size_t k = 0; k < l.size(); ++k) {
+        const size_t pos = lo.find(l[k]);
+        if (pos != std::string::npos && of_out[pos].size() > 1) {
+          reshaped = true;
+          s += split[pos];
+          for (int id : of_out[pos]) shape.push_back(atoms[id]);
+        } else {
+          s += l[k];
+          shape.push_back((*xd)[k].known() ? (*xd)[k].value : -1);
+        }
+      }
+      if (reshaped) {
+        if (std::count(shape.begin(), shape.end(), -1) > 1) return nullptr;
+        x = Add("Reshape", {x, ConstI32(shape, hint + "/operand" + std::to_string(op))},
+                {{"T", ir::Attribute::Type(x->dtype())},
+                 {"Tshape", ir::Attribute::Type(DataType::kInt32)}},
+                x->dtype(), hint + "/operand" + std::to_string(op))
+                ->output(0);
+      }
+      ins.push_back(x);
+      subs.push_back(s);
+    }
+    std::string out;
+    std::vector<int64_t> final_shape;
+    for (int64_t a : perm) {
+      for (int id : of_target[a]) out += atom_letter[id];
+      final_shape.push_back(target[a]);
+    }
+    ir::Value* y = Add("Einsum", ins,
+                       {{"T", ir::Attribute::Type(e->output(0)->dtype())},
+                        {"N", ir::Attribute::Int(2)},
+                        {"equation", ir::Attribute::String(subs[0] + "," + subs[1] + "->" + out)}},
+                       e->output(0)->dtype(), hint + "/einsum")
+                       ->output(0);
+    return Add("Reshape", {y, ConstI32(final_shape, hint + "/shape")},
+               {{"T", ir::Attribute::Type(y->dtype())},
+                {"Tshape", ir::Attribute::Type(DataType::kInt32)}},
+               y->dtype(), hint)
+        ->output(0);
+  }
+
+  bool FoldRows() {
+    bool changed = false;
+    const std::vector<ir::Node*> nodes = LiveNodes();
+    std::unordered_set<const ir::Node*> done;
+    for (ir::Node* t : nodes) {
+      auto perm = TransposePerm(t);
+      if (!perm || perm->empty() || perm->back() != static_cast<int64_t>(perm->size()) - 1)
+        continue;
+      ir::Node* r2 = t->input(0)->producer();
+      if (!r2 || done.count(r2) || r2->op_type() != "Reshape" || SoleUser(r2->output(0)) != t)
+        continue;
+      auto t2 = ConstInts(r2->input(1));
+      if (!t2 || t2->size() != perm->size() || std::count(t2->begin(), t2->end(), -1) > 1)
+        continue;
+      // Up through the row-wise ops to a Reshape [rows, E1] of an Einsum.
+      std::vector<ir::Node*> rows;
+      ir::Value* v = r2->input(0);
+      ir::Node* r1 = nullptr;
+      while (ir::Node* p = v->producer()) {
+        if (SoleUser(v) != (rows.empty() ? r2 : rows.front())) break;
+        if (p->op_type() == "Reshape") {
+          r1 = p;
+          break;
+        }
+        if (!RowWise(p, p->input(0))) break;
+        rows.insert(rows.begin(), p);
+        v = p->input(0);
+      }
+      if (!r1) continue;
+      auto t1 = ConstInts(r1->input(1));
+      if (!t1 || t1->size() != 2 || (*t1)[1] <= 0) continue;
+      ir::Value* z = r1->input(0);
+      ir::Node* e = z->producer();
+      if (!e || SoleUser(z) != r1) continue;
+      std::vector<int64_t> lead(t2->begin(), t2->end() - 1);
+      std::vector<int64_t> target = lead;
+      target.push_back((*t1)[1]);
+      const std::string hint = t->output(0)->name() + "/rows";
+      ir::Value* y = SplitEinsum(e, target, *perm, hint);
+      if (!y) continue;
+      y = Add("Reshape", {y, ConstI32({-1, (*t1)[1]}, hint + "/flat")},
+              {{"T", ir::Attribute::Type(y->dtype())},
+               {"Tshape", ir::Attribute::Type(DataType::kInt32)}},
+              y->dtype(), hint + "/flat")
+              ->output(0);
+      for (ir::Node* n : rows) {
+        std::vector<ir::Value*> ins = n->inputs();
+        ins[0] = y;
+        std::vector<std::pair<std::string, ir::Attribute>> attrs(n->attrs().begin(),
+                                                                 n->attrs().end());
+        y = Add(n->op_type(), ins, attrs, n->output(0)->dtype(), n->output(0)->name() + "/rows")
+                ->output(0);
+      }
+      std::vector<int64_t> out_shape;
+      for (int64_t a : *perm) out_shape.push_back((*t2)[a]);
+      y = Add("Reshape", {y, ConstI32(out_shape, hint + "/unflat")},
+              {{"T", ir::Attribute::Type(y->dtype())},
+               {"Tshape", ir::Attribute::Type(DataType::kInt32)}},
+              y->dtype(), hint + "/unflat")
+              ->output(0);
+      SetDims(y, Dims(t->output(0)));
+      g_.ReplaceAllUses(t->output(0), y);
+      done.insert(r2);
+      ++st_.rows;
+      changed = true;
+    }
+    return changed;
   }
 
   bool FoldMatMuls() {

@@ -33,6 +33,7 @@ struct FoldStats {
   int sunk = 0;               // Transposes moved below an elementwise op
   int matmul_adj = 0;         // Transposes folded into adj_x / adj_y / transpose_a / _b
   int matmul_einsum = 0;      // products rewritten as Einsum
+  int rows = 0;               // Transposes moved into an Einsum through row-wise ops
   int transposes_before = 0, transposes_after = 0;
 };
 
