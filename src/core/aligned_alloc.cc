@@ -22,11 +22,15 @@ constexpr size_t kPrefaultThreshold = size_t{64} << 10;
 
 void* AllocateTensorStorage(size_t bytes) {
   if (bytes >= kHugeThreshold) {
-    const size_t n = (bytes + 4095) / 4096 * 4096;
+    // Rounded up to whole huge pages when that adds at most a quarter of the size (the tail
+    // then costs one huge-page fault instead of up to 511 4 KiB ones: vit_b_16's 9.4 and
+    // 7.1 MB weights); otherwise the tail stays in 4 KiB pages. Advice only: without huge
+    // pages to give, the buffer works as is.
+    const size_t whole = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    const bool round_up = (whole - bytes) * 4 <= bytes;
+    const size_t n = round_up ? whole : (bytes + 4095) / 4096 * 4096;
     if (void* p = std::aligned_alloc(kHugePage, n)) {
-      // Only the whole huge pages: the tail stays in 4 KiB pages, so no buffer grows resident
-      // by more than it uses. Advice only: without huge pages to give, the buffer works as is.
-      madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);
+      madvise(p, round_up ? whole : bytes / kHugePage * kHugePage, MADV_HUGEPAGE);
       return p;
     }
     throw std::bad_alloc();

@@ -1,6 +1,7 @@
 // Raw storage for tensors: 64-byte aligned (AVX-512 loads, oneDNN's preferred alignment).
 // Buffers of 2 MiB and more are 2 MiB aligned and their whole 2 MiB pages are marked for
-// transparent huge pages (madvise(MADV_HUGEPAGE); Debian's kernel ships THP in madvise mode):
+// transparent huge pages (madvise(MADV_HUGEPAGE); Debian's kernel ships THP in madvise mode;
+// a buffer is rounded up to whole huge pages where that adds at most a quarter of its size):
 // filling a 346 MB model's weights then takes a few hundred page faults instead of ~85,000,
 // which on a virtual machine is most of the load time. (The threshold was 4 MiB: vit_b_16's
 // 2.36 MB attention projections, and the converter's copies of them, faulted in 4 KiB pages.)
