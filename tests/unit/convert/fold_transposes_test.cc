@@ -250,3 +250,34 @@ TEST(FoldTransposesTest, EinsumEquationsMatchTheOnnxRuntime) {
 
 }  // namespace
 }  // namespace ferry::convert::testing
+
+namespace ferry::convert::testing {
+namespace {
+
+// rows: Einsum [4, 6, 3] -> Reshape [8, 9] (6 splits into 2 x 3, 3 x 3 merge) -> MatMul by a
+// constant -> Add of a bias -> Reshape [4, 2, 7] -> Transpose (1, 0, 2). The permutation of
+// the rows goes into the Einsum (label a splits); with a last target dim other than the row
+// width (Reshape [4, 14, 1]) the rows are not the leading dims and the Transpose stays.
+TEST(FoldTransposesTest, RowWiseChainBetweenReshapesMovesItsTransposeIntoTheEinsum) {
+  for (bool rows_lead : {true, false}) {
+    SCOPED_TRACE(rows_lead ? "[4, 2, 7]" : "[4, 14, 1]");
+    OnnxGraph g(12);
+    ir::Value* a = g.Input("a", {6, 4, 5});
+    ir::Value* b = g.Input("b", {5, 6, 3});
+    ir::Value* z = g.Op("Einsum", "e", {a, b}, {{"equation", Attr::String("aij,jak->iak")}});
+    ir::Value* r1 = g.Op("Reshape", "r1", {z, g.Const("t1", Ints({8, 9}))});
+    ir::Value* m = g.Op("MatMul", "m", {r1, g.Random("w", {9, 7})});
+    ir::Value* y = g.Op("Add", "bias", {m, g.Random("bias", {7})});
+    ir::Value* r2 = g.Op("Reshape", "r2",
+                         {y, g.Const("t2", Ints(rows_lead ? std::vector<int64_t>{4, 2, 7}
+                                                          : std::vector<int64_t>{4, 14, 1}))});
+    g.Output(g.Op("Transpose", "t", {r2}, {{"perm", Attr::Ints({1, 0, 2})}}));
+    Converted c =
+        ConvertAndCompare(g.graph(), {RandomInput({6, 4, 5}, 1), RandomInput({5, 6, 3}, 2)}, 1e-5f);
+    ASSERT_TRUE(c.tf);
+    EXPECT_EQ(CountOps(*c.tf, "Transpose"), rows_lead ? 0 : 1);
+  }
+}
+
+}  // namespace
+}  // namespace ferry::convert::testing

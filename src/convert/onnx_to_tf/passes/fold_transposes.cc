@@ -414,8 +414,21 @@ class Folder {
     if (e->op_type() != "Einsum" || e->num_inputs() != 2 ||
         !ParseEquation(e->GetString("equation", ""), &la, &lb, &lo))
       return nullptr;
-    const auto od = Dims(e->output(0));
-    if (!od || od->size() != lo.size() || target.empty()) return nullptr;
+    auto od = Dims(e->output(0));
+    if (!od) {
+      // From the operands' dims by label.
+      const auto da = Dims(e->input(0)), db = Dims(e->input(1));
+      if (!da || !db || da->size() != la.size() || db->size() != lb.size()) return nullptr;
+      std::vector<ir::Dim> d;
+      for (char c : lo) {
+        const size_t pa = la.find(c), pb = lb.find(c);
+        if (pa != std::string::npos && pb != std::string::npos && !((*da)[pa] == (*db)[pb]))
+          return nullptr;
+        d.push_back(pa != std::string::npos ? (*da)[pa] : (*db)[pb]);
+      }
+      od = d;
+    }
+    if (od->size() != lo.size() || target.empty()) return nullptr;
     if (std::count(target.begin(), target.end(), -1) > 1) return nullptr;
     // Common refinement of the einsum output dims and the target, from the right: atoms.
     std::vector<int64_t> atoms;  // right to left; -1 unknown
@@ -569,6 +582,15 @@ class Folder {
       if (!r1) continue;
       auto t1 = ConstInts(r1->input(1));
       if (!t1 || t1->size() != 2 || (*t1)[1] <= 0) continue;
+      // The row width after the row-wise ops must be the last target dim: then the leading
+      // target dims hold exactly the rows.
+      int64_t width = (*t1)[1];
+      for (const ir::Node* n : rows)
+        if (n->op_type() == "MatMul") {
+          const Tensor& w = n->input(1)->constant();
+          width = n->GetInt("transpose_b", 0) ? w.dim(0) : w.dim(1);
+        }
+      if (t2->back() != width) continue;
       ir::Value* z = r1->input(0);
       ir::Node* e = z->producer();
       if (!e || SoleUser(z) != r1) continue;
