@@ -28,12 +28,14 @@ class GemmToTf final : public OpConverter {
     FERRY_ASSIGN_OR_RETURN(ir::Value * a, b.Input(0));
     ir::Value* wb = nullptr;
     if (const Tensor* w = b.ConstInput(1)) {
-      Tensor t = w->Clone();
+      Tensor t = *w;  // shares the buffer: a new one only to permute or scale
       if (b.InputLayout(0) == ValueLayout::kFlatNhwc) {
-        FERRY_ASSIGN_OR_RETURN(t, PermuteFlatRows(t, tb, b.FlatChw(0)));
+        FERRY_ASSIGN_OR_RETURN(t, PermuteFlatRows(*w, tb, b.FlatChw(0)));
       }
-      if (alpha != 1.f)
+      if (alpha != 1.f) {
+        if (t.raw_data() == w->raw_data()) t = w->Clone();
         for (int64_t i = 0; i < t.NumElements(); ++i) t.data<float>()[i] *= alpha;
+      }
       wb = b.Const(t, n.input(1)->name());
     } else {
       FERRY_ASSIGN_OR_RETURN(wb, b.Input(1));
@@ -55,8 +57,11 @@ class GemmToTf final : public OpConverter {
     if (has_c) {
       const Tensor* c = b.ConstInput(2);
       if (c) {
-        Tensor ct = c->Clone();
-        for (int64_t i = 0; i < ct.NumElements(); ++i) ct.data<float>()[i] *= beta;
+        Tensor ct = *c;
+        if (beta != 1.f) {
+          ct = c->Clone();
+          for (int64_t i = 0; i < ct.NumElements(); ++i) ct.data<float>()[i] *= beta;
+        }
         // A bias row ([N] or [1, N]) is TF's BiasAdd; any other broadcast is AddV2.
         const ValueFacts& of = b.out_facts(0);
         const bool row = of.rank() == 2 && (*of.dims)[1].known() &&
