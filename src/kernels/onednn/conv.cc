@@ -84,8 +84,10 @@ bool IsWinogradFormat(const memory::desc& d) { return d.data.format_kind == dnnl
 // 256 KiB: Winograd weights cannot be reordered for another input shape, so
 // ConstantWeightConv2D::Pack keeps a plain copy beside them, and the transformed weights
 // and tiles grow with the channels (ResNet-18's 128-channel layers, 1.8x faster, would add
-// 18 MB of peak RSS against 1.7 MB for the 64-channel ones). FERRY_CONV_WINOGRAD=0 turns it
-// off.
+// 18 MB of peak RSS against 1.7 MB for the 64-channel ones). And only from 8192 output
+// pixels (batch x height x width): Winograd computes in nChw16c, so the channels-last
+// activations around it are reordered in and out, which on ResNet-18 costs more than it
+// saves at batch 1 (56x56) and less at batch 8. FERRY_CONV_WINOGRAD=0 turns it off.
 bool UseWinograd(const ConvParams& p) {
   static const bool enabled = [] {
     const char* env = std::getenv("FERRY_CONV_WINOGRAD");
@@ -94,7 +96,8 @@ bool UseWinograd(const ConvParams& p) {
   return enabled && p.kernel_h == 3 && p.kernel_w == 3 && p.stride_h == 1 && p.stride_w == 1 &&
          p.dilation_h == 1 && p.dilation_w == 1 && p.groups == 1 && p.in_channels >= 64 &&
          p.out_channels >= 64 && p.in_channels % 16 == 0 && p.out_channels % 16 == 0 &&
-         p.in_channels * p.out_channels * 9 * 4 <= 256 * 1024;
+         p.in_channels * p.out_channels * 9 * 4 <= 256 * 1024 &&
+         p.batch * p.out_h() * p.out_w() >= 8192;
 }
 
 StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat& io,
@@ -305,9 +308,17 @@ StatusOr<memory> FromMaster(const Prepared& pr, const ConvParams& p, const memor
   if (pr.pd.weights_desc() == master.get_desc()) return master;
   try {
     onednn::Context::SetNumThreads(num_threads);
-    memory w(pr.pd.weights_desc(), onednn::Context::Engine());
+    const auto& eng = onednn::Context::Engine();
+    memory w(pr.pd.weights_desc(), eng);
     auto& stream = onednn::Context::Stream();
-    dnnl::reorder(master, w).execute(stream, const_cast<memory&>(master), w);
+    memory from = master;
+    if (IsWinogradFormat(w.get_desc()) && from.get_desc() != pr.user_w) {
+      // Reorders into Winograd weights start from the plain layout.
+      memory plain(pr.user_w, eng);
+      dnnl::reorder(from, plain).execute(stream, from, plain);
+      from = plain;
+    }
+    dnnl::reorder(from, w).execute(stream, from, w);
     stream.wait();
     return w;
   } catch (const dnnl::error& e) {

@@ -1,6 +1,7 @@
 #include "kernels/conv.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <thread>
@@ -157,10 +158,14 @@ TEST(ConvTest, CachedPrimitiveRunsOnOtherThreads) {
   }
 }
 
-// Packs for p, then runs p and two other shapes (a new batch, a new spatial size: other
-// primitives, whose weights come from the packed master) with no weights pointer; each must
-// match the reference convolution.
-void ExpectPackedRunsMatch(ConvParams p, bool bias, std::mt19937& rng) {
+// Packs for p, then runs p and the other shapes given as {batch, height, width} (other
+// primitives, whose weights come from the packed master; default: a new batch and a new
+// spatial size) with no weights pointer; each must match the reference convolution.
+void ExpectPackedRunsMatch(ConvParams p, bool bias, std::mt19937& rng,
+                           std::vector<std::array<int64_t, 3>> others = {}) {
+  if (others.empty())
+    others = {{p.batch + 2, p.in_h, p.in_w}, {p.batch, p.in_h + 3, p.in_w + 1}};
+  others.insert(others.begin(), {p.batch, p.in_h, p.in_w});
   const auto w = RandomFloats(rng, p.w_size());
   const auto b = RandomFloats(rng, p.out_channels);
   auto w_caller = w;
@@ -172,13 +177,11 @@ void ExpectPackedRunsMatch(ConvParams p, bool bias, std::mt19937& rng) {
   ASSERT_TRUE(packed.Pack(p, pt, 1).ok()) << p.ToString();
   EXPECT_TRUE(packed.packed());
   std::fill(w_caller.begin(), w_caller.end(), std::nanf(""));  // never read again
-  for (int shape = 0; shape < 3; ++shape) {
+  for (const auto& [n, h, wd] : others) {
     ConvParams q = p;
-    if (shape == 1) q.batch = p.batch + 2;
-    if (shape == 2) {
-      q.in_h += 3;
-      q.in_w += 1;
-    }
+    q.batch = n;
+    q.in_h = h;
+    q.in_w = wd;
     auto x = RandomFloats(rng, q.x_size());
     auto want = Sentinel(q.y_size());
     reference::Conv2D(q, x.data(), w.data(), bias ? b.data() : nullptr, want.data());
@@ -189,7 +192,7 @@ void ExpectPackedRunsMatch(ConvParams p, bool bias, std::mt19937& rng) {
     t.y = got.data();
     Status s = packed.Run(q, t, 2);
     ASSERT_TRUE(s.ok()) << s.ToString();
-    EXPECT_TRUE(AllClose(got, want)) << q.ToString() << " shape " << shape;
+    EXPECT_TRUE(AllClose(got, want)) << q.ToString();
   }
 }
 
@@ -200,18 +203,25 @@ TEST(ConvTest, PackedWeightsServeEveryShapeWithoutTheCallersBuffer) {
     p.layout = Layout::kNCHW;
     ASSERT_NO_FATAL_FAILURE(ExpectPackedRunsMatch(p, RandInt(rng, 0, 1), rng));
   }
-  // Stride-1 3x3 convolutions of 64+ channels run Winograd, whose weights cannot be
-  // reordered for the other shapes: those start from the plain copy Pack keeps.
-  for (int64_t c : {64, 80}) {
-    ConvParams p;
-    p.in_channels = p.out_channels = c;
-    p.in_h = p.in_w = 12;
-    p.kernel_h = p.kernel_w = 3;
-    p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
-    p.activation.kind = Activation::kRelu;
-    ASSERT_NO_FATAL_FAILURE(ExpectPackedRunsMatch(p, true, rng));
-  }
-  // Without Pack there is nothing to run from.
+  // Stride-1 3x3 convolutions of 64+ channels run Winograd from 8192 output pixels on; its
+  // weights cannot be reordered for other shapes (those start from the plain copy Pack
+  // keeps), and reorders into them start from the plain layout.
+  // Packed for 12 x 12 (too few pixels: direct), then run at 91 x 91 (8281 pixels:
+  // Winograd), and the other way round.
+  ConvParams p;
+  p.in_channels = p.out_channels = 64;
+  p.in_h = p.in_w = 12;
+  p.kernel_h = p.kernel_w = 3;
+  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
+  p.activation.kind = Activation::kRelu;
+  ASSERT_NO_FATAL_FAILURE(ExpectPackedRunsMatch(p, true, rng, {{1, 91, 91}, {2, 12, 12}}));
+  p.in_h = p.in_w = 91;
+  ASSERT_NO_FATAL_FAILURE(ExpectPackedRunsMatch(p, true, rng, {{1, 12, 12}, {1, 92, 90}}));
+}
+
+TEST(ConvTest, UnpackedRunWithoutWeightsFails) {
+  // Without Pack (or weights) there is nothing to run from.
+  std::mt19937 rng(testing::TestSeed() + 4);
   ConstantWeightConv2D unpacked;
   ConvParams p;
   p.in_channels = p.out_channels = 4;
