@@ -1,7 +1,9 @@
 // TF BatchMatMulV2(x, y) with adj_x, adj_y (math_ops.cc): matrix products over the last two
-// dims, the batch dims broadcast (NumPy rules). float32, accumulated in float.
+// dims, the batch dims broadcast (NumPy rules). float32, through oneDNN's sgemm.
+#include <algorithm>
 #include <vector>
 
+#include "kernels/gemm.h"
 #include "runtime/opset.h"
 #include "tf/ops/util.h"
 
@@ -36,6 +38,12 @@ class BatchMatMulV2 final : public runtime::Op {
     out.push_back(n);
     FERRY_ASSIGN_OR_RETURN(Tensor * z, ctx.Output(0, DataType::kFloat32, Shape(out)));
     const std::vector<int64_t> sx = BroadcastStrides(bx, batch), sy = BroadcastStrides(by, batch);
+    kernels::GemmParams p;  // one oneDNN sgemm per batch entry
+    p.m = m;
+    p.n = n;
+    p.k = k;
+    p.trans_a = adj_x_;
+    p.trans_b = adj_y_;
     const int br = batch.rank();
     std::vector<int64_t> idx(br, 0);
     const int64_t nb = batch.NumElements();
@@ -48,13 +56,11 @@ class BatchMatMulV2 final : public runtime::Op {
       const float* a = x->data<float>() + ox * m * k;
       const float* c = y->data<float>() + oy * k * n;
       float* o = z->data<float>() + b * m * n;
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) {
-          float acc = 0.f;
-          for (int64_t t = 0; t < k; ++t)
-            acc += (adj_x_ ? a[t * m + i] : a[i * k + t]) * (adj_y_ ? c[j * k + t] : c[t * n + j]);
-          o[i * n + j] = acc;
-        }
+      if (k == 0) {
+        std::fill(o, o + m * n, 0.f);
+      } else if (m * n > 0) {
+        FERRY_RETURN_IF_ERROR(kernels::Gemm(p, a, c, nullptr, o, ctx.num_threads()));
+      }
       for (int d = br - 1; d >= 0; --d) {
         if (++idx[d] < batch[d]) break;
         idx[d] = 0;

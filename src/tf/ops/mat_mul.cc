@@ -1,6 +1,9 @@
-// TF MatMul(a, b) with transpose_a / transpose_b (math_ops.cc): rank-2 float32 only.
+// TF MatMul(a, b) with transpose_a / transpose_b (math_ops.cc): rank-2 float32 only,
+// through oneDNN's sgemm.
+#include <algorithm>
 #include <vector>
 
+#include "kernels/gemm.h"
 #include "runtime/opset.h"
 #include "tf/ops/util.h"
 
@@ -29,22 +32,20 @@ class MatMul final : public runtime::Op {
       return ctx.Error("inner dims differ: a " + a->shape().ToString() + ", b " +
                        b->shape().ToString());
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, DataType::kFloat32, Shape{m, n}));
-    const float* pa = a->data<float>();
-    const float* pb = b->data<float>();
     float* o = out->data<float>();
-    for (int64_t i = 0; i < m * n; ++i) o[i] = 0.f;
-    for (int64_t i = 0; i < m; ++i) {
-      float* row = o + i * n;
-      for (int64_t p = 0; p < k; ++p) {
-        const float av = ta_ ? pa[p * m + i] : pa[i * k + p];
-        if (tb_) {
-          for (int64_t j = 0; j < n; ++j) row[j] += av * pb[j * k + p];
-        } else {
-          const float* brow = pb + p * n;
-          for (int64_t j = 0; j < n; ++j) row[j] += av * brow[j];
-        }
-      }
+    if (m * n == 0) return Status::Ok();
+    if (k == 0) {
+      std::fill(o, o + m * n, 0.f);
+      return Status::Ok();
     }
+    kernels::GemmParams p;  // oneDNN's sgemm
+    p.m = m;
+    p.n = n;
+    p.k = k;
+    p.trans_a = ta_;
+    p.trans_b = tb_;
+    Status s = kernels::Gemm(p, a->data<float>(), b->data<float>(), nullptr, o, ctx.num_threads());
+    if (!s.ok()) return ctx.Error(s.message());
     return Status::Ok();
   }
 

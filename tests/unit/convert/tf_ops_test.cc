@@ -148,6 +148,41 @@ TEST(TfOpsTest, MatMulTransposesAndBiasAdd) {
   EXPECT_EQ(F((*y)[0]), (std::vector<float>{103, 207, 311}));
 }
 
+TEST(TfOpsTest, BatchMatMulV2AdjointsAndBroadcastBatchMatchLoops) {
+  // x [2, 1, 3, 4] read as [.., 4, 3] with adj_x; y [3, 5, 4] read as [.., 4, 5] with adj_y;
+  // batch [2, 1] x [3] broadcasts to [2, 3]. Checked against plain loops.
+  for (bool adj_x : {false, true}) {
+    for (bool adj_y : {false, true}) {
+      const int64_t m = 4, k = 3, n = 5;
+      const Tensor x = RandomInput(adj_x ? std::vector<int64_t>{2, 1, k, m}
+                                         : std::vector<int64_t>{2, 1, m, k}, 11);
+      const Tensor y = RandomInput(adj_y ? std::vector<int64_t>{3, n, k}
+                                         : std::vector<int64_t>{3, k, n}, 12);
+      TfGraph g;
+      ir::Value* xv = g.Input("x");
+      ir::Value* yv = g.Input("y");
+      g.Output(g.Op("BatchMatMulV2", {xv, yv},
+                    {{"adj_x", Attr::Bool(adj_x)}, {"adj_y", Attr::Bool(adj_y)}}));
+      auto z = g.Run({x, y});
+      ASSERT_TRUE(z.ok()) << z.status().ToString();
+      ASSERT_EQ((*z)[0].shape(), (Shape{2, 3, m, n}));
+      for (int64_t b0 = 0; b0 < 2; ++b0)
+        for (int64_t b1 = 0; b1 < 3; ++b1)
+          for (int64_t i = 0; i < m; ++i)
+            for (int64_t j = 0; j < n; ++j) {
+              double want = 0;
+              for (int64_t t = 0; t < k; ++t) {
+                const float xa = x.data<float>()[b0 * m * k + (adj_x ? t * m + i : i * k + t)];
+                const float yb = y.data<float>()[b1 * k * n + (adj_y ? j * k + t : t * n + j)];
+                want += double(xa) * yb;
+              }
+              const float got = (*z)[0].data<float>()[((b0 * 3 + b1) * m + i) * n + j];
+              EXPECT_NEAR(got, want, 1e-5) << adj_x << adj_y << " at " << b0 << b1 << i << j;
+            }
+    }
+  }
+}
+
 TEST(TfOpsTest, PadV2ConcatGatherReshapeTranspose) {
   TfGraph g;
   ir::Value* x = g.Input("x");
