@@ -62,19 +62,41 @@ ConvBlocking ConvPreferredBlocking();
 // [n, 1, h, w, c] for channels-last (nChwBc with B = c is exactly nhwc). Empty for kPlain.
 std::vector<int64_t> ConvBlockedDims(int64_t n, int64_t c, int64_t h, int64_t w);
 
-// Buffers of one fused convolution. Blocked buffers (ConvBlockedDims) need Layout::kNCHW in
-// the params.
+// Storage dims of a nChw16c activation of logical shape [n, c, h, w]: [n, ceil(c / 16), h,
+// w, 16]. The layout of oneDNN's Winograd convolutions: where the preferred blocking is
+// another one, the optimizer may hand nChw16c between two Winograd candidates
+// (ConvWinogradCandidate) instead, saving the reorders in and out of each.
+std::vector<int64_t> ConvBlocked16Dims(int64_t n, int64_t c, int64_t h, int64_t w);
+
+// Winograd is opt-in: FERRY_CONV_WINOGRAD=1 in the environment (read on each call). It is
+// faster on ResNet-style 64-channel layers but rounds differently from the direct kernels:
+// its error grows with the magnitude of the terms summed, not of the result (on unit-scale
+// random weights, 5e-3 absolute on an output of -2.3), too much to be ferry's default.
+bool ConvWinogradEnabled();
+
+// Stride-1 3x3 convolutions of 64+ channels (multiples of 16) with at most 256 KiB of
+// weights: run through Winograd when it is enabled and their constant weights allow
+// (kernels/onednn/conv.cc says when).
+bool ConvWinogradCandidate(int64_t in_channels, int64_t out_channels, int64_t kernel_h,
+                           int64_t kernel_w, int64_t stride_h, int64_t stride_w,
+                           int64_t dilation_h, int64_t dilation_w, int64_t groups);
+
+// Buffers of one fused convolution. Blocked buffers (ConvBlockedDims, or ConvBlocked16Dims
+// where *_16c is set) need Layout::kNCHW in the params.
 struct ConvTensors {
   const float* x = nullptr;
   bool x_blocked = false;
+  bool x_16c = false;
   const float* w = nullptr;
   const float* b = nullptr;  // or nullptr
   // When set: y = act(conv(x, w) + b + residual), through oneDNN's sum post-op. Same logical
   // shape as y (a residual connection); may be y itself.
   const float* residual = nullptr;
   bool residual_blocked = false;
+  bool residual_16c = false;
   float* y = nullptr;
   bool y_blocked = false;
+  bool y_16c = false;
 };
 
 // A convolution whose weights do not change between calls (graph initializers): keeps the

@@ -21,10 +21,11 @@ using dnnl::memory;
 using Tag = memory::format_tag;
 
 memory::desc ActivationDesc(Layout layout, int64_t n, int64_t c, int64_t h, int64_t w,
-                            bool blocked = false) {
+                            bool blocked = false, bool c16 = false) {
   if (blocked) {
     const ConvBlocking b = ConvPreferredBlocking();
-    const Tag tag = b == ConvBlocking::kChannelsLast ? Tag::nhwc
+    const Tag tag = c16                              ? Tag::nChw16c
+                    : b == ConvBlocking::kChannelsLast ? Tag::nhwc
                     : b == ConvBlocking::kBlocked8   ? Tag::nChw8c
                                                      : Tag::nChw16c;
     return memory::desc({n, c, h, w}, memory::data_type::f32, tag);
@@ -36,13 +37,14 @@ memory::desc ActivationDesc(Layout layout, int64_t n, int64_t c, int64_t h, int6
 // How a call lays out its buffers: part of the cache key.
 struct IoFormat {
   bool has_bias = false;
-  bool x_blocked = false;
-  bool y_blocked = false;
+  bool x_blocked = false, x_16c = false;
+  bool y_blocked = false, y_16c = false;
   bool residual = false;
-  bool residual_blocked = false;
+  bool residual_blocked = false, residual_16c = false;
   std::string Key() const {
-    return std::string(has_bias ? " bias" : "") + (x_blocked ? " xb" : "") +
-           (y_blocked ? " yb" : "") + (residual ? (residual_blocked ? " rb" : " r") : "");
+    return std::string(has_bias ? " bias" : "") + (x_blocked ? (x_16c ? " x16" : " xb") : "") +
+           (y_blocked ? (y_16c ? " y16" : " yb") : "") +
+           (residual ? (residual_blocked ? (residual_16c ? " r16" : " rb") : " r") : "");
   }
 };
 
@@ -78,26 +80,21 @@ struct Prepared {
 // Winograd-domain weights (oneDNN's wino format) cannot be reordered into anything else.
 bool IsWinogradFormat(const memory::desc& d) { return d.data.format_kind == dnnl_format_kind_wino; }
 
-// Stride-1 3x3 convolutions of 64 channels or more run Winograd F(2x2,3x3) or F(4x4,3x3)
-// (oneDNN picks): 1.9x faster than the direct kernels on ResNet-18's 64-channel layers.
-// Only for constant weights (transformed once), and only where the weights are at most
-// 256 KiB: Winograd weights cannot be reordered for another input shape, so
-// ConstantWeightConv2D::Pack keeps a plain copy beside them, and the transformed weights
-// and tiles grow with the channels (ResNet-18's 128-channel layers, 1.8x faster, would add
-// 18 MB of peak RSS against 1.7 MB for the 64-channel ones). And only from 8192 output
-// pixels (batch x height x width): Winograd computes in nChw16c, so the channels-last
-// activations around it are reordered in and out, which on ResNet-18 costs more than it
-// saves at batch 1 (56x56) and less at batch 8. FERRY_CONV_WINOGRAD=0 turns it off.
-bool UseWinograd(const ConvParams& p) {
-  static const bool enabled = [] {
-    const char* env = std::getenv("FERRY_CONV_WINOGRAD");
-    return !(env && std::string(env) == "0");
-  }();
-  return enabled && p.kernel_h == 3 && p.kernel_w == 3 && p.stride_h == 1 && p.stride_w == 1 &&
-         p.dilation_h == 1 && p.dilation_w == 1 && p.groups == 1 && p.in_channels >= 64 &&
-         p.out_channels >= 64 && p.in_channels % 16 == 0 && p.out_channels % 16 == 0 &&
-         p.in_channels * p.out_channels * 9 * 4 <= 256 * 1024 &&
-         p.batch * p.out_h() * p.out_w() >= 8192;
+// Opt-in (FERRY_CONV_WINOGRAD=1, ConvWinogradEnabled): stride-1 3x3 convolutions of 64
+// channels or more run Winograd F(2x2,3x3) or F(4x4,3x3) (oneDNN picks), 1.9x faster than
+// the direct kernels on ResNet-18's 64-channel layers. Only for constant weights (transformed
+// once), and only where the weights are at most 256 KiB: Winograd weights cannot be
+// reordered for another input shape, so ConstantWeightConv2D::Pack keeps a plain copy beside
+// them, and the transformed weights and tiles grow with the channels (ResNet-18's
+// 128-channel layers would add 18 MB of peak RSS against 1.7 MB for the 64-channel ones).
+// And only from 8192 output pixels (batch x height x width) unless the input already comes
+// in Winograd's nChw16c: reordering channels-last activations in and out costs more than it
+// saves at ResNet-18 batch 1.
+bool UseWinograd(const ConvParams& p, const IoFormat& io) {
+  return ConvWinogradEnabled() &&
+         ConvWinogradCandidate(p.in_channels, p.out_channels, p.kernel_h, p.kernel_w, p.stride_h,
+                               p.stride_w, p.dilation_h, p.dilation_w, p.groups) &&
+         (p.batch * p.out_h() * p.out_w() >= 8192 || (io.x_blocked && io.x_16c));
 }
 
 StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat& io,
@@ -105,9 +102,10 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat&
   const bool has_bias = io.has_bias;
   try {
     const auto& eng = onednn::Context::Engine();
-    auto user_src = ActivationDesc(p.layout, p.batch, p.in_channels, p.in_h, p.in_w, io.x_blocked);
+    auto user_src = ActivationDesc(p.layout, p.batch, p.in_channels, p.in_h, p.in_w, io.x_blocked,
+                                   io.x_blocked && io.x_16c);
     auto user_dst = ActivationDesc(p.layout, p.batch, p.out_channels, p.out_h(), p.out_w(),
-                                   io.y_blocked);
+                                   io.y_blocked, io.y_blocked && io.y_16c);
     memory::desc src(user_src.dims(), memory::data_type::f32, Tag::any);
     memory::desc dst(user_dst.dims(), memory::data_type::f32, Tag::any);
     auto user_w = UserWeightsDesc(p);
@@ -130,7 +128,7 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat&
       attr.set_post_ops(onednn::ActivationPostOps(p.activation, io.residual));
     auto out = std::make_shared<Prepared>();
     bool wino = false;
-    if (constant_weights && UseWinograd(p)) {
+    if (constant_weights && UseWinograd(p, io)) {
       try {  // unimplemented for this CPU, post-op or shape: the direct kernels
         out->pd = dnnl::convolution_forward::primitive_desc(
             make_desc(dnnl::algorithm::convolution_winograd), attr, eng);
@@ -157,7 +155,8 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat&
     if (out->reorder_dst) out->from_blocked = make_reorder(out->pd.dst_desc(), user_dst);
     if (io.residual) {
       out->user_residual = ActivationDesc(p.layout, p.batch, p.out_channels, p.out_h(), p.out_w(),
-                                          io.residual_blocked);
+                                          io.residual_blocked,
+                                          io.residual_blocked && io.residual_16c);
       out->reorder_residual = out->user_residual != out->pd.dst_desc();
       if (out->reorder_residual)
         out->residual_to_dst = make_reorder(out->user_residual, out->pd.dst_desc());
@@ -287,9 +286,12 @@ IoFormat FormatOf(const ConvTensors& t) {
   IoFormat io;
   io.has_bias = t.b != nullptr;
   io.x_blocked = t.x_blocked;
+  io.x_16c = t.x_16c;
   io.y_blocked = t.y_blocked;
+  io.y_16c = t.y_16c;
   io.residual = t.residual != nullptr;
   io.residual_blocked = t.residual_blocked;
+  io.residual_16c = t.residual_16c;
   return io;
 }
 
@@ -431,6 +433,24 @@ ConvBlocking ConvPreferredBlocking() {
     return ConvBlocking::kPlain;
   }();
   return blocking;
+}
+
+std::vector<int64_t> ConvBlocked16Dims(int64_t n, int64_t c, int64_t h, int64_t w) {
+  return {n, (c + 15) / 16, h, w, 16};
+}
+
+bool ConvWinogradEnabled() {
+  const char* env = std::getenv("FERRY_CONV_WINOGRAD");
+  return env && std::string(env) == "1";
+}
+
+bool ConvWinogradCandidate(int64_t in_channels, int64_t out_channels, int64_t kernel_h,
+                           int64_t kernel_w, int64_t stride_h, int64_t stride_w,
+                           int64_t dilation_h, int64_t dilation_w, int64_t groups) {
+  return kernel_h == 3 && kernel_w == 3 && stride_h == 1 && stride_w == 1 && dilation_h == 1 &&
+         dilation_w == 1 && groups == 1 && in_channels >= 64 && out_channels >= 64 &&
+         in_channels % 16 == 0 && out_channels % 16 == 0 &&
+         in_channels * out_channels * 9 * 4 <= 256 * 1024;
 }
 
 std::vector<int64_t> ConvBlockedDims(int64_t n, int64_t c, int64_t h, int64_t w) {

@@ -33,7 +33,9 @@ class Conv final : public Op {
     if (!act.ok()) init_status_ = act.status();
     activation_ = act.ok() ? *act : kernels::FusedActivation{};
     residual_ = info.node().GetInt(runtime::optimize::kResidualAttr, 0) != 0;
-    blocked_output_ = info.node().GetInt(runtime::optimize::kBlockedOutputAttr, 0) != 0;
+    const int64_t blocked = info.node().GetInt(runtime::optimize::kBlockedOutputAttr, 0);
+    blocked_output_ = blocked != 0;
+    output_16c_ = blocked == runtime::optimize::kBlockedOutput16c;
     ReadFusedPool(info);
     // Initializer weights are reordered for oneDNN once, not on every run.
     constant_weights_ = info.constant_input(1) != nullptr &&
@@ -156,12 +158,19 @@ class Conv final : public Op {
     kernels::ConvTensors t;
     t.w = w->data<float>();
     t.b = b ? b->data<float>() : nullptr;
+    auto in_16c = [&](const ir::Value* v) {
+      return blocked(v) && v->producer()->GetInt(runtime::optimize::kBlockedOutputAttr, 0) ==
+                               runtime::optimize::kBlockedOutput16c;
+    };
     t.x_blocked = blocked(xv);
+    t.x_16c = in_16c(xv);
     t.y_blocked = blocked_output_ && block && !is_1d;
+    t.y_16c = t.y_blocked && output_16c_ && !pool_;
     static const float kResidualMarker = 0;
     if (residual_) {
       t.residual = &kResidualMarker;  // Pack reads only whether there is one
       t.residual_blocked = info.num_inputs() > 3 && blocked(info.node().input(3));
+      t.residual_16c = info.num_inputs() > 3 && in_16c(info.node().input(3));
     }
     // A failure leaves the weights to be packed on the first run, as without this.
     if (cached_->Pack(*p, t, info.num_threads()).ok()) packed_shape_ = w->shape();
@@ -227,7 +236,10 @@ class Conv final : public Op {
     const Tensor* wt = ctx.input(1);
     const Tensor* b = ctx.input(2);
     const int64_t n = x.dim(0), c = ws[1] * group_, h = x.dim(2), wd = x.dim(3);
-    if (x.shape().dims() != kernels::ConvBlockedDims(n, c, h, wd))
+    // The preferred blocking, or nChw16c between Winograd candidates (both are the same
+    // bytes when c is 16).
+    const bool x_16c = x.shape().dims() != kernels::ConvBlockedDims(n, c, h, wd);
+    if (x_16c && x.shape().dims() != kernels::ConvBlocked16Dims(n, c, h, wd))
       return ctx.Error("blocked input 0 of shape " + x.shape().ToString() +
                        " does not hold the " + std::to_string(c) + " channels weights " +
                        ws.ToString() + " expect");
@@ -236,6 +248,7 @@ class Conv final : public Op {
     kernels::ConvTensors t;
     t.x = x.data<float>();
     t.x_blocked = true;
+    t.x_16c = x_16c;
     t.w = wt ? wt->data<float>() : nullptr;
     t.b = b ? b->data<float>() : nullptr;
     return Finish(ctx, *p, t, /*is_1d=*/false, true);
@@ -249,10 +262,14 @@ class Conv final : public Op {
                                   : Shape{p.batch, p.out_channels, oh, ow};
     const Tensor* r = residual_ ? ctx.input(3) : nullptr;
     if (residual_ && !r) return ctx.Error("fused residual input 3 is missing");
-    bool r_blocked = false;
+    bool r_blocked = false, r_16c = false;
     if (r) {
+      const auto& rd = r->shape().dims();
       r_blocked = r->rank() == 5 && block && !is_1d &&
-                  r->shape().dims() == kernels::ConvBlockedDims(p.batch, p.out_channels, oh, ow);
+                  rd == kernels::ConvBlockedDims(p.batch, p.out_channels, oh, ow);
+      r_16c = r->rank() == 5 && block && !is_1d && !r_blocked &&
+              rd == kernels::ConvBlocked16Dims(p.batch, p.out_channels, oh, ow);
+      r_blocked = r_blocked || r_16c;
       if (!r_blocked && r->shape() != y_logical) return RunBroadcastResidual(ctx, p, t, y_logical);
       if (r->dtype() != DataType::kFloat32) return ctx.Error("residual input 3 is not float");
     }
@@ -261,14 +278,18 @@ class Conv final : public Op {
       return FinishPooled(ctx, p, t);
     }
     const bool y_blocked = blocked_output_ && block && !is_1d;
-    Shape y_shape =
-        y_blocked ? Shape(kernels::ConvBlockedDims(p.batch, p.out_channels, oh, ow)) : y_logical;
+    const bool y_16c = y_blocked && output_16c_;
+    Shape y_shape = !y_blocked ? y_logical
+                    : y_16c    ? Shape(kernels::ConvBlocked16Dims(p.batch, p.out_channels, oh, ow))
+                               : Shape(kernels::ConvBlockedDims(p.batch, p.out_channels, oh, ow));
     FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
     t.y = y->data<float>();
     t.y_blocked = y_blocked;
+    t.y_16c = y_16c;
     if (r) {
       t.residual = r->data<float>();
       t.residual_blocked = r_blocked;
+      t.residual_16c = r_16c;
     }
     Status s = cached_ ? cached_->Run(p, t, ctx.num_threads())
                        : kernels::Conv2D(p, t.x, t.w, t.b, t.y, ctx.num_threads());
@@ -374,6 +395,7 @@ class Conv final : public Op {
   kernels::FusedActivation activation_;
   bool residual_ = false;
   bool blocked_output_ = false;
+  bool output_16c_ = false;  // blocked output in nChw16c (fused_attrs.h, kBlockedOutput16c)
   bool pool_ = false;  // fused MaxPool
   bool pool_ceil_ = false;
   kernels::PoolParams pool_params_;

@@ -38,6 +38,10 @@ inline constexpr char kResidualAttr[] = "_ferry_residual";
 inline constexpr char kBiasAttr[] = "_ferry_bias";
 inline constexpr char kFerryDomain[] = "ai.ferry";
 inline constexpr char kBlockedOutputAttr[] = "_ferry_blocked_output";
+// kBlockedOutputAttr's values: 1, the CPU's preferred blocking (kernels::ConvBlockedDims);
+// 2, nChw16c (kernels::ConvBlocked16Dims), chosen between Winograd candidates.
+inline constexpr int64_t kBlockedOutputPreferred = 1;
+inline constexpr int64_t kBlockedOutput16c = 2;
 inline constexpr char kPoolKernelAttr[] = "_ferry_pool_kernel";
 inline constexpr char kPoolStridesAttr[] = "_ferry_pool_strides";
 inline constexpr char kPoolPadsAttr[] = "_ferry_pool_pads";

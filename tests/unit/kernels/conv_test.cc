@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -197,6 +198,7 @@ void ExpectPackedRunsMatch(ConvParams p, bool bias, std::mt19937& rng,
 }
 
 TEST(ConvTest, PackedWeightsServeEveryShapeWithoutTheCallersBuffer) {
+  ::setenv("FERRY_CONV_WINOGRAD", "1", 1);  // opt-in: exercised below
   std::mt19937 rng(testing::TestSeed() + 3);
   for (int iter = 0; iter < 40; ++iter) {
     ConvParams p = RandomConv(rng);
@@ -217,6 +219,7 @@ TEST(ConvTest, PackedWeightsServeEveryShapeWithoutTheCallersBuffer) {
   ASSERT_NO_FATAL_FAILURE(ExpectPackedRunsMatch(p, true, rng, {{1, 91, 91}, {2, 12, 12}}));
   p.in_h = p.in_w = 91;
   ASSERT_NO_FATAL_FAILURE(ExpectPackedRunsMatch(p, true, rng, {{1, 12, 12}, {1, 92, 90}}));
+  ::unsetenv("FERRY_CONV_WINOGRAD");
 }
 
 TEST(ConvTest, UnpackedRunWithoutWeightsFails) {
