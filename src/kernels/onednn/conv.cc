@@ -174,6 +174,14 @@ void Reorder(const CachedReorder& r, const memory& from, const memory& to) {
              {DNNL_ARG_SCRATCHPAD, onednn::Context::Scratchpad(r.pd.scratchpad_desc())}});
 }
 
+// A new buffer in `to` holding `from` (call inside a try for dnnl::error; the caller waits
+// on the stream).
+memory ReorderedCopy(const memory& from, const memory::desc& to) {
+  memory m(to, onednn::Context::Engine());
+  dnnl::reorder(from, m).execute(onednn::Context::Stream(), const_cast<memory&>(from), m);
+  return m;
+}
+
 Status Execute(const Prepared& pr, const ConvParams& p, const float* x, const memory& w,
                const float* b, const float* residual, float* y, int num_threads) {
   try {
@@ -225,10 +233,8 @@ StatusOr<memory> PrepareWeights(const Prepared& pr, const ConvParams& p, const f
     memory user(pr.user_w, eng, const_cast<float*>(w));
     if (!pr.reorder_w) return user;
     onednn::Context::SetNumThreads(num_threads);
-    memory packed(pr.pd.weights_desc(), eng);
-    auto& stream = onednn::Context::Stream();
-    dnnl::reorder(user, packed).execute(stream, user, packed);
-    stream.wait();
+    memory packed = ReorderedCopy(user, pr.pd.weights_desc());
+    onednn::Context::Stream().wait();
     return packed;
   } catch (const dnnl::error& e) {
     return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
@@ -310,18 +316,12 @@ StatusOr<memory> FromMaster(const Prepared& pr, const ConvParams& p, const memor
   if (pr.pd.weights_desc() == master.get_desc()) return master;
   try {
     onednn::Context::SetNumThreads(num_threads);
-    const auto& eng = onednn::Context::Engine();
-    memory w(pr.pd.weights_desc(), eng);
-    auto& stream = onednn::Context::Stream();
     memory from = master;
-    if (IsWinogradFormat(w.get_desc()) && from.get_desc() != pr.user_w) {
-      // Reorders into Winograd weights start from the plain layout.
-      memory plain(pr.user_w, eng);
-      dnnl::reorder(from, plain).execute(stream, from, plain);
-      from = plain;
-    }
-    dnnl::reorder(from, w).execute(stream, from, w);
-    stream.wait();
+    // Reorders into Winograd weights start from the plain layout.
+    if (IsWinogradFormat(pr.pd.weights_desc()) && from.get_desc() != pr.user_w)
+      from = ReorderedCopy(from, pr.user_w);
+    memory w = ReorderedCopy(from, pr.pd.weights_desc());
+    onednn::Context::Stream().wait();
     return w;
   } catch (const dnnl::error& e) {
     return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
@@ -354,21 +354,12 @@ Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int
   FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, io, /*constant_weights=*/true));
   memory packed, master;
   try {
-    const auto& eng = onednn::Context::Engine();
-    auto& stream = onednn::Context::Stream();
-    auto copy = [&](const memory::desc& to) {
-      memory m(to, eng);
-      memory user(pr->user_w, eng, const_cast<float*>(t.w));
-      dnnl::reorder(user, m).execute(stream, user, m);
-      return m;
-    };
+    const memory user(pr->user_w, onednn::Context::Engine(), const_cast<float*>(t.w));
     // Always a copy, even when the primitive reads the plain layout: the master is the op's.
-    packed = copy(pr->pd.weights_desc());
+    packed = ReorderedCopy(user, pr->pd.weights_desc());
     // Winograd weights reorder into nothing else: other shapes start from a plain copy.
-    const memory::desc dense(pr->user_w.dims(), memory::data_type::f32,
-                             pr->user_w.dims().size() == 4 ? Tag::oihw : Tag::goihw);
-    master = IsWinogradFormat(pr->pd.weights_desc()) ? copy(dense) : packed;
-    stream.wait();
+    master = IsWinogradFormat(pr->pd.weights_desc()) ? ReorderedCopy(user, pr->user_w) : packed;
+    onednn::Context::Stream().wait();
   } catch (const dnnl::error& e) {
     return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
   }

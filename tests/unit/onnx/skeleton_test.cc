@@ -12,6 +12,7 @@
 
 #include "onnx/model_io.h"
 #include "onnx/tensor_proto.h"
+#include "temp_dir.h"
 
 namespace ferry::onnx {
 namespace {
@@ -19,22 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::onnx::TensorProto;
 
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("ferry_skel_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 void WriteAll(const std::string& p, const std::string& bytes) {
   std::ofstream out(p, std::ios::binary);

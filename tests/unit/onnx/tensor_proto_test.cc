@@ -7,28 +7,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temp_dir.h"
+
 namespace ferry::onnx {
 namespace {
 
 namespace fs = std::filesystem;
 using ::onnx::TensorProto;
 
-// A folder of its own per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ =
-        fs::temp_directory_path() / ("ferry_tp_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 void WriteFile(const fs::path& p, const std::string& bytes) {
   std::ofstream out(p, std::ios::binary);
