@@ -114,7 +114,11 @@ StatusOr<ConvertResult> Convert(const ConvertRequest& r) {
 
   ConvertResult result;
   auto t0 = std::chrono::steady_clock::now();
-  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> onnx_graph, onnx::LoadModel(r.onnx_path));
+  // The weights stay in the .onnx file until read: the converter reads those it rewrites, and
+  // the writers copy the others file to file (core/file_bytes.h).
+  onnx::LoadOptions lo;
+  lo.lazy_weights = true;
+  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<ir::Graph> onnx_graph, onnx::LoadModel(r.onnx_path, lo));
   result.load_ms = MsSince(t0);
   result.onnx_nodes = onnx_graph->num_nodes();
 

@@ -26,6 +26,20 @@ Tensor::Tensor(DataType dtype, Shape shape) : dtype_(dtype), shape_(std::move(sh
   }
 }
 
+Tensor Tensor::FromFile(DataType dtype, Shape shape, std::shared_ptr<const OpenFile> file,
+                        uint64_t offset) {
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.lazy_ = std::make_shared<LazyBytes>(std::move(file), offset, t.NumBytes());
+  return t;
+}
+
+std::optional<FileRange> Tensor::file_range() const {
+  if (!lazy_ || !lazy_->unchanged()) return std::nullopt;
+  return FileRange{&lazy_->file(), lazy_->offset()};
+}
+
 StatusOr<Tensor> Tensor::Create(DataType dtype, Shape shape) {
   FERRY_RETURN_IF_ERROR(Shape::Validate(shape.dims(), SizeOf(dtype), kMaxBytes));
   return Tensor(dtype, std::move(shape));

@@ -1,13 +1,16 @@
 // Tensor: a dtype, a concrete shape and a reference-counted, 64-byte-aligned buffer.
 // Copying a Tensor shares the buffer (as at::Tensor does); Clone() copies the bytes.
+// A tensor made by FromFile reads its bytes from a file on first access (core/file_bytes.h).
 #pragma once
 
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/dtype.h"
+#include "core/file_bytes.h"
 #include "core/shape.h"
 #include "core/status.h"
 
@@ -29,6 +32,10 @@ class Tensor {
   static Tensor FromVector(const std::vector<T>& v, Shape shape);
   template <typename T>
   static Tensor Scalar(T v) { return FromVector<T>({v}, Shape{}); }
+  // A tensor whose bytes are [offset, offset + NumBytes()) of `file` (little-endian, as
+  // ONNX raw_data), read on first access. Not for strings. The range must lie in the file.
+  static Tensor FromFile(DataType dtype, Shape shape, std::shared_ptr<const OpenFile> file,
+                         uint64_t offset);
 
   bool defined() const { return dtype_ != DataType::kUndefined; }
   DataType dtype() const { return dtype_; }
@@ -38,14 +45,20 @@ class Tensor {
   int64_t NumElements() const { return shape_.NumElements(); }
   size_t NumBytes() const { return static_cast<size_t>(NumElements()) * SizeOf(dtype_); }
 
-  void* raw_data() { return data_.get(); }
-  const void* raw_data() const { return data_.get(); }
+  // A FromFile tensor reads its file here on first access; the mutable form also marks its
+  // values as no longer the file's.
+  void* raw_data() { return lazy_ ? lazy_->Mutable() : data_.get(); }
+  const void* raw_data() const { return lazy_ ? lazy_->Get() : data_.get(); }
   template <typename T> T* data() { return static_cast<T*>(raw_data()); }
   template <typename T> const T* data() const { return static_cast<const T*>(raw_data()); }
 
   // String tensors keep their elements here (NumBytes() is 0 for them).
   std::vector<std::string>& strings() { return *strings_; }
   const std::vector<std::string>& strings() const { return *strings_; }
+
+  // For a FromFile tensor whose values were never written through raw_data(): where they lie
+  // in the file (a writer may copy them file to file). Empty otherwise.
+  std::optional<FileRange> file_range() const;
 
   // Same buffer, new shape of the same element count.
   StatusOr<Tensor> Reshaped(Shape shape) const;
@@ -62,6 +75,7 @@ class Tensor {
   Shape shape_;
   std::shared_ptr<uint8_t[]> data_;
   std::shared_ptr<std::vector<std::string>> strings_;
+  std::shared_ptr<LazyBytes> lazy_;  // FromFile tensors (data_ is then empty)
 };
 
 template <typename T>

@@ -125,22 +125,14 @@ StatusOr<std::shared_ptr<ir::Graph>> LoadModel(const std::string& path,
                                                const LoadOptions& options) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return NotFound("'" + path + "': no such model file");
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NotFound("'" + path + "': cannot open");
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    ::close(fd);
-    return NotFound("'" + path + "': cannot stat");
-  }
+  FERRY_ASSIGN_OR_RETURN(std::shared_ptr<const OpenFile> file, OpenFile::Open(path));
   std::string dir = fs::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
   // Read with pread: the skeleton in small pieces, each big initializer straight into its
-  // tensor (no in-memory copy of the file; an mmap would count the whole file in the
-  // resident set).
-  const FileModelSource source(fd, static_cast<uint64_t>(st.st_size), "'" + path + "'");
-  auto graph = Load(source, path, dir, options);
-  ::close(fd);
-  return graph;
+  // tensor, or, with lazy_weights, left in the file until read (no in-memory copy of the
+  // file; an mmap would count the whole file in the resident set).
+  const FileModelSource source(std::move(file), options.lazy_weights);
+  return Load(source, path, dir, options);
 }
 
 StatusOr<std::shared_ptr<ir::Graph>> LoadModelFromBytes(const std::string& bytes,

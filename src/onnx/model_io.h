@@ -30,6 +30,11 @@ struct LoadOptions {
   // Run onnx::checker::check_model after converting. Skipped for models whose IR version is
   // newer than the installed onnx library's (8 for onnx 1.12): its checker refuses them all.
   bool check = true;
+  // Initializers of 64 KiB or more (raw_data in the model file, any dtype but bool and
+  // string) stay in the file until first read (Tensor::FromFile), and the file stays open
+  // while they live. For `convert`: it reads only the weights it rewrites, and the TF writers
+  // copy the others file to file (core/file_bytes.h). Not for running a model.
+  bool lazy_weights = false;
 };
 
 struct SaveOptions {

@@ -14,22 +14,7 @@ Status FileModelSource::ReadAt(uint64_t offset, uint64_t n, void* dst) const {
     return InvalidArgument(label_ + ": read of " + std::to_string(n) + " bytes at " +
                            std::to_string(offset) + " runs past the end (" + std::to_string(size_) +
                            " bytes)");
-  auto* p = static_cast<char*>(dst);
-  while (n > 0) {
-    // Linux reads at most 0x7ffff000 bytes per call.
-    const size_t chunk = static_cast<size_t>(std::min<uint64_t>(n, uint64_t{1} << 30));
-    const ssize_t r = ::pread(fd_, p, chunk, static_cast<off_t>(offset));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0)
-      return InvalidArgument(label_ + ": cannot read " + std::to_string(n) + " bytes at " +
-                             std::to_string(offset) +
-                             (r < 0 ? std::string(": ") + std::strerror(errno)
-                                    : std::string(": the file got shorter")));
-    p += r;
-    offset += static_cast<uint64_t>(r);
-    n -= static_cast<uint64_t>(r);
-  }
-  return Status::Ok();
+  return PreadFully(fd_, offset, n, dst, label_);
 }
 
 Status BytesModelSource::ReadAt(uint64_t offset, uint64_t n, void* dst) const {

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/file_bytes.h"
 #include "core/status.h"
 #include "ir/graph.h"
 #include "onnx/onnx_pb.h"
@@ -31,6 +32,9 @@ class ModelSource {
   virtual uint64_t size() const = 0;
   // Copies [offset, offset + n) into dst; an error if it cannot (n bytes within size()).
   virtual Status ReadAt(uint64_t offset, uint64_t n, void* dst) const = 0;
+  // Non-null when big initializers may stay in the file until read (Tensor::FromFile):
+  // the file itself, kept open by the tensors.
+  virtual std::shared_ptr<const OpenFile> lazy_file() const { return nullptr; }
 };
 
 class FileModelSource : public ModelSource {
@@ -38,13 +42,22 @@ class FileModelSource : public ModelSource {
   // Does not take ownership of fd. `label` names the file in errors.
   FileModelSource(int fd, uint64_t size, std::string label)
       : fd_(fd), size_(size), label_(std::move(label)) {}
+  // Reads `file`; with `lazy`, big initializers become Tensor::FromFile tensors of it.
+  FileModelSource(std::shared_ptr<const OpenFile> file, bool lazy)
+      : FileModelSource(file->fd(), file->size(), file->label()) {
+    file_ = std::move(file);
+    lazy_ = lazy;
+  }
   uint64_t size() const override { return size_; }
   Status ReadAt(uint64_t offset, uint64_t n, void* dst) const override;
+  std::shared_ptr<const OpenFile> lazy_file() const override { return lazy_ ? file_ : nullptr; }
 
  private:
   int fd_;
   uint64_t size_;
   std::string label_;
+  std::shared_ptr<const OpenFile> file_;
+  bool lazy_ = false;
 };
 
 class BytesModelSource : public ModelSource {

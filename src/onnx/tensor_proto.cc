@@ -247,6 +247,19 @@ StatusOr<Tensor> FromProto(const TensorProto& p, const TensorReadOptions& option
   Status valid = Shape::Validate(dims, elem, Tensor::kMaxBytes);
   if (!valid.ok()) return valid.WithContext(TensorLabel(p));
   Shape shape(std::move(dims));
+  // A big raw_data payload of a model loaded with lazy_weights stays in its file.
+  if (detached && p.data_location() != TensorProto::EXTERNAL && dtype != DataType::kString &&
+      dtype != DataType::kBool && detached->length >= kMinLazyBytes) {
+    if (std::shared_ptr<const OpenFile> file = detached->source->lazy_file()) {
+      const uint64_t need = static_cast<uint64_t>(shape.NumElements()) * SizeOf(dtype);
+      if (detached->length != need)
+        return InvalidArgument(TensorLabel(p) + ": raw_data has " +
+                               std::to_string(detached->length) + " bytes, shape " +
+                               shape.ToString() + " of " + DataTypeName(dtype) + " needs " +
+                               std::to_string(need));
+      return Tensor::FromFile(dtype, std::move(shape), std::move(file), detached->offset);
+    }
+  }
   Tensor t;
   try {
     t = Tensor(dtype, shape);

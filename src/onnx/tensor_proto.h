@@ -39,13 +39,15 @@ StatusOr<Tensor> TensorFromProto(const ::onnx::TensorProto& proto,
 class ModelSource;  // onnx/skeleton.h
 // A raw_data payload left out of the parsed proto (ScanModelSkeleton): `length` bytes at
 // `offset` of `source`.
+inline constexpr uint64_t kMinLazyBytes = 64 << 10;
 struct DetachedRawData {
   const ModelSource* source = nullptr;
   uint64_t offset = 0;
   uint64_t length = 0;
 };
 // Same, for a proto whose raw_data is present but empty, its bytes being `raw`: they are read
-// straight into the tensor's storage. Every check of the plain form applies (external data
+// straight into the tensor's storage, or, from a source with a lazy_file() and from
+// kMinLazyBytes on, left there for Tensor::FromFile to read on first access. Every check of the plain form applies (external data
 // still wins over raw_data, the byte count must match the shape).
 StatusOr<Tensor> TensorFromProto(const ::onnx::TensorProto& proto,
                                  const TensorReadOptions& options, const DetachedRawData& raw);

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -647,7 +649,8 @@ uint64_t GraphDefBodySize(const ExportedGraph& e) {
   return total;
 }
 
-void WriteGraphDefBody(const ExportedGraph& e, CodedOutputStream* out) {
+void WriteGraphDefBody(const ExportedGraph& e, StreamedFile* file) {
+  CodedOutputStream* out = file->out();
   const auto& nodes = e.graph_def.node();
   size_t k = 0;
   for (int i = 0; i < nodes.size(); ++i) {
@@ -667,9 +670,14 @@ void WriteGraphDefBody(const ExportedGraph& e, CodedOutputStream* out) {
       WriteLenHeader(out, tfproto::AttrValue::kTensorFieldNumber, s.tensor);
       d.header.SerializeWithCachedSizes(out);
       WriteLenHeader(out, tfproto::TensorProto::kTensorContentFieldNumber, d.data.NumBytes());
-      // With aliasing on (WriteStreamedFile), data of a block or more goes to write(2)
+      // Weights still as they lie in the model file go file to file in the kernel. With
+      // aliasing on (WriteStreamedFile), other data of a block or more goes to write(2)
       // straight from the tensor; smaller data is copied into the stream's block.
-      out->WriteRawMaybeAliased(d.data.raw_data(), static_cast<int>(d.data.NumBytes()));
+      if (const std::optional<FileRange> range = d.data.file_range()) {
+        file->AppendFromFile(*range, d.data.NumBytes());
+      } else {
+        out->WriteRawMaybeAliased(d.data.raw_data(), static_cast<int>(d.data.NumBytes()));
+      }
     } else {
       WriteLenHeader(out, tfproto::GraphDef::kNodeFieldNumber, nd.ByteSizeLong());
       nd.SerializeWithCachedSizes(out);
@@ -714,8 +722,8 @@ Status WriteFrozenGraph(const ir::Graph& g, const std::string& path,
   // Streamed to a temporary sibling (the weights straight from the IR), renamed into place
   // when complete.
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  Status s = WriteStreamedFile(tmp, bytes, [&](google::protobuf::io::CodedOutputStream* out) {
-    WriteGraphDefBody(*exported, out);
+  Status s = WriteStreamedFile(tmp, bytes, [&](StreamedFile* file) {
+    WriteGraphDefBody(*exported, file);
   });
   std::error_code ec;
   if (s.ok()) {
@@ -733,9 +741,56 @@ void WriteLengthDelimitedHeader(google::protobuf::io::CodedOutputStream* out, in
   WriteLenHeader(out, field, len);
 }
 
-Status WriteStreamedFile(
-    const std::string& path, uint64_t expected_bytes,
-    const std::function<void(google::protobuf::io::CodedOutputStream*)>& write) {
+void StreamedFile::AppendFromFile(const FileRange& from, uint64_t n) {
+  if (failed_) return;
+  // Hand what the stream holds to the file first: both write at the file's offset.
+  out_->Trim();
+  if (out_->HadError() || !file_->Flush()) {
+    failed_ = true;
+    return;
+  }
+  off_t in = static_cast<off_t>(from.offset);
+  bool kernel_copy = true;
+  while (n > 0) {
+    const size_t chunk = n > (uint64_t{1} << 30) ? size_t{1} << 30 : static_cast<size_t>(n);
+    ssize_t r = -1;
+    if (kernel_copy) {
+      r = ::copy_file_range(from.file->fd(), &in, fd_, nullptr, chunk, 0);
+      if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+                    errno == EOPNOTSUPP || errno == EPERM)) {
+        kernel_copy = false;  // another file system type, or no kernel support: copy by hand
+        continue;
+      }
+    } else {
+      std::vector<char> buf(std::min<size_t>(chunk, size_t{1} << 20));
+      r = ::pread(from.file->fd(), buf.data(), buf.size(), in);
+      if (r > 0) {
+        for (ssize_t done = 0; done < r;) {
+          const ssize_t w = ::write(fd_, buf.data() + done, static_cast<size_t>(r - done));
+          if (w < 0 && errno == EINTR) continue;
+          if (w <= 0) {
+            failed_ = true;
+            return;
+          }
+          done += w;
+        }
+        in += r;
+      }
+    }
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {  // an error, or the model file got shorter
+      failed_ = true;
+      return;
+    }
+    n -= static_cast<uint64_t>(r);
+    copied_ += r;
+  }
+}
+
+int64_t StreamedFile::ByteCount() const { return out_->ByteCount() + copied_; }
+
+Status WriteStreamedFile(const std::string& path, uint64_t expected_bytes,
+                         const std::function<void(StreamedFile*)>& write) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return InvalidArgument(path + ": cannot create the file");
   int64_t written = 0;
@@ -745,17 +800,22 @@ Status WriteStreamedFile(
     google::protobuf::io::CodedOutputStream out(&file);
     // Big raw byte runs (WriteRawMaybeAliased, bytes fields) skip the copy into the block.
     out.EnableAliasing(true);
+    // Map entries (NodeDef attrs, signatures) in key order: the same graph gives the same
+    // bytes in every run (protobuf's map order otherwise changes from process to process).
+    out.SetSerializationDeterministic(true);
+    StreamedFile streamed(fd, &file, &out);
     try {
-      write(&out);
+      write(&streamed);
     } catch (const std::exception&) {
       failed = true;
     }
     out.Trim();
-    failed = failed || out.HadError();
-    written = out.ByteCount();
+    failed = failed || out.HadError() || streamed.failed();
+    written = streamed.ByteCount();
   }
   failed = !file.Close() || failed;  // Close flushes
   if (failed) return InvalidArgument(path + ": writing failed (disk full or not writable?)");
+  FERRY_RETURN_IF_ERROR(LazyReadStatus());
   if (static_cast<uint64_t>(written) != expected_bytes)
     return Internal(path + ": wrote " + std::to_string(written) + " bytes, expected " +
                     std::to_string(expected_bytes));

@@ -40,6 +40,7 @@
 
 namespace google::protobuf::io {
 class CodedOutputStream;
+class FileOutputStream;
 }
 
 namespace ferry::tf {
@@ -91,12 +92,36 @@ struct ExportOptions {
 
 StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g, const ExportOptions& options = {});
 
+// A file being written by WriteStreamedFile: a protobuf stream into it, and byte runs copied
+// into it from another file inside the kernel (copy_file_range, as `cp` does; pread and write
+// where the kernel cannot), for weights that still lie unchanged in the model file they were
+// loaded from (Tensor::file_range).
+class StreamedFile {
+ public:
+  StreamedFile(int fd, google::protobuf::io::FileOutputStream* file,
+               google::protobuf::io::CodedOutputStream* out)
+      : fd_(fd), file_(file), out_(out) {}
+  google::protobuf::io::CodedOutputStream* out() { return out_; }
+  // Appends bytes [from.offset, from.offset + n) of from.file.
+  void AppendFromFile(const FileRange& from, uint64_t n);
+  // Bytes written so far, both ways.
+  int64_t ByteCount() const;
+  bool failed() const { return failed_; }
+
+ private:
+  int fd_;
+  google::protobuf::io::FileOutputStream* file_;
+  google::protobuf::io::CodedOutputStream* out_;
+  int64_t copied_ = 0;
+  bool failed_ = false;
+};
+
 // The serialized size of e.graph_def with its deferred Consts filled in.
 uint64_t GraphDefBodySize(const ExportedGraph& e);
 // Serializes e.graph_def (the message body, no tag or length), writing each deferred Const's
-// tensor_content straight from its IR tensor: the weights are never copied into a proto or
-// a string.
-void WriteGraphDefBody(const ExportedGraph& e, google::protobuf::io::CodedOutputStream* out);
+// tensor_content straight from its IR tensor, or from the model file its tensor still lies in
+// unchanged: the weights are never copied into a proto or a string.
+void WriteGraphDefBody(const ExportedGraph& e, StreamedFile* file);
 
 // Wire-format pieces for writing a message around a streamed GraphDef: the size of a
 // length-delimited field of `len` bytes (tag and length included), and its tag and length.
@@ -104,11 +129,12 @@ uint64_t LengthDelimitedSize(int field, uint64_t len);
 void WriteLengthDelimitedHeader(google::protobuf::io::CodedOutputStream* out, int field,
                                 uint64_t len);
 
-// Creates `path` and calls write(out) on a stream into it (unbuffered in memory beyond a
-// 1 MiB block); an error when writing fails or the bytes written are not `expected_bytes`
-// (the caller's size computation and its writing disagree). Not atomic by itself.
+// Creates `path` and calls write(file) on a stream into it (unbuffered in memory beyond a
+// 1 MiB block; deterministic: map entries in key order); an error when writing fails, when a lazily read tensor could not be read
+// (LazyReadStatus), or when the bytes written are not `expected_bytes` (the caller's size
+// computation and its writing disagree). Not atomic by itself.
 Status WriteStreamedFile(const std::string& path, uint64_t expected_bytes,
-                         const std::function<void(google::protobuf::io::CodedOutputStream*)>& write);
+                         const std::function<void(StreamedFile*)>& write);
 
 // The error of CheckProtoSize for a message of `bytes` bytes.
 Status CheckMessageBytes(uint64_t bytes, const std::string& what,

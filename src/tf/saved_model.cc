@@ -39,12 +39,13 @@ Status WriteSavedModel(const ir::Graph& g, const std::string& dir, const WriteOp
   return WriteDirAtomically(dir, options.force, [&](const std::string& tmp) -> Status {
     FERRY_RETURN_IF_ERROR(WriteStreamedFile(
         (fs::path(tmp) / "saved_model.pb").string(), total,
-        [&](google::protobuf::io::CodedOutputStream* out) {
+        [&](StreamedFile* file) {
+          google::protobuf::io::CodedOutputStream* out = file->out();
           sm.SerializeWithCachedSizes(out);
           WriteLengthDelimitedHeader(out, kMetaGraphsField, meta_bytes);
           mg.SerializeWithCachedSizes(out);
           WriteLengthDelimitedHeader(out, kGraphDefField, graph_bytes);
-          WriteGraphDefBody(*exported, out);
+          WriteGraphDefBody(*exported, file);
         }));
     std::error_code ec;
     fs::create_directory(fs::path(tmp) / "variables", ec);

@@ -5,11 +5,14 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "convert_test_util.h"
 #include "core/npy.h"
 #include "onnx/model_io.h"
 #include "tf/graph_def.h"
+#include "tf/saved_model.h"
 #include "tf/tfjs.h"
 
 namespace ferry::convert::testing {
@@ -129,6 +132,86 @@ TEST(FormatsTest, MobileNetV2ThroughFrozenGraphTfjsAndTensorFlowJs) {
   auto onnx = onnx::LoadModel(path);
   ASSERT_TRUE(onnx.ok()) << onnx.status().ToString();
   CheckFormats(*onnx, RandomInput({1, 3, 224, 224}, 42), "mobilenet_v2");
+}
+
+std::string ReadBytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Equal, or where the first difference is.
+::testing::AssertionResult SameBytes(const std::string& a, const std::string& b) {
+  if (a == b) return ::testing::AssertionSuccess();
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size()
+                                       << ", first difference at byte " << i;
+}
+
+// `ferry convert` loads with lazy_weights: weights stay in the .onnx file until read, and the
+// writers copy those the converter left unchanged file to file (copy_file_range). The files
+// written must be byte for byte those of an eager load; the weights that went through
+// unchanged must never have been written to, and those the converter re-laid (the conv
+// kernel, OIHW -> HWIO) are new tensors.
+TEST(FormatsTest, LazyWeightsWriteTheSameFilesAsAnEagerLoad) {
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 16, 6, 6});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("cw", {128, 16, 3, 3}), g.Random("cb", {128})},
+                      {{"pads", Attr::Ints({1, 1, 1, 1})}});
+  ir::Value* p = g.Op("GlobalAveragePool", "gap", {g.Op("Relu", "relu", {c})});
+  ir::Value* f = g.Op("Flatten", "flat", {p});
+  ir::Value* m = g.Op("MatMul", "mm", {f, g.Random("mw", {128, 256})});  // 128 KiB
+  ir::Value* a = g.Op("Add", "add", {m, g.Random("mb", {256})});
+  g.Output(g.Op("Gemm", "fc", {a, g.Random("fw", {64, 256}), g.Random("fb", {64})},  // 64 KiB
+                {{"transB", Attr::Int(1)}}));
+  const fs::path dir = Fixtures() / "lazy_weights";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string model = (dir / "model.onnx").string();
+  ASSERT_TRUE(onnx::SaveModel(*g.graph(), model).ok());
+
+  onnx::LoadOptions lazy_load;
+  lazy_load.lazy_weights = true;
+  auto eager = onnx::LoadModel(model);
+  auto lazy = onnx::LoadModel(model, lazy_load);
+  ASSERT_TRUE(eager.ok() && lazy.ok()) << lazy.status().ToString();
+  int in_file = 0;
+  for (const ir::Value* v : (*lazy)->values()) {
+    if (!v->is_constant()) continue;
+    EXPECT_EQ(v->constant().file_range().has_value(), v->constant().NumBytes() >= (64 << 10))
+        << v->name();
+    in_file += v->constant().file_range().has_value();
+  }
+  EXPECT_EQ(in_file, 3);  // cw (72 KiB), mw, fw
+
+  auto tf_eager = ConvertOnnxToTf(**eager);
+  auto tf_lazy = ConvertOnnxToTf(**lazy);
+  ASSERT_TRUE(tf_eager.ok() && tf_lazy.ok()) << tf_lazy.status().ToString();
+  ASSERT_TRUE(tf::WriteSavedModel(**tf_eager, (dir / "eager").string(), {}).ok());
+  ASSERT_TRUE(tf::WriteSavedModel(**tf_lazy, (dir / "lazy").string(), {}).ok());
+  ASSERT_TRUE(tf::WriteFrozenGraph(**tf_eager, (dir / "eager.pb").string()).ok());
+  ASSERT_TRUE(tf::WriteFrozenGraph(**tf_lazy, (dir / "lazy.pb").string()).ok());
+  const std::string sm = ReadBytes(dir / "eager" / "saved_model.pb");
+  EXPECT_GT(sm.size(), size_t{(128 * 256 + 64 * 256) * 4});
+  EXPECT_TRUE(SameBytes(sm, ReadBytes(dir / "lazy" / "saved_model.pb")));
+  EXPECT_TRUE(SameBytes(ReadBytes(dir / "eager.pb"), ReadBytes(dir / "lazy.pb")));
+
+  // The TF graph's Consts that still lie in the .onnx file: the MatMul and Gemm weights
+  // (shared as they are), not the conv kernel.
+  int copied = 0;
+  for (const ir::Value* v : (*tf_lazy)->values())
+    if (v->is_constant() && v->constant().file_range()) ++copied;
+  EXPECT_EQ(copied, 2);
+
+  // And the converted model computes what the ONNX model does.
+  const Tensor in = RandomInput({2, 16, 6, 6}, 43);
+  auto os = runtime::Session::Create(*eager, onnx::OnnxOpSet());
+  ASSERT_TRUE(os.ok());
+  auto want = (*os)->Run({in});
+  auto got = RunTf(*tf::ReadSavedModel((dir / "lazy").string()), in);
+  ASSERT_TRUE(want.ok() && got.ok()) << got.status().ToString();
+  EXPECT_LE(MaxAbsDiff((*got)[0], (*want)[0]), 1e-4f);
+  if (!getenv("KEEP")) fs::remove_all(dir);
 }
 
 }  // namespace

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 namespace ferry {
 namespace {
@@ -46,6 +51,71 @@ TEST(HalfTest, RoundTripsRepresentableValues) {
   EXPECT_TRUE(std::isinf(HalfToFloat(FloatToHalf(1e6f))));
   EXPECT_TRUE(std::isnan(HalfToFloat(FloatToHalf(NAN))));
   EXPECT_EQ(BFloat16ToFloat(FloatToBFloat16(1.5f)), 1.5f);
+}
+
+// A file holding 7 junk bytes, then the floats 0, 1, ..., n-1.
+std::string FloatFile(const std::string& name, int n) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            (name + "." + std::to_string(::getpid())))
+                               .string();
+  std::ofstream out(path, std::ios::binary);
+  out.write("junk..!", 7);
+  for (int i = 0; i < n; ++i) {
+    const float f = static_cast<float>(i);
+    out.write(reinterpret_cast<const char*>(&f), 4);
+  }
+  return path;
+}
+
+TEST(TensorTest, FromFileReadsOnFirstAccessAndSharesWithCopies) {
+  const std::string path = FloatFile("lazy", 1000);
+  auto file = OpenFile::Open(path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  Tensor t = Tensor::FromFile(DataType::kFloat32, Shape{10, 100}, *file, 7);
+  std::filesystem::remove(path);  // the open file still reads
+  EXPECT_EQ(t.NumBytes(), 4000u);
+  Tensor copy = t;                          // before the read: shares it
+  auto flat = t.Reshaped(Shape{1000});  // so does a reshape
+  ASSERT_TRUE(flat.ok());
+  const Tensor& ct = t;
+  EXPECT_EQ(ct.data<float>()[0], 0.f);
+  EXPECT_EQ(ct.data<float>()[999], 999.f);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(ct.raw_data()) % 64, 0u);
+  EXPECT_EQ(static_cast<const Tensor&>(copy).raw_data(), ct.raw_data());
+  EXPECT_EQ(static_cast<const Tensor&>(*flat).raw_data(), ct.raw_data());
+  // Read, not written: the values are still the file's.
+  ASSERT_TRUE(ct.file_range().has_value());
+  EXPECT_EQ(ct.file_range()->offset, 7u);
+  EXPECT_EQ(ct.file_range()->file, file->get());
+  Tensor clone = ct.Clone();
+  EXPECT_FALSE(clone.file_range().has_value());
+  EXPECT_EQ(clone.data<float>()[5], 5.f);
+  // Written through any copy: no longer the file's, for all of them.
+  copy.data<float>()[3] = -1.f;
+  EXPECT_FALSE(ct.file_range().has_value());
+  EXPECT_FALSE(flat->file_range().has_value());
+  EXPECT_EQ(ct.data<float>()[3], -1.f);
+  EXPECT_FALSE(Tensor::FromVector<float>({1}, Shape{1}).file_range().has_value());
+  EXPECT_TRUE(LazyReadStatus().ok());
+}
+
+// A file that got shorter since the tensor was made: the read fills zeros and the error
+// sticks (writers check it). In a child process, since the error is process-wide.
+TEST(TensorDeathTest, FromFileOfAShortenedFileRecordsTheError) {
+  const std::string path = FloatFile("lazy_short", 10);
+  EXPECT_EXIT(
+      {
+        auto file = OpenFile::Open(path);
+        if (!file.ok()) std::exit(1);
+        Tensor t = Tensor::FromFile(DataType::kFloat32, Shape{20}, *file, 7);
+        const Tensor& ct = t;
+        const bool zeros = ct.data<float>()[19] == 0.f && ct.data<float>()[0] == 0.f;
+        const Status s = LazyReadStatus();
+        std::fprintf(stderr, "%s\n", s.message().c_str());
+        std::exit(!s.ok() && zeros ? 3 : 4);
+      },
+      ::testing::ExitedWithCode(3), "lazy_short.*got shorter.*changed while in use");
+  std::filesystem::remove(path);
 }
 
 }  // namespace
