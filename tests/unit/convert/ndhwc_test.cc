@@ -141,14 +141,15 @@ TEST(NdhwcTest, InputLayoutNdhwcNeedsNoTranspose) {
 }
 
 TEST(NdhwcTest, FiveDimOutputAndFlattenIntoGemm) {
-  // Conv3d -> Relu is a graph output (back to NCDHW: one Transpose), and Relu -> Flatten of
-  // a non-unit D*H*W -> Gemm runs on the NDHWC flatten with the Gemm's rows permuted.
+  // Conv3d is a graph output (back to NCDHW: one Transpose), and Conv3d -> Relu -> Flatten
+  // of a non-unit D*H*W -> Gemm runs on the NDHWC flatten with the Gemm's rows permuted (a
+  // flatten in NCDHW order would cost a third Transpose, of the Relu).
   OnnxGraph g;
   ir::Value* x = g.Input("input", {-1, 3, 4, 5, 6});
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 3, 3, 3, 3})},
                       {{"pads", Ints({1, 1, 1, 1, 1, 1})}, {"strides", Ints({2, 2, 2})}});
+  g.Output(c);
   ir::Value* r = g.Op("Relu", "relu", {c});  // [N, 4, 2, 3, 3]
-  g.Output(r);
   ir::Value* flat = g.Op("Flatten", "flatten", {r}, {{"axis", Attr::Int(1)}});  // [N, 72]
   g.Output(g.Op("Gemm", "fc", {flat, g.Random("fc_w", {72, 6})}));
   for (int64_t batch : {1, 3}) {
