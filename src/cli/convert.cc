@@ -23,7 +23,8 @@ void AddConvertCommand(CLI::App& app, Action* action) {
   c->add_option("--input-layout", f->input_layout,
                 "NHWC: the signature takes 4-D inputs NHWC, 5-D ones NDHWC (no Transpose in a "
                 "convnet)")
-      ->check(CLI::IsMember({"NCHW", "NHWC"}))->capture_default_str();
+      ->check(CLI::IsMember({"NCHW", "NHWC"}))
+      ->capture_default_str();
   c->add_option("--overwrite-input-shape", f->overwrite_input_shapes,
                 "NAME:D0,D1,... fixes an input's shape, named dims included (repeatable)")
       ->allow_extra_args(false);

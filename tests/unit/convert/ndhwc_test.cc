@@ -3,6 +3,7 @@
 // inputs and outputs. Each model is built here, converted, and run in ferry's TF runtime
 // against ferry's ONNX runtime on the same seeded input, at batch 1 and 3 (dynamic batch).
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "convert/onnx_to_tf/op_converter.h"
@@ -76,12 +77,43 @@ std::shared_ptr<ir::Graph> ConvNet3D() {
                         {"pads", Ints({0, 1, 1, 0, 1, 1})}});  // [N, 8, 2, 3, 3]
   ir::Value* rm = g.Op("ReduceMean", "reduce_d", {ap},
                        {{"axes", Ints({2})}, {"keepdims", Attr::Int(1)}});  // [N, 8, 1, 3, 3]
-  ir::Value* scaled = g.Op("Mul", "channel_scale",
-                           {rm, ConstVec(g, "per_channel", {1, 2, 3, 4, 5, 6, 7, 8}, {8, 1, 1, 1})});
+  ir::Value* scaled =
+      g.Op("Mul", "channel_scale",
+           {rm, ConstVec(g, "per_channel", {1, 2, 3, 4, 5, 6, 7, 8}, {8, 1, 1, 1})});
   ir::Value* gap = g.Op("GlobalAveragePool", "gap", {scaled});
   ir::Value* flat = g.Op("Flatten", "flatten", {gap}, {{"axis", Attr::Int(1)}});
   g.Output(g.Op("Gemm", "fc", {flat, g.Random("fc_w", {8, 5}), g.Random("fc_b", {5})}));
   return g.graph();
+}
+
+ir::Value* I64(OnnxGraph& g, const std::string& name, const std::vector<int64_t>& v) {
+  return g.Const(name, Tensor::FromVector<int64_t>(v, Shape{static_cast<int64_t>(v.size())}));
+}
+
+TEST(NdhwcTest, AxisOpsRemapOnNdhwc) {
+  // Pad (D and W), Slice (D and C), Split (channels), PRelu (per-channel slope) and a
+  // Transpose swapping H and W of NDHWC values: their axes are remapped, no Transpose is
+  // added, and the Transpose's perm is composed with the layout's.
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 3, 4, 5, 6});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {6, 3, 1, 1, 1})});
+  ir::Value* p = g.Op("Pad", "pad", {c, I64(g, "pads", {0, 0, 1, 0, 2, 0, 0, 1, 0, 0})});
+  ir::Value* sl =
+      g.Op("Slice", "slice",  // [N, 6, 6, 5, 8] -> D 1..5, C 0..4: [N, 4, 4, 5, 8]
+           {p, I64(g, "starts", {1, 0}), I64(g, "ends", {5, 4}), I64(g, "axes", {2, 1})});
+  ir::Node* sp =
+      g.Node("Split", "split", {sl, I64(g, "split", {2, 2})}, {{"axis", Attr::Int(1)}}, 2);
+  ir::Value* m = g.Op("Mul", "mul", {sp->output(0), sp->output(1)});
+  ir::Value* pr = g.Op("PRelu", "prelu", {m, ConstVec(g, "slope", {0.1f, -0.2f}, {2, 1, 1, 1})});
+  ir::Value* t = g.Op("Transpose", "swap_hw", {pr}, {{"perm", Ints({0, 1, 2, 4, 3})}});
+  g.Output(t);  // [N, 2, 4, 8, 5], NCDHW
+  g.Output(g.Op("Shape", "shape", {pr}));
+  for (int64_t batch : {1, 3}) {
+    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 3, 4, 5, 6}, 14)});
+    ASSERT_TRUE(cv.tf);
+    // The input's, and the model's own Transpose (composed: NDHWC in, NCDHW out).
+    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2) << "batch " << batch;
+  }
 }
 
 TEST(NdhwcTest, ConvNet3DHasOneTransposeAndMatches) {
@@ -149,7 +181,7 @@ TEST(NdhwcTest, FiveDimOutputAndFlattenIntoGemm) {
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 3, 3, 3, 3})},
                       {{"pads", Ints({1, 1, 1, 1, 1, 1})}, {"strides", Ints({2, 2, 2})}});
   g.Output(c);
-  ir::Value* r = g.Op("Relu", "relu", {c});  // [N, 4, 2, 3, 3]
+  ir::Value* r = g.Op("Relu", "relu", {c});                                     // [N, 4, 2, 3, 3]
   ir::Value* flat = g.Op("Flatten", "flatten", {r}, {{"axis", Attr::Int(1)}});  // [N, 72]
   g.Output(g.Op("Gemm", "fc", {flat, g.Random("fc_w", {72, 6})}));
   for (int64_t batch : {1, 3}) {
@@ -180,7 +212,8 @@ TEST(NdhwcTest, ModelsOwnPermuteToChannelsLastCostsNothing) {
   ir::Value* x = g.Input("input", {-1, 3, 4, 5, 6});
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {4, 3, 1, 1, 1})});
   ir::Value* t = g.Op("Transpose", "to_last", {c}, {{"perm", Ints({0, 2, 3, 4, 1})}});
-  ir::Value* m = g.Op("ReduceMean", "mean_c", {t}, {{"axes", Ints({-1})}, {"keepdims", Attr::Int(1)}});
+  ir::Value* m =
+      g.Op("ReduceMean", "mean_c", {t}, {{"axes", Ints({-1})}, {"keepdims", Attr::Int(1)}});
   ir::Value* s = g.Op("Sub", "center", {t, m});
   ir::Value* back = g.Op("Transpose", "to_first", {s}, {{"perm", Ints({0, 4, 1, 2, 3})}});
   g.Output(g.Op("Conv", "conv2", {back, g.Random("w2", {2, 4, 1, 1, 1})}));
@@ -192,18 +225,21 @@ TEST(NdhwcTest, ModelsOwnPermuteToChannelsLastCostsNothing) {
 }
 
 TEST(NdhwcTest, ReductionThatReordersAxesGetsNcdhw) {
-  // ReduceMean over D without keepdims leaves [N, C, H, W]: not in NDHWC's order, so the
-  // reduction runs on NCDHW (one Transpose back) and its 4-D result is plain.
-  OnnxGraph g;
-  ir::Value* x = g.Input("input", {-1, 2, 3, 4, 5});
-  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 1, 1, 1})});
-  g.Output(g.Op("ReduceMean", "mean_d", {c}, {{"axes", Ints({2})}, {"keepdims", Attr::Int(0)}}));
-  // ... while removing C (axis 1) keeps the order: [N, D, H, W] straight from NDHWC.
-  g.Output(g.Op("ReduceMax", "max_c", {c}, {{"axes", Ints({1})}, {"keepdims", Attr::Int(0)}}));
-  for (int64_t batch : {1, 3}) {
-    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 2, 3, 4, 5}, 13)});
-    ASSERT_TRUE(cv.tf);
-    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2) << "batch " << batch;
+  // A reduction without keepdims of an NDHWC value: dropping C (axis 1) leaves [N, D, H, W]
+  // in NDHWC's own order, so it runs there (only the input's Transpose); dropping D leaves
+  // [N, C, H, W], not in that order, so it runs on NCDHW (one Transpose back).
+  for (const auto& [axis, transposes] : {std::pair<int64_t, int>{1, 1}, {2, 2}, {-1, 2}}) {
+    OnnxGraph g;
+    ir::Value* x = g.Input("input", {-1, 2, 3, 4, 5});
+    ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 1, 1, 1})});
+    g.Output(
+        g.Op("ReduceMax", "reduce", {c}, {{"axes", Ints({axis})}, {"keepdims", Attr::Int(0)}}));
+    for (int64_t batch : {1, 3}) {
+      Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 2, 3, 4, 5}, 13)});
+      ASSERT_TRUE(cv.tf);
+      EXPECT_EQ(CountOps(*cv.tf, "Transpose"), transposes)
+          << "axis " << axis << ", batch " << batch;
+    }
   }
 }
 

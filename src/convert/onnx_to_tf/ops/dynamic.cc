@@ -38,8 +38,9 @@ ir::Value* NormalizeAxes(TfBuilder& b, ir::Value* axes, int r) {
   if (b.channels_last(r)) {
     std::vector<int64_t> to_tf(r);
     for (int i = 0; i < r; ++i) to_tf[i] = NhwcAxis(i, r);
-    a = b.Emit("GatherV2", {b.ConstInt32(to_tf, p + "/nhwc_axis"), a,
-                            b.ConstInt32({0}, p + "/gather_axis", true)},
+    a = b.Emit("GatherV2",
+               {b.ConstInt32(to_tf, p + "/nhwc_axis"), a,
+                b.ConstInt32({0}, p + "/gather_axis", true)},
                {{"Tparams", ir::Attribute::Type(DataType::kInt32)},
                 {"Tindices", ir::Attribute::Type(DataType::kInt32)},
                 {"Taxis", ir::Attribute::Type(DataType::kInt32)},

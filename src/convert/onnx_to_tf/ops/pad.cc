@@ -190,13 +190,15 @@ class PadToTf final : public OpConverter {
                           ->output(0);
     if (!b.channels_last(r)) return rows;
     // Row a of NHWC (NDHWC) paddings is ONNX axis ToNhwcPerm(r)[a].
-    return b.Emit("GatherV2", {rows, b.ConstInt32(ToNhwcPerm(r), n.name() + "/rows"),
-                               b.ConstInt32({0}, n.name() + "/row_axis", true)},
-                  {{"Tparams", ir::Attribute::Type(DataType::kInt32)},
-                   {"Tindices", ir::Attribute::Type(DataType::kInt32)},
-                   {"Taxis", ir::Attribute::Type(DataType::kInt32)},
-                   {"batch_dims", ir::Attribute::Int(0)}},
-                  DataType::kInt32)
+    return b
+        .Emit("GatherV2",
+              {rows, b.ConstInt32(ToNhwcPerm(r), n.name() + "/rows"),
+               b.ConstInt32({0}, n.name() + "/row_axis", true)},
+              {{"Tparams", ir::Attribute::Type(DataType::kInt32)},
+               {"Tindices", ir::Attribute::Type(DataType::kInt32)},
+               {"Taxis", ir::Attribute::Type(DataType::kInt32)},
+               {"batch_dims", ir::Attribute::Int(0)}},
+              DataType::kInt32)
         ->output(0);
   }
 

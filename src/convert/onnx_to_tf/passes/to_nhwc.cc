@@ -170,9 +170,8 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
     const OpConverter& c = *converters.at(n);
     // A kNhwcNative op lays out by its input 0; 5-D only where the converter handles NDHWC.
     const int native_rank = FactsOf(facts, n->input(0)).rank();
-    const bool native_ok =
-        c.layout() == Layout::kNhwcNative &&
-        (native_rank == 4 || (native_rank == 5 && c.AcceptsNdhwc(*n, facts)));
+    const bool native_ok = c.layout() == Layout::kNhwcNative &&
+                           (native_rank == 4 || (native_rank == 5 && c.AcceptsNdhwc(*n, facts)));
     // Marks n channels-last: its outputs of rank r (the node's own) are NHWC / NDHWC.
     auto lay_out = [&](int r) {
       plan.nhwc_nodes.insert(n);
