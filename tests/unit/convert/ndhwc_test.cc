@@ -224,6 +224,31 @@ TEST(NdhwcTest, ModelsOwnPermuteToChannelsLastCostsNothing) {
   }
 }
 
+TEST(NdhwcTest, NormalisationsAndGlobalPoolsOnNdhwc) {
+  // InstanceNormalization, LeakyRelu, GlobalMaxPool, ArgMax over the channels (keepdims) and
+  // a Concat with a product by a 5-D constant, all on NDHWC values: Transposes only at the input
+  // and the 5-D graph outputs.
+  OnnxGraph g;
+  ir::Value* x = g.Input("input", {-1, 2, 3, 4, 5});
+  ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 1, 1, 1})});
+  ir::Value* in = g.Op("InstanceNormalization", "inorm",
+                       {c, g.Random("in_scale", {3}, 0.2f, 1.f), g.Random("in_bias", {3})});
+  ir::Value* lr = g.Op("LeakyRelu", "leaky", {in}, {{"alpha", Attr::Float(0.1f)}});
+  ir::Value* scaled = g.Op("Mul", "scale", {lr, g.Random("extra", {1, 3, 3, 4, 5})});
+  ir::Value* cat = g.Op("Concat", "concat", {lr, scaled}, {{"axis", Attr::Int(1)}});
+  g.Output(g.Op("GlobalMaxPool", "gmp", {cat}));                              // [N, 6, 1, 1, 1]
+  ir::Value* am = g.Op("ArgMax", "argmax", {cat}, {{"axis", Attr::Int(1)}});  // [N, 1, 3, 4, 5]
+  g.Output(g.Op("Cast", "cast", {am}, {{"to", Attr::Int(1)}}));
+  g.Output(lr);
+  for (int64_t batch : {1, 3}) {
+    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 2, 3, 4, 5}, 15)});
+    ASSERT_TRUE(cv.tf);
+    // The input's and LeakyRelu's (a graph output); those back to NCDHW of the GlobalMaxPool
+    // and ArgMax outputs move a unit axis only, so the fold pass makes them Reshapes.
+    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2) << "batch " << batch;
+  }
+}
+
 TEST(NdhwcTest, ReductionThatReordersAxesGetsNcdhw) {
   // A reduction without keepdims of an NDHWC value: dropping C (axis 1) leaves [N, D, H, W]
   // in NDHWC's own order, so it runs there (only the input's Transpose); dropping D leaves
