@@ -21,8 +21,10 @@ void AddConvertCommand(CLI::App& app, Action* action) {
               "no layout change: activations stay NCHW, each Conv/pool/BatchNormalization/"
               "Resize runs NHWC between two Transposes (TF's CPU kernels are NHWC-only)");
   c->add_option("--input-layout", f->input_layout,
-                "NHWC: the signature takes 4-D inputs NHWC (no Transpose in a convnet)")
-      ->check(CLI::IsMember({"NCHW", "NHWC"}))->capture_default_str();
+                "NHWC: the signature takes 4-D inputs NHWC, 5-D ones NDHWC (no Transpose in a "
+                "convnet)")
+      ->check(CLI::IsMember({"NCHW", "NHWC"}))
+      ->capture_default_str();
   c->add_option("--overwrite-input-shape", f->overwrite_input_shapes,
                 "NAME:D0,D1,... fixes an input's shape, named dims included (repeatable)")
       ->allow_extra_args(false);

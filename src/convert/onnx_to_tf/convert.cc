@@ -78,10 +78,12 @@ int64_t ModelOpset(const ir::Graph& g) {
 // The newest opset the installed onnx version converter lifts to (onnx 1.12).
 constexpr int64_t kMaxLiftOpset = 17;
 
-// rank: a 5-D kNhwc value is a channel shuffle's [N, A, B, H, W] stored [N, H, W, A, B].
+// The permutation from a value's ONNX layout to its TF one (empty: the same): NHWC / NDHWC
+// for kNhwc; a channel shuffle's [N, A, B, H, W] stored [N, H, W, A, B] for kShuffle.
 std::vector<int64_t> PermOf(ValueLayout layout, int rank) {
-  if (layout != ValueLayout::kNhwc) return {};
-  return rank == 5 ? std::vector<int64_t>{0, 3, 4, 1, 2} : onnx_to_tf::kToNhwc;
+  if (layout == ValueLayout::kShuffle) return {0, 3, 4, 1, 2};
+  if (layout != ValueLayout::kNhwc || !onnx_to_tf::IsChannelsLastRank(rank)) return {};
+  return onnx_to_tf::ToNhwcPerm(rank);
 }
 
 }  // namespace
@@ -139,9 +141,12 @@ StatusOr<std::shared_ptr<ir::Graph>> ConvertOnnxToTf(const ir::Graph& onnx,
   for (const ir::Value* in : onnx.inputs()) {
     if (in->is_constant()) continue;
     ir::ValueInfo info = in->info();
-    if (plan.Of(in) == ValueLayout::kNhwc && info.shape && info.shape->size() == 4) {
+    if (plan.Of(in) == ValueLayout::kNhwc && info.shape &&
+        onnx_to_tf::IsChannelsLastRank(static_cast<int>(info.shape->size()))) {
       const std::vector<ir::Dim> d = *info.shape;
-      info.shape = std::vector<ir::Dim>{d[0], d[2], d[3], d[1]};
+      info.shape->clear();
+      for (int64_t a : onnx_to_tf::ToNhwcPerm(static_cast<int>(d.size())))
+        info.shape->push_back(d[a]);
     }
     ir::Value* p = tf->AddValue(in->name(), info);
     tf->inputs().push_back(p);

@@ -36,13 +36,30 @@ const OpConverter* ConverterTable::Find(const std::string& op_type, int64_t opse
 
 DataType TfDType(DataType onnx) { return onnx == DataType::kInt64 ? DataType::kInt32 : onnx; }
 
-bool KeepsNchwOrder(const std::vector<int64_t>& removed) {
-  static const int64_t kNhwcPos[4] = {0, 3, 1, 2};
+std::vector<int64_t> ToNhwcPerm(int rank) {
+  std::vector<int64_t> p = {0};
+  for (int64_t i = 2; i < rank; ++i) p.push_back(i);
+  p.push_back(1);
+  return p;
+}
+
+std::vector<int64_t> ToNchwPerm(int rank) {
+  std::vector<int64_t> p = {0, rank - 1};
+  for (int64_t i = 1; i < rank - 1; ++i) p.push_back(i);
+  return p;
+}
+
+int64_t NhwcAxis(int64_t a, int rank) {
+  if (a == 0) return 0;
+  return a == 1 ? rank - 1 : a - 1;
+}
+
+bool KeepsNchwOrder(const std::vector<int64_t>& removed, int rank) {
   int64_t last = -1;
-  for (int64_t a = 0; a < 4; ++a) {
+  for (int64_t a = 0; a < rank; ++a) {
     if (std::find(removed.begin(), removed.end(), a) != removed.end()) continue;
-    if (kNhwcPos[a] < last) return false;
-    last = kNhwcPos[a];
+    if (NhwcAxis(a, rank) < last) return false;
+    last = NhwcAxis(a, rank);
   }
   return true;
 }
@@ -141,6 +158,18 @@ ir::Value* TfBuilder::Transpose(ir::Value* v, const std::vector<int64_t>& perm,
   return n->output(0);
 }
 
+bool TfBuilder::channels_last(int rank) const { return nhwc() && IsChannelsLastRank(rank); }
+
+int TfBuilder::ActivationRank() const {
+  for (int i = 0; i < node_->num_inputs(); ++i) {
+    const ir::Value* v = node_->input(i);
+    if (!v) continue;
+    const ValueFacts& f = in_facts(i);
+    if ((bound_.count(v) || !f.constant) && IsChannelsLastRank(f.rank())) return f.rank();
+  }
+  return 4;
+}
+
 StatusOr<ir::Value*> TfBuilder::ValueIn(const ir::Value* onnx, ValueLayout want) {
   auto fit = facts_.find(onnx);
   const ValueFacts* f = fit == facts_.end() ? nullptr : &fit->second;
@@ -148,8 +177,9 @@ StatusOr<ir::Value*> TfBuilder::ValueIn(const ir::Value* onnx, ValueLayout want)
     auto& cache = want == ValueLayout::kNhwc ? nhwc_cache_ : plain_cache_;
     auto it = cache.find(onnx);
     if (it != cache.end()) return it->second;
-    ir::Value* c = want == ValueLayout::kNhwc && f->constant->rank() == 4
-                       ? Const(TransposeTensor(*f->constant, kToNhwc), onnx->name() + "/nhwc")
+    const int r = f->constant->rank();
+    ir::Value* c = want == ValueLayout::kNhwc && IsChannelsLastRank(r)
+                       ? Const(TransposeTensor(*f->constant, ToNhwcPerm(r)), onnx->name() + "/nhwc")
                        : Const(*f->constant, onnx->name());
     cache[onnx] = c;
     return c;
@@ -160,6 +190,12 @@ StatusOr<ir::Value*> TfBuilder::ValueIn(const ir::Value* onnx, ValueLayout want)
   if (have == want) return it->second;
   if (have == ValueLayout::kFlatNhwc)
     return Internal("value '" + onnx->name() + "' is flattened from NHWC and cannot be re-laid");
+  if (have == ValueLayout::kShuffle || want == ValueLayout::kShuffle)
+    return Internal("value '" + onnx->name() + "' is a channel shuffle's and cannot be re-laid");
+  const int r = f ? f->rank() : -1;
+  if (!IsChannelsLastRank(r))
+    return Internal("value '" + onnx->name() + "' of rank " + std::to_string(r) +
+                    " cannot be laid out channels-last");
   auto& cache = want == ValueLayout::kNhwc ? nhwc_cache_ : plain_cache_;
   auto c = cache.find(onnx);
   if (c != cache.end()) return c->second;
@@ -167,7 +203,7 @@ StatusOr<ir::Value*> TfBuilder::ValueIn(const ir::Value* onnx, ValueLayout want)
   if (!is_input) ++interior_transposes_;
   // Inserted by the layout plan only (see passes/to_nhwc.h): graph-input transposes, and
   // interior ones only where an NCHW-only op meets an NHWC value.
-  ir::Value* t = Transpose(it->second, want == ValueLayout::kNhwc ? kToNhwc : kToNchw,
+  ir::Value* t = Transpose(it->second, want == ValueLayout::kNhwc ? ToNhwcPerm(r) : ToNchwPerm(r),
                            onnx->name() + (want == ValueLayout::kNhwc ? "/to_nhwc" : "/to_nchw"));
   cache[onnx] = t;
   return t;
@@ -180,26 +216,25 @@ StatusOr<ir::Value*> TfBuilder::Input(int i) {
   const bool elementwise =
       conv_->layout() == Layout::kAgnostic || conv_->layout() == Layout::kChannelAxis;
   if (nhwc() && elementwise && f.constant && !bound_.count(v) && f.constant->NumElements() > 1) {
-    // A constant broadcast against an NHWC activation: right-align it to rank 4 as ONNX
-    // broadcasting does (NCHW), then permute its data to NHWC.
+    // A constant broadcast against an NHWC (NDHWC) activation: right-align it to rank 4 (5)
+    // as ONNX broadcasting does (NCHW), then permute its data to channels-last.
     const Tensor& t = *f.constant;
-    if (t.rank() > 4) return Error("constant input " + std::to_string(i) + " has rank > 4");
-    std::vector<int64_t> dims(4 - t.rank(), 1);
+    const int r = ActivationRank();
+    if (t.rank() > r)
+      return Error("constant input " + std::to_string(i) + " has rank > " + std::to_string(r));
+    std::vector<int64_t> dims(r - t.rank(), 1);
     for (int64_t d : t.shape().dims()) dims.push_back(d);
-    FERRY_ASSIGN_OR_RETURN(Tensor r4, t.Reshaped(Shape(dims)));
-    return Const(TransposeTensor(r4, kToNhwc), v->name() + "/nhwc");
+    FERRY_ASSIGN_OR_RETURN(Tensor rt, t.Reshaped(Shape(dims)));
+    return Const(TransposeTensor(rt, ToNhwcPerm(r)), v->name() + "/nhwc");
   }
-  if (nhwc() && f.rank() == 4) return ValueIn(v, ValueLayout::kNhwc);
+  if (channels_last(f.rank())) return ValueIn(v, ValueLayout::kNhwc);
   if (plan_.Of(v) == ValueLayout::kFlatNhwc) return bound_.at(v);
   return ValueIn(v, ValueLayout::kPlain);
 }
 
 int64_t TfBuilder::Axis(int64_t onnx_axis, int rank) const {
   int64_t a = onnx_axis < 0 ? onnx_axis + rank : onnx_axis;
-  if (nhwc() && rank == 4) {
-    static const int64_t kNchwToNhwcAxis[4] = {0, 3, 1, 2};
-    if (a >= 0 && a < 4) return kNchwToNhwcAxis[a];
-  }
+  if (channels_last(rank) && a >= 0 && a < rank) return NhwcAxis(a, rank);
   return a;
 }
 

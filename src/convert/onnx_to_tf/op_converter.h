@@ -17,27 +17,31 @@
 
 namespace ferry::convert::onnx_to_tf {
 
-// How an op relates to the layout of its 4-D activations.
+// How an op relates to the layout of its 4-D and 5-D activations.
 enum class Layout {
   kAgnostic,     // elementwise: runs in any layout (broadcast constants are permuted)
   kChannelAxis,  // has an axis the pass remaps (Concat, Softmax)
-  kNhwcNative,   // wants NHWC (Conv, pools, BatchNormalization)
+  kNhwcNative,   // wants NHWC / NDHWC (Conv, pools, BatchNormalization)
   kNchwOnly,     // needs ONNX's layout (Reshape, Gather, ...), unless the pass special-cases it
 };
 
 // Where a value lives in the TF graph.
 enum class ValueLayout {
   kPlain,     // as in ONNX
-  kNhwc,      // a 4-D NCHW value stored NHWC
+  kNhwc,      // channels-last: a 4-D NCHW value stored NHWC, a 5-D NCDHW one stored NDHWC
   kFlatNhwc,  // [N, C*H*W] flattened from NHWC: feature order (h, w, c), not (c, h, w)
+              // (from NDHWC: (d, h, w, c))
+  kShuffle,   // a channel shuffle's 5-D [N, A, B, H, W] stored [N, H, W, A, B]
+              // (passes/to_nhwc.h); read only by the shuffle's own nodes
 };
 
 // The to_nhwc pass's decisions.
 struct LayoutPlan {
   std::unordered_map<const ir::Value*, ValueLayout> layout;  // absent: kPlain
-  // For kFlatNhwc values: the (C, H, W) they were flattened from.
+  // For kFlatNhwc values: the (C, H, W) or (C, D, H, W) they were flattened from.
   std::unordered_map<const ir::Value*, std::vector<int64_t>> flat_chw;
-  // Nodes lowered in NHWC: their 4-D activation inputs arrive NHWC, 4-D outputs are NHWC.
+  // Nodes lowered channels-last: their 4-D (5-D) activation inputs arrive NHWC (NDHWC), and
+  // their outputs of the node's rank are NHWC (NDHWC).
   std::unordered_set<const ir::Node*> nhwc_nodes;
   ValueLayout Of(const ir::Value* v) const {
     auto it = layout.find(v);
@@ -75,9 +79,16 @@ class OpConverter {
   // Attributes the converter understands; any other attribute on the node is an error
   // (an attribute TF cannot express must never be dropped silently).
   virtual std::vector<std::string> attributes() const { return {}; }
-  // For kChannelAxis ops: whether this node can run on NHWC inputs (the to_nhwc pass asks
-  // before choosing NHWC; when false the node gets NCHW inputs). Default: yes.
+  // For kChannelAxis ops: whether this node can run on NHWC (NDHWC) inputs (the to_nhwc pass
+  // asks before choosing NHWC; when false the node gets NCHW inputs). Default: yes.
   virtual bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const { return true; }
+  // Whether this node can run channels-last on 5-D (NDHWC) activations: asked by the to_nhwc
+  // pass, on top of AcceptsNhwc, for a node whose activations are 5-D. Default: the
+  // elementwise (kAgnostic) ops can; a converter of another kind opts in once its lowering
+  // handles NDHWC.
+  virtual bool AcceptsNdhwc(const ir::Node& n, const FactsMap& facts) const {
+    return layout() == Layout::kAgnostic;
+  }
   // Fills the facts of the node's outputs from its inputs' facts. The default records
   // only input 0's dtype.
   virtual Status Infer(const ir::Node& n, InferContext& ctx) const;
@@ -129,6 +140,9 @@ class TfBuilder {
   // --- used by converters ---
   const ir::Node& node() const { return *node_; }
   bool nhwc() const { return plan_.nhwc_nodes.count(node_) != 0; }
+  // Whether a value of rank `rank` is channels-last in this node: the node is lowered NHWC
+  // and the rank is 4 or 5.
+  bool channels_last(int rank) const;
   const ValueFacts& in_facts(int i) const;
   const ValueFacts& out_facts(int i) const;
   // ONNX constant of input i (ONNX layout), or nullptr.
@@ -136,8 +150,9 @@ class TfBuilder {
   ValueLayout InputLayout(int i) const { return plan_.Of(node_->input(i)); }
   const std::vector<int64_t>& FlatChw(int i) const { return plan_.flat_chw.at(node_->input(i)); }
   ValueLayout OutputLayout(int i) const { return plan_.Of(node_->output(i)); }
-  // Input i as the node consumes it: 4-D activations in the node's layout; for an
-  // agnostic node in NHWC, a broadcast constant is reshaped to rank 4 and permuted.
+  // Input i as the node consumes it: 4-D and 5-D activations in the node's layout; for an
+  // agnostic node in NHWC (NDHWC), a broadcast constant is reshaped to rank 4 (5) and
+  // permuted.
   StatusOr<ir::Value*> Input(int i);
   // Maps an ONNX axis of a rank-`rank` input to the TF axis in the node's layout.
   int64_t Axis(int64_t onnx_axis, int rank) const;
@@ -165,6 +180,8 @@ class TfBuilder {
 
  private:
   ir::Value* Transpose(ir::Value* v, const std::vector<int64_t>& perm, const std::string& name);
+  // The rank of the node's activations (its non-constant inputs of rank 4 or 5), or 4.
+  int ActivationRank() const;
 
   ir::Graph& tf_;
   const FactsMap& facts_;
@@ -182,9 +199,24 @@ DataType TfDType(DataType onnx);
 // Permutations between NCHW and NHWC.
 inline const std::vector<int64_t> kToNhwc = {0, 2, 3, 1};
 inline const std::vector<int64_t> kToNchw = {0, 3, 1, 2};
-// Whether dropping `removed` (sorted NCHW axes) from a 4-D NHWC tensor leaves the other
-// axes in ONNX's order, so a rank-reducing op needs no transpose (N, C after removing H, W).
-bool KeepsNchwOrder(const std::vector<int64_t>& removed);
+// The ranks the to_nhwc pass lays out channels-last: 4 (NHWC) and 5 (NDHWC).
+inline bool IsChannelsLastRank(int rank) { return rank == 4 || rank == 5; }
+// Channels-first -> channels-last for rank 4 or 5 (kToNhwc; {0, 2, 3, 4, 1}), and back
+// (kToNchw; {0, 4, 1, 2, 3}).
+std::vector<int64_t> ToNhwcPerm(int rank);
+std::vector<int64_t> ToNchwPerm(int rank);
+// The channels-last position of ONNX axis a (0 <= a < rank) of a rank 4 or 5 value: the
+// channel axis 1 goes last, spatial axis k >= 2 to k - 1.
+int64_t NhwcAxis(int64_t a, int rank);
+// Whether dropping `removed` (NCHW axes) from a channels-last tensor of rank `rank` (4 or 5)
+// leaves the other axes in ONNX's order, so a rank-reducing op needs no transpose (N, C
+// after removing H, W).
+bool KeepsNchwOrder(const std::vector<int64_t>& removed, int rank = 4);
+// The rank facts give v, or -1.
+inline int RankOf(const FactsMap& facts, const ir::Value* v) {
+  auto it = v ? facts.find(v) : facts.end();
+  return it == facts.end() ? -1 : it->second.rank();
+}
 // Transposes a host tensor (any dtype) by perm.
 Tensor TransposeTensor(const Tensor& t, const std::vector<int64_t>& perm);
 

@@ -113,7 +113,7 @@ class ActivationToTf final : public OpConverter {
         if (PerChannelSlope(b.in_facts(0), b.in_facts(1))) {
           const int r = b.in_facts(0).rank();
           std::vector<int64_t> shape = {-1};
-          if (!(b.nhwc() && r == 4)) shape.resize(r - 1, 1);
+          if (!b.channels_last(r)) shape.resize(r - 1, 1);
           FERRY_ASSIGN_OR_RETURN(ir::Value * raw, b.ValueIn(n.input(1), ValueLayout::kPlain));
           slope = b.Emit("Reshape", {raw, b.ConstInt32(shape, p + "/slope_shape")},
                          {{"T", TypeAttr(f)}, {"Tshape", ir::Attribute::Type(DataType::kInt32)}},

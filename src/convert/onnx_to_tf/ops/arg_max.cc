@@ -12,14 +12,16 @@ class ArgToTf final : public OpConverter {
  public:
   ArgToTf(const std::string& onnx, std::string tf) : OpConverter(onnx, 1), tf_op_(std::move(tf)) {}
   Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     return {"axis", "keepdims", "select_last_index"};
   }
 
   bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const override {
+    const int r = RankOf(facts, n.input(0));
     int64_t axis = n.GetInt("axis", 0);
-    if (axis < 0) axis += 4;
-    return n.GetInt("keepdims", 1) != 0 || KeepsNchwOrder({axis});
+    if (axis < 0) axis += r;
+    return n.GetInt("keepdims", 1) != 0 || KeepsNchwOrder({axis}, r);
   }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {

@@ -17,6 +17,7 @@ class AveragePoolToTf final : public OpConverter {
  public:
   AveragePoolToTf() : OpConverter("AveragePool", 1) {}
   Layout layout() const override { return Layout::kNhwcNative; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     return {"auto_pad", "ceil_mode", "count_include_pad", "dilations",
             "kernel_shape", "pads", "strides"};

@@ -16,6 +16,7 @@ class BatchNormalizationToTf final : public OpConverter {
  public:
   explicit BatchNormalizationToTf(int since) : OpConverter("BatchNormalization", since) {}
   Layout layout() const override { return Layout::kNhwcNative; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     if (since_opset() < 9) return {"epsilon", "momentum", "is_test", "spatial"};
     return {"epsilon", "momentum", "training_mode"};

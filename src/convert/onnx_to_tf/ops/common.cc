@@ -120,7 +120,12 @@ Status CheckSpatial(const ir::Node& n, const std::string& attr, const std::vecto
 namespace ferry::convert::onnx_to_tf::ops {
 
 StatusOr<Tensor> PermuteFlatRows(const Tensor& b, bool trans_b, const std::vector<int64_t>& chw) {
-  const int64_t c = chw[0], h = chw[1], w = chw[2], k = c * h * w;
+  // s: the spatial positions (H*W, or D*H*W for a flatten of NDHWC), in the same order in
+  // both layouts.
+  const int64_t c = chw[0];
+  int64_t s = 1;
+  for (size_t i = 1; i < chw.size(); ++i) s *= chw[i];
+  const int64_t k = c * s;
   const int64_t kb = trans_b ? b.dim(1) : b.dim(0);
   if (b.rank() != 2 || kb != k || b.dtype() != DataType::kFloat32)
     return InvalidArgument("weight " + b.DebugString() +
@@ -129,17 +134,15 @@ StatusOr<Tensor> PermuteFlatRows(const Tensor& b, bool trans_b, const std::vecto
   Tensor out(b.dtype(), b.shape());
   const float* src = b.data<float>();
   float* dst = out.data<float>();
-  for (int64_t y = 0; y < h; ++y) {
-    for (int64_t x = 0; x < w; ++x) {
-      for (int64_t ch = 0; ch < c; ++ch) {
-        const int64_t p = (y * w + x) * c + ch;  // NHWC flatten position
-        const int64_t q = (ch * h + y) * w + x;  // NCHW flatten position
-        for (int64_t j = 0; j < n; ++j) {
-          if (trans_b)
-            dst[j * k + p] = src[j * k + q];
-          else
-            dst[p * n + j] = src[q * n + j];
-        }
+  for (int64_t y = 0; y < s; ++y) {
+    for (int64_t ch = 0; ch < c; ++ch) {
+      const int64_t p = y * c + ch;  // NHWC flatten position
+      const int64_t q = ch * s + y;  // NCHW flatten position
+      for (int64_t j = 0; j < n; ++j) {
+        if (trans_b)
+          dst[j * k + p] = src[j * k + q];
+        else
+          dst[p * n + j] = src[q * n + j];
       }
     }
   }

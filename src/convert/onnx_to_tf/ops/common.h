@@ -54,7 +54,8 @@ namespace ferry::convert::onnx_to_tf::ops {
 
 // Reorders the K axis of a constant weight B ([K, N], or [N, K] when trans_b) so that it
 // multiplies a [M, K] activation flattened from NHWC (feature order h, w, c) exactly as
-// the original multiplied the NCHW flatten (order c, h, w). chw = {C, H, W}.
+// the original multiplied the NCHW flatten (order c, h, w). chw = {C, H, W}, or {C, D, H, W}
+// for a flatten of NDHWC (order d, h, w, c against c, d, h, w).
 StatusOr<Tensor> PermuteFlatRows(const Tensor& b, bool trans_b, const std::vector<int64_t>& chw);
 
 // Facts of a 2-D matrix product output [M, N].

@@ -9,6 +9,7 @@ class ConcatToTf final : public OpConverter {
  public:
   ConcatToTf() : OpConverter("Concat", 4) {}
   Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override { return {"axis"}; }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {

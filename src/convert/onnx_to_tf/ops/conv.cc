@@ -24,6 +24,7 @@ class ConvToTf final : public OpConverter {
  public:
   ConvToTf() : OpConverter("Conv", 1) {}
   Layout layout() const override { return Layout::kNhwcNative; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     return {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"};
   }

@@ -35,9 +35,12 @@ ir::Value* NormalizeAxes(TfBuilder& b, ir::Value* axes, int r) {
   axes = CastTo(b, axes, DataType::kInt32);
   ir::Value* a = EmitT(b, "FloorMod", {axes, b.ConstInt32({r}, p + "/rank", true)},
                        DataType::kInt32);
-  if (b.nhwc() && r == 4) {
-    a = b.Emit("GatherV2", {b.ConstInt32({0, 3, 1, 2}, p + "/nhwc_axis"), a,
-                            b.ConstInt32({0}, p + "/gather_axis", true)},
+  if (b.channels_last(r)) {
+    std::vector<int64_t> to_tf(r);
+    for (int i = 0; i < r; ++i) to_tf[i] = NhwcAxis(i, r);
+    a = b.Emit("GatherV2",
+               {b.ConstInt32(to_tf, p + "/nhwc_axis"), a,
+                b.ConstInt32({0}, p + "/gather_axis", true)},
                {{"Tparams", ir::Attribute::Type(DataType::kInt32)},
                 {"Tindices", ir::Attribute::Type(DataType::kInt32)},
                 {"Taxis", ir::Attribute::Type(DataType::kInt32)},

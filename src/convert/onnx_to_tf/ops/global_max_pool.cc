@@ -9,6 +9,7 @@ class GlobalMaxPoolToTf final : public OpConverter {
  public:
   GlobalMaxPoolToTf() : OpConverter("GlobalMaxPool", 1) {}
   Layout layout() const override { return Layout::kNhwcNative; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
     const ValueFacts& x = ctx.in(0);

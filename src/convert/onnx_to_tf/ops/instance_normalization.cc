@@ -11,6 +11,7 @@ class InstanceNormalizationToTf final : public OpConverter {
  public:
   InstanceNormalizationToTf() : OpConverter("InstanceNormalization", 6) {}
   Layout layout() const override { return Layout::kNhwcNative; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override { return {"epsilon"}; }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
@@ -24,7 +25,7 @@ class InstanceNormalizationToTf final : public OpConverter {
     if (b.in_facts(0).dtype != f) return b.Error("only float32 converts to TF");
     const int r = b.in_facts(0).rank();
     if (r < 3) return b.Error("input 0 must have rank >= 3");
-    const bool channel_last = b.nhwc() && r == 4;
+    const bool channel_last = b.channels_last(r);
     const std::string& p = n.name();
     std::vector<int64_t> axes, cshape = {-1};
     for (int i = 2; i < r; ++i) axes.push_back(b.Axis(i, r));

@@ -21,6 +21,7 @@ class MaxPoolToTf final : public OpConverter {
  public:
   MaxPoolToTf() : OpConverter("MaxPool", 1) {}
   Layout layout() const override { return Layout::kNhwcNative; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     return {"auto_pad", "ceil_mode",     "dilations", "kernel_shape",
             "pads",     "storage_order", "strides"};
@@ -88,7 +89,7 @@ class MaxPoolToTf final : public OpConverter {
       y = EmitPool(b, true, p, x, padding, cast ? "" : ChannelsLastOutName(b, p.rank));
     }
     if (cast) {
-      const bool last = p.rank == 4 && b.nhwc();
+      const bool last = b.channels_last(p.rank);
       y = EmitCast(b, y, DataType::kFloat32, dt, last ? b.OutName(0) : "");
     }
     b.SetOutput(0, FinishChannelsLast(b, y, p.rank));

@@ -19,6 +19,7 @@ class PadToTf final : public OpConverter {
  public:
   explicit PadToTf(int since) : OpConverter("Pad", since) {}
   Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     if (since_opset() < 11) return {"pads", "mode", "value"};
     return {"mode"};
@@ -187,15 +188,17 @@ class PadToTf final : public OpConverter {
                               {"Tperm", ir::Attribute::Type(DataType::kInt32)}},
                              DataType::kInt32)
                           ->output(0);
-    if (!b.nhwc() || r != 4) return rows;
-    // Row a of NHWC paddings is ONNX axis {0, 2, 3, 1}[a].
-    return b.Emit("GatherV2", {rows, b.ConstInt32({0, 2, 3, 1}, n.name() + "/rows"),
-                               b.ConstInt32({0}, n.name() + "/row_axis", true)},
-                  {{"Tparams", ir::Attribute::Type(DataType::kInt32)},
-                   {"Tindices", ir::Attribute::Type(DataType::kInt32)},
-                   {"Taxis", ir::Attribute::Type(DataType::kInt32)},
-                   {"batch_dims", ir::Attribute::Int(0)}},
-                  DataType::kInt32)
+    if (!b.channels_last(r)) return rows;
+    // Row a of NHWC (NDHWC) paddings is ONNX axis ToNhwcPerm(r)[a].
+    return b
+        .Emit("GatherV2",
+              {rows, b.ConstInt32(ToNhwcPerm(r), n.name() + "/rows"),
+               b.ConstInt32({0}, n.name() + "/row_axis", true)},
+              {{"Tparams", ir::Attribute::Type(DataType::kInt32)},
+               {"Tindices", ir::Attribute::Type(DataType::kInt32)},
+               {"Taxis", ir::Attribute::Type(DataType::kInt32)},
+               {"batch_dims", ir::Attribute::Int(0)}},
+              DataType::kInt32)
         ->output(0);
   }
 

@@ -23,6 +23,7 @@ class ReduceToTf final : public OpConverter {
              std::string post = "")
       : OpConverter(onnx, 1), tf_op_(std::move(tf)), pre_(std::move(pre)), post_(std::move(post)) {}
   Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     return {"axes", "keepdims", "noop_with_empty_axes"};
   }
@@ -34,11 +35,12 @@ class ReduceToTf final : public OpConverter {
           return it == facts.end() ? nullptr : &it->second;
         }) >= 0)
       return false;  // which axes stay, and so their order, is known only at run time
-    auto axes = Axes(n, 4, [&](int i) -> const ValueFacts* {
+    const int r = RankOf(facts, n.input(0));
+    auto axes = Axes(n, r, [&](int i) -> const ValueFacts* {
       auto it = facts.find(n.input(i));
       return it == facts.end() ? nullptr : &it->second;
     });
-    return axes.ok() && (!axes->has_value() || KeepsNchwOrder(**axes));
+    return axes.ok() && (!axes->has_value() || KeepsNchwOrder(**axes, r));
   }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {
@@ -102,7 +104,7 @@ class ReduceToTf final : public OpConverter {
     if (!axes_c) {
       std::vector<int64_t> tf_axes;
       for (int64_t a : *axes) tf_axes.push_back(b.Axis(a, r));
-      if (!keep && b.nhwc() && !KeepsNchwOrder(*axes))
+      if (!keep && b.nhwc() && !KeepsNchwOrder(*axes, r))
         return Internal(n.Describe() + ": NHWC chosen for an order-changing reduction");
       axes_c = b.ConstInt32(tf_axes, p + "/axes");
     }

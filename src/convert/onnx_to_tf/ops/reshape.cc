@@ -91,12 +91,12 @@ class ReshapeToTf final : public OpConverter {
     if (out.dims) {
       std::vector<int64_t> target = out.StaticDims();
       const std::vector<int64_t> t = target;  // NHWC (passes/to_nhwc.h): shuffle split / merge
-      if (b.nhwc() && t.size() == 5)
+      if (b.nhwc() && b.OutputLayout(0) == ValueLayout::kShuffle)
         target = {-1, t[3], t[4], t[1], t[2]};
-      else if (b.nhwc() && b.in_facts(0).rank() == 5)
+      else if (b.nhwc() && b.InputLayout(0) == ValueLayout::kShuffle)
         target = {-1, t[2], t[3], t[1]};
       else if (b.nhwc())
-        target = {-1, target[1]};  // flatten of NHWC
+        target = {-1, target[1]};  // flatten of NHWC / NDHWC
       if (std::count(target.begin(), target.end(), -1) <= 1)
         shape = b.ConstInt32(target, n.name() + "/shape");
     }

@@ -52,7 +52,7 @@ class ShapeToTf final : public OpConverter {
                        ->output(0);
     if (b.nhwc()) {
       s = b.Emit("GatherV2",
-                 {s, b.ConstInt32(kToNchw, n.name() + "/nchw_order"),
+                 {s, b.ConstInt32(ToNchwPerm(r), n.name() + "/nchw_order"),
                   b.ConstInt32({0}, n.name() + "/axis", true)},
                  {{"Tparams", ir::Attribute::Type(DataType::kInt32)},
                   {"Tindices", ir::Attribute::Type(DataType::kInt32)},

@@ -22,6 +22,7 @@ class SliceToTf final : public OpConverter {
  public:
   explicit SliceToTf(int since) : OpConverter("Slice", since) {}
   Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     if (since_opset() < 10) return {"starts", "ends", "axes"};
     return {};

@@ -13,6 +13,7 @@ class SoftmaxToTf final : public OpConverter {
  public:
   SoftmaxToTf(const std::string& op, int since) : OpConverter(op, since) {}
   Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override { return {"axis"}; }
 
   // Opset 13+ over the channels of a 4-D tensor is NHWC's last axis. Before 13 the op
@@ -20,7 +21,7 @@ class SoftmaxToTf final : public OpConverter {
   bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const override {
     if (since_opset() < 13) return false;
     const int64_t axis = n.GetInt("axis", -1);
-    return axis == 1 || axis == -3;
+    return axis == 1 || axis == 1 - RankOf(facts, n.input(0));  // the channel axis
   }
 
   Status Infer(const ir::Node& n, InferContext& ctx) const override {

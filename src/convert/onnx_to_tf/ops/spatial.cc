@@ -124,7 +124,7 @@ std::vector<int64_t> ChannelsFirstPerm(int r) {
 
 StatusOr<ir::Value*> ChannelsLastInput(TfBuilder& b, int i) {
   const int r = b.in_facts(i).rank();
-  if (r == 4 && b.nhwc()) return b.Input(i);
+  if (b.channels_last(r)) return b.Input(i);
   FERRY_ASSIGN_OR_RETURN(ir::Value * x, b.ValueIn(b.node().input(i), ValueLayout::kPlain));
   if (r != 3 && r != 5 && r != 4)
     return b.Error("input " + std::to_string(i) + " has rank " + std::to_string(r) +
@@ -140,11 +140,11 @@ StatusOr<ir::Value*> ChannelsLastInput(TfBuilder& b, int i) {
 }
 
 std::string ChannelsLastOutName(TfBuilder& b, int rank) {
-  return rank == 4 && b.nhwc() ? b.OutName(0) : "";
+  return b.channels_last(rank) ? b.OutName(0) : "";
 }
 
 ir::Value* FinishChannelsLast(TfBuilder& b, ir::Value* y, int rank) {
-  if (rank == 4 && b.nhwc()) return y;
+  if (b.channels_last(rank)) return y;
   if (rank == 3) {
     y = b.Emit("Squeeze", {y},
                {{"T", ir::Attribute::Type(y->dtype())},

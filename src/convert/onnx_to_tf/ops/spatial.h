@@ -1,12 +1,13 @@
 // N-D windows (1-D, 2-D, 3-D) of ONNX Conv, ConvTranspose and the pools, and the
 // channels-last views TF's windowed ops need.
 //
-// Layout choice: the to_nhwc pass lays out 4-D tensors only, so a 2-D op's input arrives NHWC
-// and its output stays NHWC. A 1-D op (rank 3) or 3-D op (rank 5) gets its input in ONNX's
+// Layout choice: the to_nhwc pass lays out 4-D and 5-D tensors, so a 2-D (3-D) op's input
+// arrives NHWC (NDHWC) and its output stays so. A 1-D op (rank 3), or a 3-D op the plan left
+// channels-first (a 5-D op whose converter does not accept NDHWC), gets its input in ONNX's
 // channels-first order; the converter transposes it to channels-last around the TF op (a
 // 1-D op also gains a unit H dim through ExpandDims/Squeeze, so that it runs as a 2-D TF op:
 // TF has no 1-D pools, and TF.js's Conv1D is Conv2D underneath). Those Transposes are
-// interior ones; the torchvision and UNet models are 2-D and have none.
+// interior ones; the torchvision, UNet and 3-D convnet models have none.
 #pragma once
 
 #include <string>
@@ -48,16 +49,19 @@ ir::Value* ChannelsLastPaddings(TfBuilder& b, const NdWindow& w);
 ir::Value* EmitTranspose(TfBuilder& b, ir::Value* v, const std::vector<int64_t>& perm,
                          const std::string& name = "");
 
-// The channels-last TF value of activation input i of rank 3, 4 or 5: rank 4 as the layout
-// plan delivers it (NHWC); rank 3 [N, C, L] -> [N, 1, L, C]; rank 5 NCDHW -> NDHWC.
+// The channels-last TF value of activation input i of rank 3, 4 or 5: rank 4 / 5 as the
+// layout plan delivers it in a channels-last node (NHWC / NDHWC); otherwise rank 3
+// [N, C, L] -> [N, 1, L, C], rank 4 NCHW -> NHWC, rank 5 NCDHW -> NDHWC.
 StatusOr<ir::Value*> ChannelsLastInput(TfBuilder& b, int i);
 
-// The name the TF op computing the channels-last result should take: b.OutName(0) for rank 4
-// (it is the output), empty (a fresh name) when FinishChannelsLast still adds nodes.
+// The name the TF op computing the channels-last result should take: b.OutName(0) in a
+// channels-last node (it is the output), empty (a fresh name) when FinishChannelsLast still
+// adds nodes.
 std::string ChannelsLastOutName(TfBuilder& b, int rank);
 
-// The inverse for output 0 of ONNX rank `rank`: y is [N, 1, L, C] (rank 3), NHWC (rank 4:
-// left as the plan wants it) or NDHWC (rank 5). The last node is named b.OutName(0).
+// The inverse for output 0 of ONNX rank `rank`: y is [N, 1, L, C] (rank 3), NHWC (rank 4)
+// or NDHWC (rank 5); left as is in a channels-last node (the plan wants it so). The last
+// node is named b.OutName(0).
 ir::Value* FinishChannelsLast(TfBuilder& b, ir::Value* y, int rank);
 
 // The perm that moves axis 1 (channels) last, and its inverse, for rank r.

@@ -14,6 +14,7 @@ class SplitToTf final : public OpConverter {
  public:
   explicit SplitToTf(int since) : OpConverter("Split", since) {}
   Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   std::vector<std::string> attributes() const override {
     if (since_opset() < 13) return {"axis", "split"};
     return {"axis"};

@@ -15,13 +15,14 @@ class SqueezeToTf final : public OpConverter {
  public:
   explicit SqueezeToTf(int since) : OpConverter("Squeeze", since) {}
   Layout layout() const override { return Layout::kChannelAxis; }
+  bool AcceptsNdhwc(const ir::Node&, const FactsMap&) const override { return true; }
   bool AcceptsNhwc(const ir::Node& n, const FactsMap& facts) const override {
     auto it = facts.find(n.input(0));
-    if (it == facts.end() || it->second.rank() != 4) return false;
+    if (it == facts.end() || !IsChannelsLastRank(it->second.rank())) return false;
     static const ValueFacts kNone;
     auto ai = n.input(1) ? facts.find(n.input(1)) : facts.end();
     auto axes = Axes(n, ai == facts.end() ? kNone : ai->second, it->second);
-    return axes.ok() && !axes->empty() && KeepsNchwOrder(*axes);
+    return axes.ok() && !axes->empty() && KeepsNchwOrder(*axes, it->second.rank());
   }
   std::vector<std::string> attributes() const override {
     if (since_opset() < 13) return {"axes"};
@@ -52,7 +53,7 @@ class SqueezeToTf final : public OpConverter {
     }
     FERRY_ASSIGN_OR_RETURN(ir::Value * v, b.Input(0));
     if (b.nhwc()) {
-      for (int64_t& a : axes) a = b.Axis(a, 4);
+      for (int64_t& a : axes) a = b.Axis(a, x.rank());
       std::sort(axes.begin(), axes.end());
     }
     b.SetOutput(0, b.Emit("Squeeze", {v},

@@ -27,22 +27,24 @@ class TransposeToTf final : public OpConverter {
     const int r = b.in_facts(0).rank();
     if (r < 0) return b.Error("input rank is unknown");
     FERRY_ASSIGN_OR_RETURN(std::vector<int64_t> perm, Perm(n, r));
-    const bool in_nhwc = r == 4 && b.InputLayout(0) == ValueLayout::kNhwc;
+    const bool in_nhwc = IsChannelsLastRank(r) && b.InputLayout(0) == ValueLayout::kNhwc;
     if (in_nhwc) {
-      // The TF input holds NCHW axis kToNhwc[j] at position j; ONNX output axis i is NCHW
-      // axis perm[i], found at NHWC position kToNchw[perm[i]].
-      for (int64_t& p : perm) p = kToNchw[p];
+      // The TF input holds NCHW axis to_nhwc[j] at position j; ONNX output axis i is NCHW
+      // axis perm[i], found at NHWC position to_nchw[perm[i]] (NDHWC alike).
+      const std::vector<int64_t> to_nchw = ToNchwPerm(r);
+      for (int64_t& p : perm) p = to_nchw[p];
     }
-    if (r == 5 && b.nhwc()) {
+    if (b.InputLayout(0) == ValueLayout::kShuffle) {
       // A channel shuffle (passes/to_nhwc.h): [N, H, W, g, C/g] -> [N, H, W, C/g, g].
       if (perm != std::vector<int64_t>{0, 2, 1, 3, 4})
-        return b.Error("5-D NHWC input with a perm other than (0, 2, 1, 3, 4)");
+        return b.Error("channel shuffle input with a perm other than (0, 2, 1, 3, 4)");
       perm = {0, 1, 2, 4, 3};
     }
-    if (r == 4 && b.OutputLayout(0) == ValueLayout::kNhwc) {
-      // TF output position j holds ONNX output axis kToNhwc[j].
-      std::vector<int64_t> q(4);
-      for (int j = 0; j < 4; ++j) q[j] = perm[kToNhwc[j]];
+    if (IsChannelsLastRank(r) && b.OutputLayout(0) == ValueLayout::kNhwc) {
+      // TF output position j holds ONNX output axis to_nhwc[j].
+      const std::vector<int64_t> to_nhwc = ToNhwcPerm(r);
+      std::vector<int64_t> q(r);
+      for (int j = 0; j < r; ++j) q[j] = perm[to_nhwc[j]];
       perm = q;
     }
     FERRY_ASSIGN_OR_RETURN(ir::Value * x,

@@ -1,5 +1,7 @@
 #include "convert/onnx_to_tf/passes/to_nhwc.h"
 
+#include <algorithm>
+
 namespace ferry::convert::onnx_to_tf {
 namespace {
 
@@ -49,29 +51,40 @@ bool AcceptsFlat(const ir::Graph& g, const ir::Node& user, const ir::Value* v,
   return user.op_type() == "MatMul";
 }
 
-// Flatten/Reshape of NHWC x into [N, C*H*W]: returns {C, H, W} or empty.
+// Flatten/Reshape of NHWC (NDHWC) x into [N, C*H*W] ([N, C*D*H*W]): returns {C, H, W}
+// ({C, D, H, W}) or empty.
 std::vector<int64_t> FlattenLike(const ir::Node& n, const FactsMap& facts) {
   const ValueFacts& in = FactsOf(facts, n.input(0));
   const ValueFacts& out = FactsOf(facts, n.output(0));
-  if (in.rank() != 4 || out.rank() != 2) return {};
+  const int r = in.rank();
+  if (!IsChannelsLastRank(r) || out.rank() != 2) return {};
   if (n.op_type() == "Flatten" && n.GetInt("axis", 1) != 1) return {};
   const auto& id = *in.dims;
   const auto& od = *out.dims;
   if (!(id[0] == od[0])) return {};
-  for (int i = 1; i < 4; ++i)
+  std::vector<int64_t> chw;
+  int64_t features = 1;
+  for (int i = 1; i < r; ++i) {
     if (!id[i].known()) return {};
-  if (!od[1].known() || od[1].value != id[1].value * id[2].value * id[3].value) return {};
-  return {id[1].value, id[2].value, id[3].value};
+    chw.push_back(id[i].value);
+    features *= id[i].value;
+  }
+  if (!od[1].known() || od[1].value != features) return {};
+  return chw;
 }
 
-// A 4-D Transpose whose output, laid out NHWC, is its TF input as is: perm (0, 3, 1, 2) of a
-// plain value (the inverse of the NCHW->NHWC permutation), or the identity of an NHWC one.
+// A 4-D (5-D) Transpose whose output, laid out NHWC (NDHWC), is its TF input as is: perm
+// (0, 3, 1, 2) ((0, 4, 1, 2, 3)) of a plain value (the inverse of the channels-last
+// permutation), or the identity of an NHWC one.
 bool TransposeMakesNhwc(const ir::Node& n, bool in_nhwc, const FactsMap& facts) {
-  if (FactsOf(facts, n.input(0)).rank() != 4 || FactsOf(facts, n.output(0)).rank() != 4)
-    return false;
+  const int r = FactsOf(facts, n.input(0)).rank();
+  if (!IsChannelsLastRank(r) || FactsOf(facts, n.output(0)).rank() != r) return false;
   std::vector<int64_t> perm = n.GetInts("perm");
-  if (perm.empty()) perm = {3, 2, 1, 0};
-  const std::vector<int64_t> want = in_nhwc ? std::vector<int64_t>{0, 1, 2, 3} : kToNchw;
+  if (perm.empty())
+    for (int i = r - 1; i >= 0; --i) perm.push_back(i);
+  std::vector<int64_t> want = ToNchwPerm(r);
+  if (in_nhwc)
+    for (int i = 0; i < r; ++i) want[i] = i;
   return perm == want;
 }
 
@@ -122,7 +135,7 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
   LayoutPlan plan;
   if (options.input_nhwc)
     for (const ir::Value* in : g.inputs())
-      if (!in->is_constant() && FactsOf(facts, in).rank() == 4)
+      if (!in->is_constant() && IsChannelsLastRank(FactsOf(facts, in).rank()))
         plan.layout[in] = ValueLayout::kNhwc;
   for (const ir::Node* n : order) {
     // Folded nodes are emitted as constants: nothing to lay out.
@@ -130,7 +143,8 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
     for (const ir::Value* o : n->outputs()) folded &= !o || IsConstant(facts, o);
     if (folded) continue;
 
-    bool any_nhwc = false, all_4d = true, consts_ok = true;
+    bool any_nhwc = false, same_rank = true;
+    int rank = -1, const_rank = 0;  // of the non-constant inputs; the highest constant one
     // A flat NHWC feature order flows through agnostic nodes (checked by AcceptsFlat).
     const ir::Value* flat_in = nullptr;
     for (const ir::Value* v : n->inputs())
@@ -142,34 +156,44 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
     }
     for (const ir::Value* v : n->inputs()) {
       if (!v) continue;
+      const int r = FactsOf(facts, v).rank();
       if (IsConstant(facts, v)) {
-        consts_ok &= FactsOf(facts, v).rank() <= 4;
+        const_rank = std::max(const_rank, r);
         continue;
       }
       any_nhwc |= plan.Of(v) == ValueLayout::kNhwc;
-      all_4d &= FactsOf(facts, v).rank() == 4;
+      if (rank < 0) rank = r;
+      same_rank &= r == rank;
     }
+    // The activations are all 4-D or all 5-D, and no constant has more dims.
+    const bool layout_rank = same_rank && IsChannelsLastRank(rank) && const_rank <= rank;
+    const OpConverter& c = *converters.at(n);
+    // A kNhwcNative op lays out by its input 0; 5-D only where the converter handles NDHWC.
+    const int native_rank = FactsOf(facts, n->input(0)).rank();
+    const bool native_ok = c.layout() == Layout::kNhwcNative &&
+                           (native_rank == 4 || (native_rank == 5 && c.AcceptsNdhwc(*n, facts)));
+    // Marks n channels-last: its outputs of rank r (the node's own) are NHWC / NDHWC.
+    auto lay_out = [&](int r) {
+      plan.nhwc_nodes.insert(n);
+      for (const ir::Value* o : n->outputs())
+        if (o && FactsOf(facts, o).rank() == r) plan.layout[o] = ValueLayout::kNhwc;
+    };
     const std::string& op = n->op_type();
     bool nhwc = false;
     ValueLayout out_layout = ValueLayout::kNhwc;
     if (options.keep_nchw) {
       // Only the ops that need NHWC get it; their outputs go back to NCHW on use.
-      if (converters.at(n)->layout() == Layout::kNhwcNative &&
-          FactsOf(facts, n->input(0)).rank() == 4) {
-        plan.nhwc_nodes.insert(n);
-        for (const ir::Value* o : n->outputs())
-          if (o && FactsOf(facts, o).rank() == 4) plan.layout[o] = ValueLayout::kNhwc;
-      }
+      if (native_ok) lay_out(native_rank);
       continue;
     }
     if (plan.nhwc_nodes.count(n)) continue;  // decided with an earlier node (channel shuffle)
     if (op == "Reshape" && any_nhwc) {
       auto [t, r2] = ChannelShuffle(g, *n, facts);
       if (t) {
-        // 5-D values are kNhwc too: [N, A, B, H, W] stored [N, H, W, A, B].
+        // Its 5-D values are kShuffle: [N, A, B, H, W] stored [N, H, W, A, B].
         for (const ir::Node* m : {n, t, r2}) {
           plan.nhwc_nodes.insert(m);
-          plan.layout[m->output(0)] = ValueLayout::kNhwc;
+          plan.layout[m->output(0)] = m == r2 ? ValueLayout::kNhwc : ValueLayout::kShuffle;
         }
         continue;
       }
@@ -177,7 +201,9 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
     if ((op == "Flatten" || op == "Reshape") && any_nhwc) {
       std::vector<int64_t> chw = FlattenLike(*n, facts);
       const ir::Value* out = n->output(0);
-      if (!chw.empty() && chw[1] * chw[2] == 1) {
+      int64_t spatial = 1;
+      for (size_t i = 1; i < chw.size(); ++i) spatial *= chw[i];
+      if (!chw.empty() && spatial == 1) {
         nhwc = true;
         out_layout = ValueLayout::kPlain;
       } else if (!chw.empty() && !g.IsGraphOutput(out) && !out->users().empty()) {
@@ -207,24 +233,21 @@ LayoutPlan PlanLayouts(const ir::Graph& g, const std::vector<ir::Node*>& order,
       plan.nhwc_nodes.insert(n);  // outputs stay plain: the layout folds into perm / gather
       continue;
     }
-    switch (converters.at(n)->layout()) {
+    // 5-D activations: only through converters that handle NDHWC.
+    const bool rank_ok = layout_rank && (rank == 4 || c.AcceptsNdhwc(*n, facts));
+    switch (c.layout()) {
       case Layout::kNhwcNative:
-        nhwc = FactsOf(facts, n->input(0)).rank() == 4;
+        if (native_ok) lay_out(native_rank);
         break;
       case Layout::kAgnostic:
-        nhwc = any_nhwc && all_4d && consts_ok;
+        if (any_nhwc && rank_ok) lay_out(rank);
         break;
       case Layout::kChannelAxis:
-        nhwc = any_nhwc && all_4d && consts_ok && converters.at(n)->AcceptsNhwc(*n, facts);
+        if (any_nhwc && rank_ok && c.AcceptsNhwc(*n, facts)) lay_out(rank);
         break;
       case Layout::kNchwOnly:
-        nhwc = false;
         break;
     }
-    if (!nhwc) continue;
-    plan.nhwc_nodes.insert(n);
-    for (const ir::Value* o : n->outputs())
-      if (o && FactsOf(facts, o).rank() == 4) plan.layout[o] = ValueLayout::kNhwc;
   }
   return plan;
 }
