@@ -750,23 +750,23 @@ void StreamedFile::AppendFromFile(const FileRange& from, uint64_t n) {
     return;
   }
   off_t in = static_cast<off_t>(from.offset);
-  bool kernel_copy = true;
   while (n > 0) {
     const size_t chunk = n > (uint64_t{1} << 30) ? size_t{1} << 30 : static_cast<size_t>(n);
     ssize_t r = -1;
-    if (kernel_copy) {
+    if (kernel_copy_) {
       r = ::copy_file_range(from.file->fd(), &in, fd_, nullptr, chunk, 0);
       if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
                     errno == EOPNOTSUPP || errno == EPERM)) {
-        kernel_copy = false;  // another file system type, or no kernel support: copy by hand
+        kernel_copy_ = false;  // another file system type, or no kernel support: copy by hand
         continue;
       }
     } else {
-      std::vector<char> buf(std::min<size_t>(chunk, size_t{1} << 20));
-      r = ::pread(from.file->fd(), buf.data(), buf.size(), in);
+      constexpr size_t kBuf = size_t{1} << 20;
+      if (!buf_) buf_.reset(new char[kBuf]);
+      r = ::pread(from.file->fd(), buf_.get(), std::min(chunk, kBuf), in);
       if (r > 0) {
         for (ssize_t done = 0; done < r;) {
-          const ssize_t w = ::write(fd_, buf.data() + done, static_cast<size_t>(r - done));
+          const ssize_t w = ::write(fd_, buf_.get() + done, static_cast<size_t>(r - done));
           if (w < 0 && errno == EINTR) continue;
           if (w <= 0) {
             failed_ = true;

@@ -113,6 +113,8 @@ class StreamedFile {
   google::protobuf::io::FileOutputStream* file_;
   google::protobuf::io::CodedOutputStream* out_;
   int64_t copied_ = 0;
+  bool kernel_copy_ = true;  // until copy_file_range says it cannot (another file system type)
+  std::unique_ptr<char[]> buf_;  // pread/write's, when it cannot
   bool failed_ = false;
 };
 

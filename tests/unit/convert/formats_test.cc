@@ -196,6 +196,16 @@ TEST(FormatsTest, LazyWeightsWriteTheSameFilesAsAnEagerLoad) {
   EXPECT_TRUE(SameBytes(sm, ReadBytes(dir / "lazy" / "saved_model.pb")));
   EXPECT_TRUE(SameBytes(ReadBytes(dir / "eager.pb"), ReadBytes(dir / "lazy.pb")));
 
+  // Onto another file system type (tmpfs), where copy_file_range refuses (EXDEV) and the
+  // writer copies with pread and write.
+  if (fs::is_directory("/dev/shm")) {
+    const fs::path shm = fs::path("/dev/shm") / ("ferry_lazy." + std::to_string(::getpid()));
+    fs::remove_all(shm);
+    ASSERT_TRUE(tf::WriteSavedModel(**tf_lazy, shm.string(), {}).ok());
+    EXPECT_TRUE(SameBytes(sm, ReadBytes(shm / "saved_model.pb")));
+    fs::remove_all(shm);
+  }
+
   // The TF graph's Consts that still lie in the .onnx file: the MatMul and Gemm weights
   // (shared as they are), not the conv kernel.
   int copied = 0;
