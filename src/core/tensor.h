@@ -56,6 +56,10 @@ class Tensor {
   std::vector<std::string>& strings() { return *strings_; }
   const std::vector<std::string>& strings() const { return *strings_; }
 
+  // Whether this tensor is the only one holding its buffer (no copy, reshape or caller shares
+  // it): an op may then write into it in place (runtime::OpContext::OutputInPlace).
+  bool HoldsBufferAlone() const { return !lazy_ && data_ && data_.use_count() == 1; }
+
   // For a FromFile tensor whose values were never written through raw_data(): where they lie
   // in the file (a writer may copy them file to file). Empty otherwise.
   std::optional<FileRange> file_range() const;

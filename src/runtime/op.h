@@ -49,10 +49,14 @@ class NodeInfo {
 // use input_value()/SetOutputValue().
 class OpContext {
  public:
+  // Bit i of `dying_inputs`: this step is input i's last use in the run (the session frees
+  // it after the step) and the node reads it through no other input.
   OpContext(const ir::Node& node, std::vector<const Value*> inputs, std::vector<Value>* outputs,
-            int num_threads, const Session* session, const Frame* frame)
+            int num_threads, const Session* session, const Frame* frame,
+            uint64_t dying_inputs = 0)
       : node_(node), inputs_(std::move(inputs)), outputs_(outputs),
-        num_threads_(num_threads), session_(session), frame_(frame) {}
+        num_threads_(num_threads), session_(session), frame_(frame),
+        dying_inputs_(dying_inputs) {}
 
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
   // The tensor of input i; nullptr when the optional input is omitted, i is past the end, or
@@ -70,6 +74,12 @@ class OpContext {
   int num_outputs() const { return static_cast<int>(outputs_->size()); }
   // Allocates output i; checks the shape against the memory cap before allocating.
   StatusOr<Tensor*> Output(int i, DataType dtype, Shape shape);
+  // Output `out` in the buffer of input `in`, when the op may overwrite it: the input dies
+  // here (see the constructor), no other value or caller holds its buffer, and it already has
+  // `dtype` and `shape`. Otherwise a new tensor, as Output gives. For an op that reads each
+  // element of input `in` before writing it (a convolution accumulating onto its fused
+  // residual: ResNet's skip connections then need no copy into the output).
+  StatusOr<Tensor*> OutputInPlace(int out, int in, DataType dtype, Shape shape);
   // Sets output i to an existing tensor (Identity, Reshape and friends share buffers).
   void SetOutput(int i, Tensor t) { (*outputs_)[i] = Value(std::move(t)); }
   // Sets output i to a value of any kind.
@@ -95,6 +105,7 @@ class OpContext {
   int num_threads_;
   const Session* session_;
   const Frame* frame_;
+  uint64_t dying_inputs_ = 0;
 };
 
 class Op {

@@ -1,5 +1,7 @@
 #include "runtime/session.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -62,6 +64,18 @@ StatusOr<Tensor*> OpContext::Output(int i, DataType dtype, Shape shape) {
   if (!s.ok()) return s.WithContext(node_.Describe() + ": output " + std::to_string(i));
   (*outputs_)[i] = Value(Tensor(dtype, std::move(shape)));
   return &(*outputs_)[i].mutable_tensor();
+}
+
+StatusOr<Tensor*> OpContext::OutputInPlace(int out, int in, DataType dtype, Shape shape) {
+  const Value* v = input_value(in);
+  if (in >= 0 && in < 64 && (dying_inputs_ >> in & 1) && v && v->is_tensor()) {
+    const Tensor& t = v->tensor();
+    if (t.dtype() == dtype && t.shape() == shape && t.HoldsBufferAlone()) {
+      (*outputs_)[out] = Value(t);  // the input's slot lets go of it after this step
+      return &(*outputs_)[out].mutable_tensor();
+    }
+  }
+  return Output(out, dtype, std::move(shape));
 }
 
 StatusOr<std::vector<Value>> OpContext::RunSubgraph(const ir::Graph& g,
@@ -238,6 +252,18 @@ StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const ir::Gra
         !s->slot_values_[id]->is_constant())
       s->steps_[last_use[id]].release.push_back(static_cast<int>(id));
   }
+  // Inputs that die at their step, read through one input only (OpContext::OutputInPlace).
+  for (size_t i = 0; i < s->steps_.size(); ++i) {
+    Step& step = s->steps_[i];
+    for (size_t j = 0; j < step.inputs.size() && j < 64; ++j) {
+      const int id = step.inputs[j];
+      if (id < 0 || std::count(step.release.begin(), step.release.end(), id) == 0 ||
+          std::count(step.inputs.begin(), step.inputs.end(), id) != 1 ||
+          std::count(implicit_uses[i].begin(), implicit_uses[i].end(), id) != 0)
+        continue;
+      step.dying_inputs |= uint64_t{1} << j;
+    }
+  }
   return s;
 }
 
@@ -312,7 +338,8 @@ Status Session::Execute(const std::vector<Value>& inputs, const Frame* outer,
     ins.reserve(step.inputs.size());
     for (int id : step.inputs) ins.push_back(id >= 0 ? &(*slots)[id] : nullptr);
     outs.assign(step.outputs.size(), Value());
-    OpContext ctx(*step.node, std::move(ins), &outs, num_threads_, this, &frame);
+    OpContext ctx(*step.node, std::move(ins), &outs, num_threads_, this, &frame,
+                  keep_all ? 0 : step.dying_inputs);
     FERRY_RETURN_IF_ERROR(step.op->Run(ctx));
     if (shape_values && IsShapeOp(*step.node) && !outs.empty() && outs[0].is_tensor())
       (*shape_values)[step.node->output(0)->name()] = outs[0].tensor();

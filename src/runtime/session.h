@@ -106,6 +106,7 @@ class Session {
     std::vector<int> inputs;   // slot per input, -1 when omitted
     std::vector<int> outputs;  // slot per output, -1 when unnamed/unused
     std::vector<int> release;  // slots whose last use is this step
+    uint64_t dying_inputs = 0;  // bit j: input j's slot is released here (OpContext)
   };
   Status CheckInput(const ir::Value& v, const Value& value) const;
   // With the graph as given released: drops the data of the constants only `op` reads and

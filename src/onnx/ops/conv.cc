@@ -282,7 +282,12 @@ class Conv final : public Op {
     Shape y_shape = !y_blocked ? y_logical
                     : y_16c    ? Shape(kernels::ConvBlocked16Dims(p.batch, p.out_channels, oh, ow))
                                : Shape(kernels::ConvBlockedDims(p.batch, p.out_channels, oh, ow));
-    FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
+    // The kernel accumulates onto the residual (oneDNN's sum post-op reads dst first): a
+    // residual laid out as the output that dies here becomes the output, with no copy.
+    const bool in_place = r && r_blocked == y_blocked && r_16c == y_16c && r->shape() == y_shape;
+    FERRY_ASSIGN_OR_RETURN(Tensor * y,
+                           in_place ? ctx.OutputInPlace(0, 3, DataType::kFloat32, std::move(y_shape))
+                                    : ctx.Output(0, DataType::kFloat32, std::move(y_shape)));
     t.y = y->data<float>();
     t.y_blocked = y_blocked;
     t.y_16c = y_16c;
