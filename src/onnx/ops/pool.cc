@@ -5,9 +5,10 @@
 // float kernel on widened values (exact: float32 holds every 8-bit integer) and narrow back.
 #include "onnx/ops/pool.h"
 
+#include "kernels/conv.h"
 #include "kernels/conv_nd.h"
-
 #include "kernels/reduce.h"
+#include "runtime/optimize/fused_attrs.h"
 
 namespace ferry::onnx::ops {
 
@@ -202,11 +203,27 @@ class AveragePool final : public Op {
 
 class GlobalAveragePool final : public Op {
  public:
-  explicit GlobalAveragePool(const NodeInfo& info) {}
+  explicit GlobalAveragePool(const NodeInfo& info) {
+    // A Conv the optimizer let write channels-last for this node (blocked_layout.cc): its
+    // output comes as [N, 1, H, W, C].
+    const ir::Value* x = info.num_inputs() > 0 ? info.node().input(0) : nullptr;
+    channels_last_input_ =
+        x && x->producer() &&
+        x->producer()->GetInt(runtime::optimize::kBlockedOutputAttr, 0) != 0 &&
+        kernels::ConvPreferredBlocking() == kernels::ConvBlocking::kChannelsLast;
+  }
 
   Status Run(OpContext& ctx) const override {
     FERRY_ASSIGN_OR_RETURN(const Tensor* x, RequiredInput(ctx, 0));
     FERRY_RETURN_IF_ERROR(CheckDtype(ctx, 0, {DataType::kFloat32}));
+    if (channels_last_input_ && x->rank() == 5 && x->dim(1) == 1) {
+      const int64_t n = x->dim(0), c = x->dim(4);
+      FERRY_ASSIGN_OR_RETURN(Tensor * y, ctx.Output(0, DataType::kFloat32, Shape{n, c, 1, 1}));
+      // Per channel the same sum, in the same order, as over NCHW data.
+      kernels::GlobalAveragePool(kernels::Layout::kNHWC, n, c, x->dim(2) * x->dim(3),
+                                 x->data<float>(), y->data<float>());
+      return Status::Ok();
+    }
     if (x->rank() < 3)
       return ctx.Error("input 0 has rank " + std::to_string(x->rank()) + ", expected >= 3");
     std::vector<int64_t> out = {x->dim(0), x->dim(1)};
@@ -220,6 +237,9 @@ class GlobalAveragePool final : public Op {
                                x->data<float>(), y->data<float>());
     return Status::Ok();
   }
+
+ private:
+  bool channels_last_input_ = false;
 };
 
 // GlobalMaxPool (1): max over every spatial dim, [N, C, ...] -> [N, C, 1, ...].

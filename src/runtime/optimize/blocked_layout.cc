@@ -1,5 +1,6 @@
 // Layout choice: a Conv whose every reader is another cached 2-D Conv (reading it as data,
-// input 0, or as a fused residual, input 3) may write its output channel-blocked, the
+// input 0, or as a fused residual, input 3), or a GlobalAveragePool where the blocking is
+// channels-last, may write its output channel-blocked, the
 // format oneDNN's convolutions compute in; the readers take it as it is. This removes the
 // reorder to NCHW after one convolution and the reorder back before the next (two copies
 // of every activation), which dominates networks of small convolutions like MobileNetV2.
@@ -16,6 +17,11 @@ namespace ferry::runtime::optimize {
 namespace {
 
 bool ReadsBlocked(const ir::Node* user, const ir::Value* v) {
+  // GlobalAveragePool averages channels-last data in the same order (ResNet's last conv then
+  // skips its reorder to NCHW).
+  if (user->op_type() == "GlobalAveragePool" && user->domain().empty() &&
+      user->num_inputs() == 1 && user->input(0) == v)
+    return kernels::ConvPreferredBlocking() == kernels::ConvBlocking::kChannelsLast;
   if (!IsCachedConv2D(user)) return false;
   for (int i = 0; i < user->num_inputs(); ++i) {
     if (user->input(i) != v) continue;

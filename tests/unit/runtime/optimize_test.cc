@@ -209,6 +209,28 @@ TEST(OptimizeTest, FusedResidualThatDiesBecomesTheConvOutput) {
   EXPECT_EQ(std::memcmp(plain[1].raw_data(), optimized[1].raw_data(), plain[1].NumBytes()), 0);
 }
 
+TEST(OptimizeTest, ConvIntoGlobalAveragePoolStaysChannelsLast) {
+  // ResNet's tail: where the blocking is channels-last the last conv writes [N, 1, H, W, C]
+  // for GlobalAveragePool (no reorder to NCHW), which sums each channel in the same order.
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {2, 8, 7, 7});
+  ir::Value* r = Unary(*g, "Relu", Conv(*g, "conv", x, 8, 24, 3, 50)->output(0));
+  g->outputs().push_back(g->AddNode("GlobalAveragePool", "", "gap", {r}, {"y"})->output(0));
+  auto copy = CopyGraph(*g);
+  OptimizeOptions o;
+  o.ops = &onnx::OnnxOpSet();
+  ASSERT_TRUE(OptimizeGraph(*copy, o).ok());
+  const bool channels_last =
+      kernels::ConvPreferredBlocking() == kernels::ConvBlocking::kChannelsLast;
+  for (const auto& n : copy->nodes())
+    if (n->op_type() == "Conv") EXPECT_EQ(n->GetInt(kBlockedOutputAttr, 0) != 0, channels_last);
+  std::vector<Tensor> plain, optimized;
+  ASSERT_NO_FATAL_FAILURE(
+      testing::RunPlainAndOptimized(g, {Random({2, 8, 7, 7}, 51)}, 1, &plain, &optimized));
+  ASSERT_EQ(optimized[0].shape(), Shape({2, 24, 1, 1}));
+  ExpectSameOutputs(g, {Random({2, 8, 7, 7}, 51)}, 1e-5f);
+}
+
 TEST(OpContextTest, OutputInPlaceTakesOnlyADyingBufferHeldAlone) {
   ir::Graph g;
   ir::Value* a = g.AddValue("a");
