@@ -29,16 +29,13 @@ void Context::SetNumThreads(int num_threads) {
   }
 }
 
-void* Context::ScratchpadBuffer(size_t bytes) {
+dnnl::memory Context::Scratchpad(const dnnl::memory::desc& desc) {
   thread_local std::vector<uint8_t> buffer;
-  if (buffer.size() < bytes + 64) buffer.resize(bytes + 64);
+  const size_t n = desc.get_size();
+  if (buffer.size() < n + 64) buffer.resize(n + 64);
   // 64-byte aligned start inside the buffer.
   const auto addr = reinterpret_cast<uintptr_t>(buffer.data());
-  return buffer.data() + ((64 - addr % 64) % 64);
-}
-
-dnnl::memory Context::Scratchpad(const dnnl::memory::desc& desc) {
-  return dnnl::memory(desc, Engine(), ScratchpadBuffer(desc.get_size()));
+  return dnnl::memory(desc, Engine(), buffer.data() + ((64 - addr % 64) % 64));
 }
 
 dnnl::post_ops ActivationPostOps(const FusedActivation& a, bool sum) {
