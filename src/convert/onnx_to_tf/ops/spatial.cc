@@ -109,19 +109,6 @@ ir::Value* EmitTranspose(TfBuilder& b, ir::Value* v, const std::vector<int64_t>&
       ->output(0);
 }
 
-std::vector<int64_t> ChannelsLastPerm(int r) {
-  std::vector<int64_t> p = {0};
-  for (int i = 2; i < r; ++i) p.push_back(i);
-  p.push_back(1);
-  return p;
-}
-
-std::vector<int64_t> ChannelsFirstPerm(int r) {
-  std::vector<int64_t> p = {0, r - 1};
-  for (int i = 1; i < r - 1; ++i) p.push_back(i);
-  return p;
-}
-
 StatusOr<ir::Value*> ChannelsLastInput(TfBuilder& b, int i) {
   const int r = b.in_facts(i).rank();
   if (b.channels_last(r)) return b.Input(i);
@@ -129,7 +116,7 @@ StatusOr<ir::Value*> ChannelsLastInput(TfBuilder& b, int i) {
   if (r != 3 && r != 5 && r != 4)
     return b.Error("input " + std::to_string(i) + " has rank " + std::to_string(r) +
                    ": only 1-D, 2-D and 3-D windows convert to TF");
-  x = EmitTranspose(b, x, ChannelsLastPerm(r));
+  x = EmitTranspose(b, x, ToNhwcPerm(r));
   if (r != 3) return x;
   return b
       .Emit("ExpandDims", {x, b.ConstInt32({1}, b.node().name() + "/axis", true)},
@@ -152,7 +139,7 @@ ir::Value* FinishChannelsLast(TfBuilder& b, ir::Value* y, int rank) {
                y->dtype())
             ->output(0);
   }
-  return EmitTranspose(b, y, ChannelsFirstPerm(rank), b.OutName(0));
+  return EmitTranspose(b, y, ToNchwPerm(rank), b.OutName(0));
 }
 
 }  // namespace ferry::convert::onnx_to_tf::ops

@@ -64,10 +64,6 @@ std::string ChannelsLastOutName(TfBuilder& b, int rank);
 // node is named b.OutName(0).
 ir::Value* FinishChannelsLast(TfBuilder& b, ir::Value* y, int rank);
 
-// The perm that moves axis 1 (channels) last, and its inverse, for rank r.
-std::vector<int64_t> ChannelsLastPerm(int r);
-std::vector<int64_t> ChannelsFirstPerm(int r);
-
 }  // namespace ferry::convert::onnx_to_tf::ops
 
 namespace ferry::convert::onnx_to_tf::ops {
