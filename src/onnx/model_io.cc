@@ -2,8 +2,6 @@
 // protobuf and libonnx stops here and becomes a Status.
 #include "onnx/model_io.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>

@@ -1,20 +1,18 @@
 #include "onnx/skeleton.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <optional>
 
 namespace ferry::onnx {
 
 Status FileModelSource::ReadAt(uint64_t offset, uint64_t n, void* dst) const {
-  if (offset > size_ || n > size_ - offset)
-    return InvalidArgument(label_ + ": read of " + std::to_string(n) + " bytes at " +
-                           std::to_string(offset) + " runs past the end (" + std::to_string(size_) +
-                           " bytes)");
-  return PreadFully(fd_, offset, n, dst, label_);
+  const uint64_t size = file_->size();
+  if (offset > size || n > size - offset)
+    return InvalidArgument(file_->label() + ": read of " + std::to_string(n) + " bytes at " +
+                           std::to_string(offset) + " runs past the end (" +
+                           std::to_string(size) + " bytes)");
+  return file_->ReadAt(offset, n, dst);
 }
 
 Status BytesModelSource::ReadAt(uint64_t offset, uint64_t n, void* dst) const {

@@ -39,23 +39,15 @@ class ModelSource {
 
 class FileModelSource : public ModelSource {
  public:
-  // Does not take ownership of fd. `label` names the file in errors.
-  FileModelSource(int fd, uint64_t size, std::string label)
-      : fd_(fd), size_(size), label_(std::move(label)) {}
-  // Reads `file`; with `lazy`, big initializers become Tensor::FromFile tensors of it.
-  FileModelSource(std::shared_ptr<const OpenFile> file, bool lazy)
-      : FileModelSource(file->fd(), file->size(), file->label()) {
-    file_ = std::move(file);
-    lazy_ = lazy;
-  }
-  uint64_t size() const override { return size_; }
+  // Reads `file` (its size as opened); with `lazy`, big initializers become Tensor::FromFile
+  // tensors of it.
+  explicit FileModelSource(std::shared_ptr<const OpenFile> file, bool lazy = false)
+      : file_(std::move(file)), lazy_(lazy) {}
+  uint64_t size() const override { return file_->size(); }
   Status ReadAt(uint64_t offset, uint64_t n, void* dst) const override;
   std::shared_ptr<const OpenFile> lazy_file() const override { return lazy_ ? file_ : nullptr; }
 
  private:
-  int fd_;
-  uint64_t size_;
-  std::string label_;
   std::shared_ptr<const OpenFile> file_;
   bool lazy_ = false;
 };

@@ -247,17 +247,21 @@ StatusOr<Tensor> FromProto(const TensorProto& p, const TensorReadOptions& option
   Status valid = Shape::Validate(dims, elem, Tensor::kMaxBytes);
   if (!valid.ok()) return valid.WithContext(TensorLabel(p));
   Shape shape(std::move(dims));
-  // A big raw_data payload of a model loaded with lazy_weights stays in its file.
-  if (detached && p.data_location() != TensorProto::EXTERNAL && dtype != DataType::kString &&
-      dtype != DataType::kBool && detached->length >= kMinLazyBytes) {
-    if (std::shared_ptr<const OpenFile> file = detached->source->lazy_file()) {
-      const uint64_t need = static_cast<uint64_t>(shape.NumElements()) * SizeOf(dtype);
-      if (detached->length != need)
-        return InvalidArgument(TensorLabel(p) + ": raw_data has " +
-                               std::to_string(detached->length) + " bytes, shape " +
-                               shape.ToString() + " of " + DataTypeName(dtype) + " needs " +
-                               std::to_string(need));
-      return Tensor::FromFile(dtype, std::move(shape), std::move(file), detached->offset);
+  // raw_data (external data wins over it): its byte count must match the shape.
+  const bool raw = p.data_location() != TensorProto::EXTERNAL && p.has_raw_data();
+  if (raw) {
+    if (dtype == DataType::kString)
+      return InvalidArgument(TensorLabel(p) + ": string tensors cannot use raw_data");
+    const uint64_t raw_bytes = detached ? detached->length : p.raw_data().size();
+    const uint64_t need = static_cast<uint64_t>(shape.NumElements()) * elem;
+    if (raw_bytes != need)
+      return InvalidArgument(TensorLabel(p) + ": raw_data has " + std::to_string(raw_bytes) +
+                             " bytes, shape " + shape.ToString() + " of " +
+                             DataTypeName(dtype) + " needs " + std::to_string(need));
+    // A big payload of a model loaded with lazy_weights stays in its file.
+    if (detached && dtype != DataType::kBool && raw_bytes >= kMinLazyBytes) {
+      if (std::shared_ptr<const OpenFile> file = detached->source->lazy_file())
+        return Tensor::FromFile(dtype, std::move(shape), std::move(file), detached->offset);
     }
   }
   Tensor t;
@@ -270,17 +274,10 @@ StatusOr<Tensor> FromProto(const TensorProto& p, const TensorReadOptions& option
 
   if (p.data_location() == TensorProto::EXTERNAL) {
     FERRY_RETURN_IF_ERROR(ReadExternal(p, options, &t));
-  } else if (p.has_raw_data()) {
-    if (dtype == DataType::kString)
-      return InvalidArgument(TensorLabel(p) + ": string tensors cannot use raw_data");
-    const uint64_t raw_bytes = detached ? detached->length : p.raw_data().size();
-    if (raw_bytes != t.NumBytes())
-      return InvalidArgument(TensorLabel(p) + ": raw_data has " + std::to_string(raw_bytes) +
-                             " bytes, shape " + t.shape().ToString() + " of " +
-                             DataTypeName(dtype) + " needs " + std::to_string(t.NumBytes()));
+  } else if (raw) {
     if (detached) {
-      PrefaultTensorStorage(t.raw_data(), raw_bytes);  // no page fault per page while reading
-      Status read = detached->source->ReadAt(detached->offset, raw_bytes, t.raw_data());
+      PrefaultTensorStorage(t.raw_data(), t.NumBytes());  // no page fault per page while reading
+      Status read = detached->source->ReadAt(detached->offset, t.NumBytes(), t.raw_data());
       if (!read.ok()) return read.WithContext(TensorLabel(p) + " raw_data");
       NormalizeBools(&t);
     } else {

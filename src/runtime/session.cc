@@ -1,7 +1,6 @@
 #include "runtime/session.h"
 
 #include <algorithm>
-
 #include <cstdio>
 #include <cstdlib>
 #include <set>

@@ -2,9 +2,8 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -743,47 +742,43 @@ void WriteLengthDelimitedHeader(google::protobuf::io::CodedOutputStream* out, in
 
 void StreamedFile::AppendFromFile(const FileRange& from, uint64_t n) {
   if (failed_) return;
-  // Hand what the stream holds to the file first: both write at the file's offset.
-  out_->Trim();
-  if (out_->HadError() || !file_->Flush()) {
-    failed_ = true;
-    return;
-  }
   off_t in = static_cast<off_t>(from.offset);
-  while (n > 0) {
-    const size_t chunk = n > (uint64_t{1} << 30) ? size_t{1} << 30 : static_cast<size_t>(n);
-    ssize_t r = -1;
-    if (kernel_copy_) {
-      r = ::copy_file_range(from.file->fd(), &in, fd_, nullptr, chunk, 0);
-      if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
-                    errno == EOPNOTSUPP || errno == EPERM)) {
-        kernel_copy_ = false;  // another file system type, or no kernel support: copy by hand
-        continue;
-      }
-    } else {
-      constexpr size_t kBuf = size_t{1} << 20;
-      if (!buf_) buf_.reset(new char[kBuf]);
-      r = ::pread(from.file->fd(), buf_.get(), std::min(chunk, kBuf), in);
-      if (r > 0) {
-        for (ssize_t done = 0; done < r;) {
-          const ssize_t w = ::write(fd_, buf_.get() + done, static_cast<size_t>(r - done));
-          if (w < 0 && errno == EINTR) continue;
-          if (w <= 0) {
-            failed_ = true;
-            return;
-          }
-          done += w;
-        }
-        in += r;
-      }
+  if (kernel_copy_) {
+    // Hand what the stream holds to the file first: both write at the file's offset.
+    out_->Trim();
+    if (out_->HadError() || !file_->Flush()) {
+      failed_ = true;
+      return;
     }
+  }
+  while (n > 0 && kernel_copy_) {
+    const size_t chunk = n > (uint64_t{1} << 30) ? size_t{1} << 30 : static_cast<size_t>(n);
+    const ssize_t r = ::copy_file_range(from.file->fd(), &in, fd_, nullptr, chunk, 0);
     if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
+                  errno == EPERM)) {
+      kernel_copy_ = false;  // another file system type, or no kernel support: copy by hand
+      break;
+    }
     if (r <= 0) {  // an error, or the model file got shorter
       failed_ = true;
       return;
     }
     n -= static_cast<uint64_t>(r);
     copied_ += r;
+  }
+  // By hand: through one buffer into the stream.
+  constexpr size_t kBuf = size_t{1} << 20;
+  while (n > 0) {
+    if (!buf_) buf_.reset(new char[kBuf]);
+    const size_t k = n > kBuf ? kBuf : static_cast<size_t>(n);
+    if (!from.file->ReadAt(static_cast<uint64_t>(in), k, buf_.get()).ok()) {
+      failed_ = true;
+      return;
+    }
+    out_->WriteRaw(buf_.get(), static_cast<int>(k));
+    in += static_cast<off_t>(k);
+    n -= k;
   }
 }
 

@@ -93,8 +93,8 @@ struct ExportOptions {
 StatusOr<ExportedGraph> ExportGraphDef(const ir::Graph& g, const ExportOptions& options = {});
 
 // A file being written by WriteStreamedFile: a protobuf stream into it, and byte runs copied
-// into it from another file inside the kernel (copy_file_range, as `cp` does; pread and write
-// where the kernel cannot), for weights that still lie unchanged in the model file they were
+// into it from another file inside the kernel (copy_file_range, as `cp` does; pread into the
+// stream where the kernel cannot), for weights that still lie unchanged in the model file they were
 // loaded from (Tensor::file_range).
 class StreamedFile {
  public:
@@ -114,7 +114,7 @@ class StreamedFile {
   google::protobuf::io::CodedOutputStream* out_;
   int64_t copied_ = 0;
   bool kernel_copy_ = true;  // until copy_file_range says it cannot (another file system type)
-  std::unique_ptr<char[]> buf_;  // pread/write's, when it cannot
+  std::unique_ptr<char[]> buf_;  // the copy by hand's, when it cannot
   bool failed_ = false;
 };
 

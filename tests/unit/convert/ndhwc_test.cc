@@ -22,6 +22,19 @@ ir::Value* ConstVec(OnnxGraph& g, const std::string& name, const std::vector<flo
   return g.Const(name, Tensor::FromVector<float>(v, Shape(dims)));
 }
 
+// Converts `g` with default options and compares it with the ONNX runtime at batch 1 and 3
+// (`dims`: the input's dims after the batch), expecting `transposes` Transposes each time.
+void ExpectTransposesAtBatch1And3(const OnnxGraph& g, std::vector<int64_t> dims, uint32_t seed,
+                                  int transposes, const std::string& what = "") {
+  for (int64_t batch : {1, 3}) {
+    std::vector<int64_t> in = {batch};
+    in.insert(in.end(), dims.begin(), dims.end());
+    Converted cv = ConvertAndCompare(g.graph(), {RandomInput(in, seed)});
+    ASSERT_TRUE(cv.tf);
+    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), transposes) << what << " batch " << batch;
+  }
+}
+
 // Converts with `options`, runs ONNX on `inputs` and TF on `tf_inputs` (the same data, in the
 // layout the TF signature takes), and checks every output agrees.
 std::shared_ptr<ir::Graph> ConvertRunCompare(const std::shared_ptr<ir::Graph>& onnx,
@@ -108,12 +121,8 @@ TEST(NdhwcTest, AxisOpsRemapOnNdhwc) {
   ir::Value* t = g.Op("Transpose", "swap_hw", {pr}, {{"perm", Ints({0, 1, 2, 4, 3})}});
   g.Output(t);  // [N, 2, 4, 8, 5], NCDHW
   g.Output(g.Op("Shape", "shape", {pr}));
-  for (int64_t batch : {1, 3}) {
-    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 3, 4, 5, 6}, 14)});
-    ASSERT_TRUE(cv.tf);
-    // The input's, and the model's own Transpose (composed: NDHWC in, NCDHW out).
-    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2) << "batch " << batch;
-  }
+  // The input's, and the model's own Transpose (composed: NDHWC in, NCDHW out).
+  ExpectTransposesAtBatch1And3(g, {3, 4, 5, 6}, 14, 2);
 }
 
 TEST(NdhwcTest, ConvNet3DHasOneTransposeAndMatches) {
@@ -184,11 +193,7 @@ TEST(NdhwcTest, FiveDimOutputAndFlattenIntoGemm) {
   ir::Value* r = g.Op("Relu", "relu", {c});                                     // [N, 4, 2, 3, 3]
   ir::Value* flat = g.Op("Flatten", "flatten", {r}, {{"axis", Attr::Int(1)}});  // [N, 72]
   g.Output(g.Op("Gemm", "fc", {flat, g.Random("fc_w", {72, 6})}));
-  for (int64_t batch : {1, 3}) {
-    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 3, 4, 5, 6}, 10)});
-    ASSERT_TRUE(cv.tf);
-    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2) << "batch " << batch << ": input and 5-D output";
-  }
+  ExpectTransposesAtBatch1And3(g, {3, 4, 5, 6}, 10, 2, "input and 5-D output:");
 }
 
 TEST(NdhwcTest, FlattenToGraphOutputGoesBackToNcdhw) {
@@ -198,11 +203,7 @@ TEST(NdhwcTest, FlattenToGraphOutputGoesBackToNcdhw) {
   ir::Value* x = g.Input("input", {-1, 2, 3, 4, 4});
   ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 1, 1, 1})});
   g.Output(g.Op("Flatten", "flatten", {c}, {{"axis", Attr::Int(1)}}));
-  for (int64_t batch : {1, 3}) {
-    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 2, 3, 4, 4}, 11)});
-    ASSERT_TRUE(cv.tf);
-    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2) << "batch " << batch;
-  }
+  ExpectTransposesAtBatch1And3(g, {2, 3, 4, 4}, 11, 2);
 }
 
 TEST(NdhwcTest, ModelsOwnPermuteToChannelsLastCostsNothing) {
@@ -217,11 +218,7 @@ TEST(NdhwcTest, ModelsOwnPermuteToChannelsLastCostsNothing) {
   ir::Value* s = g.Op("Sub", "center", {t, m});
   ir::Value* back = g.Op("Transpose", "to_first", {s}, {{"perm", Ints({0, 4, 1, 2, 3})}});
   g.Output(g.Op("Conv", "conv2", {back, g.Random("w2", {2, 4, 1, 1, 1})}));
-  for (int64_t batch : {1, 3}) {
-    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 3, 4, 5, 6}, 12)});
-    ASSERT_TRUE(cv.tf);
-    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2) << "batch " << batch << ": graph input, output";
-  }
+  ExpectTransposesAtBatch1And3(g, {3, 4, 5, 6}, 12, 2, "graph input, output:");
 }
 
 TEST(NdhwcTest, NormalisationsAndGlobalPoolsOnNdhwc) {
@@ -240,13 +237,9 @@ TEST(NdhwcTest, NormalisationsAndGlobalPoolsOnNdhwc) {
   ir::Value* am = g.Op("ArgMax", "argmax", {cat}, {{"axis", Attr::Int(1)}});  // [N, 1, 3, 4, 5]
   g.Output(g.Op("Cast", "cast", {am}, {{"to", Attr::Int(1)}}));
   g.Output(lr);
-  for (int64_t batch : {1, 3}) {
-    Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 2, 3, 4, 5}, 15)});
-    ASSERT_TRUE(cv.tf);
-    // The input's and LeakyRelu's (a graph output); those back to NCDHW of the GlobalMaxPool
-    // and ArgMax outputs move a unit axis only, so the fold pass makes them Reshapes.
-    EXPECT_EQ(CountOps(*cv.tf, "Transpose"), 2) << "batch " << batch;
-  }
+  // The input's and LeakyRelu's (a graph output); those back to NCDHW of the GlobalMaxPool
+  // and ArgMax outputs move a unit axis only, so the fold pass makes them Reshapes.
+  ExpectTransposesAtBatch1And3(g, {2, 3, 4, 5}, 15, 2);
 }
 
 TEST(NdhwcTest, ReductionThatReordersAxesGetsNcdhw) {
@@ -259,12 +252,8 @@ TEST(NdhwcTest, ReductionThatReordersAxesGetsNcdhw) {
     ir::Value* c = g.Op("Conv", "conv", {x, g.Random("w", {3, 2, 1, 1, 1})});
     g.Output(
         g.Op("ReduceMax", "reduce", {c}, {{"axes", Ints({axis})}, {"keepdims", Attr::Int(0)}}));
-    for (int64_t batch : {1, 3}) {
-      Converted cv = ConvertAndCompare(g.graph(), {RandomInput({batch, 2, 3, 4, 5}, 13)});
-      ASSERT_TRUE(cv.tf);
-      EXPECT_EQ(CountOps(*cv.tf, "Transpose"), transposes)
-          << "axis " << axis << ", batch " << batch;
-    }
+    ExpectTransposesAtBatch1And3(g, {2, 3, 4, 5}, 13, transposes,
+                                 "axis " + std::to_string(axis) + ",");
   }
 }
 

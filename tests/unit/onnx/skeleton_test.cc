@@ -322,14 +322,14 @@ TEST(SkeletonTest, FileSourceRefusesReadsPastTheEnd) {
   WriteAll(dir.file("x"), "abcdef");
   FILE* f = std::fopen(dir.file("x").c_str(), "rb");
   ASSERT_NE(f, nullptr);
-  FileModelSource source(::fileno(f), 6, "'x'");
+  FileModelSource source(std::make_shared<const OpenFile>(::dup(::fileno(f)), 6, "'x'"));
   char buf[8] = {};
   EXPECT_TRUE(source.ReadAt(2, 4, buf).ok());
   EXPECT_EQ(std::string(buf, 4), "cdef");
   EXPECT_FALSE(source.ReadAt(3, 4, buf).ok());
   EXPECT_FALSE(source.ReadAt(7, 0, buf).ok());
   // A file that shrank since its size was taken.
-  FileModelSource stale(::fileno(f), 10, "'x'");
+  FileModelSource stale(std::make_shared<const OpenFile>(::dup(::fileno(f)), 10, "'x'"));
   Status s = stale.ReadAt(4, 6, buf);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("'x'"), std::string::npos) << s.message();
