@@ -29,13 +29,16 @@ void Context::SetNumThreads(int num_threads) {
   }
 }
 
-dnnl::memory Context::Scratchpad(const dnnl::memory::desc& desc) {
+void* Context::ScratchpadBuffer(size_t bytes) {
   thread_local std::vector<uint8_t> buffer;
-  const size_t n = desc.get_size();
-  if (buffer.size() < n + 64) buffer.resize(n + 64);
+  if (buffer.size() < bytes + 64) buffer.resize(bytes + 64);
   // 64-byte aligned start inside the buffer.
   const auto addr = reinterpret_cast<uintptr_t>(buffer.data());
-  return dnnl::memory(desc, Engine(), buffer.data() + ((64 - addr % 64) % 64));
+  return buffer.data() + ((64 - addr % 64) % 64);
+}
+
+dnnl::memory Context::Scratchpad(const dnnl::memory::desc& desc) {
+  return dnnl::memory(desc, Engine(), ScratchpadBuffer(desc.get_size()));
 }
 
 dnnl::post_ops ActivationPostOps(const FusedActivation& a, bool sum) {

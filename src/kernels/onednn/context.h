@@ -26,6 +26,9 @@ class Context {
   // cached primitive shared by session threads cannot promise. This is the calling thread's
   // scratchpad buffer, grown to `desc`'s size.
   static dnnl::memory Scratchpad(const dnnl::memory::desc& desc);
+  // The same buffer's 64-byte-aligned start, grown to `bytes`: for a scratchpad memory object
+  // made once and re-pointed per call.
+  static void* ScratchpadBuffer(size_t bytes);
 };
 
 // oneDNN post-ops for a fused activation, after a sum post-op (a residual) when `sum`.

@@ -10,8 +10,11 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
+#include "kernels/channels_last.h"
 #include "kernels/onednn/context.h"
 
 namespace ferry::kernels {
@@ -48,6 +51,20 @@ struct IoFormat {
   }
 };
 
+bool SameCall(const ConvParams& a, const IoFormat& ia, const ConvParams& b, const IoFormat& ib) {
+  auto params = [](const ConvParams& p) {
+    return std::tie(p.layout, p.weight_layout, p.batch, p.in_channels, p.in_h, p.in_w,
+                    p.out_channels, p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.dilation_h,
+                    p.dilation_w, p.pad_top, p.pad_left, p.pad_bottom, p.pad_right, p.groups,
+                    p.activation.kind, p.activation.min, p.activation.max, p.activation.alpha);
+  };
+  auto io = [](const IoFormat& f) {
+    return std::tie(f.has_bias, f.x_blocked, f.x_16c, f.y_blocked, f.y_16c, f.residual,
+                    f.residual_blocked, f.residual_16c);
+  };
+  return params(a) == params(b) && io(ia) == io(ib);
+}
+
 // The caller's weights, as oneDNN dims (grouped: g, oc/g, ic/g, kh, kw) with strides.
 memory::desc UserWeightsDesc(const ConvParams& p) {
   const int64_t g = p.groups, og = p.out_channels / g, ig = p.in_channels / g;
@@ -69,12 +86,27 @@ struct CachedReorder {
   dnnl::reorder prim;
 };
 
+// The memory objects of one call and the primitive's argument map, made on the first call
+// and re-pointed (set_data_handle) on the next ones: creating four or five memory objects and
+// a hash map per call cost several microseconds of the main thread's serial time per
+// convolution (ResNet-18: 20 calls a run), while the other thread waits.
+struct Bound {
+  memory user_src, user_dst, src, dst, residual, bias, scratchpad;
+  std::unordered_map<int, memory> args;
+};
+
 struct Prepared {
   dnnl::convolution_forward::primitive_desc pd;
   dnnl::convolution_forward prim;
   memory::desc user_src, user_dst, user_w, user_residual;
   bool reorder_src = false, reorder_dst = false, reorder_w = false, reorder_residual = false;
+  // The source reorder is plain NCHW to channels-last (a network's input into its first
+  // conv): NchwToNhwc, a plain loop, instead of oneDNN's reorder.
+  bool src_nchw_to_nhwc = false;
   std::optional<CachedReorder> to_blocked, from_blocked, residual_to_dst;
+  // One call at a time uses `bound` (a try_lock); a concurrent call makes its own objects.
+  std::mutex bound_mu;
+  std::unique_ptr<Bound> bound;
 };
 
 // Winograd-domain weights (oneDNN's wino format) cannot be reordered into anything else.
@@ -152,6 +184,10 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat&
       return CachedReorder{rpd, dnnl::reorder(rpd)};
     };
     if (out->reorder_src) out->to_blocked = make_reorder(user_src, out->pd.src_desc());
+    out->src_nchw_to_nhwc =
+        out->reorder_src && user_src == memory::desc(user_src.dims(), memory::data_type::f32,
+                                                     Tag::nchw) &&
+        out->pd.src_desc() == memory::desc(user_src.dims(), memory::data_type::f32, Tag::nhwc);
     if (out->reorder_dst) out->from_blocked = make_reorder(out->pd.dst_desc(), user_dst);
     if (io.residual) {
       out->user_residual = ActivationDesc(p.layout, p.batch, p.out_channels, p.out_h(), p.out_w(),
@@ -182,42 +218,73 @@ memory ReorderedCopy(const memory& from, const memory::desc& to) {
   return m;
 }
 
-Status Execute(const Prepared& pr, const ConvParams& p, const float* x, const memory& w,
+// Points `m` at `p`, making it for `d` the first time.
+void Bind(memory* m, const memory::desc& d, const void* p) {
+  if (!*m) {
+    *m = memory(d, onednn::Context::Engine(), const_cast<void*>(p));
+  } else if (m->get_data_handle() != p) {
+    m->set_data_handle(const_cast<void*>(p));
+  }
+}
+
+Status Execute(Prepared& pr, const ConvParams& p, const float* x, const memory& w,
                const float* b, const float* residual, float* y, int num_threads) {
   try {
-    const auto& eng = onednn::Context::Engine();
     auto& stream = onednn::Context::Stream();
     onednn::Context::SetNumThreads(num_threads);
-    memory user_src(pr.user_src, eng, const_cast<float*>(x));
-    memory user_dst(pr.user_dst, eng, y);
-    memory src = user_src, dst = user_dst;
+    std::unique_lock<std::mutex> lock(pr.bound_mu, std::try_to_lock);
+    Bound local;
+    Bound* bd = &local;
+    if (lock.owns_lock()) {
+      if (!pr.bound) pr.bound = std::make_unique<Bound>();
+      bd = pr.bound.get();
+    }
+    Bind(&bd->user_src, pr.user_src, x);
+    Bind(&bd->user_dst, pr.user_dst, y);
     // Blocked copies live in per-thread buffers that only grow: allocating them per call
     // costs page faults comparable to the reorders themselves.
     thread_local std::vector<float> src_buf, dst_buf;
     auto scratch = [&](std::vector<float>& buf, const memory::desc& d) {
       const size_t n = d.get_size() / sizeof(float) + 16;
       if (buf.size() < n) buf.resize(n);
-      return memory(d, eng, buf.data());
+      return buf.data();
     };
+    memory* src = &bd->user_src;
+    memory* dst = &bd->user_dst;
     if (pr.reorder_src) {
-      src = scratch(src_buf, pr.pd.src_desc());
-      Reorder(*pr.to_blocked, user_src, src);
+      Bind(&bd->src, pr.pd.src_desc(), scratch(src_buf, pr.pd.src_desc()));
+      src = &bd->src;
+      if (pr.src_nchw_to_nhwc)
+        NchwToNhwc(x, static_cast<float*>(src->get_data_handle()), p.batch, p.in_channels,
+                   p.in_h * p.in_w, num_threads);
+      else
+        Reorder(*pr.to_blocked, bd->user_src, *src);
     }
-    if (pr.reorder_dst) dst = scratch(dst_buf, pr.pd.dst_desc());
+    if (pr.reorder_dst) {
+      Bind(&bd->dst, pr.pd.dst_desc(), scratch(dst_buf, pr.pd.dst_desc()));
+      dst = &bd->dst;
+    }
     if (residual) {
       // The sum post-op accumulates onto dst: it must hold the residual first.
-      memory res(pr.user_residual, eng, const_cast<float*>(residual));
-      if (pr.reorder_residual)
-        Reorder(*pr.residual_to_dst, res, dst);
-      else if (dst.get_data_handle() != residual)
-        std::memcpy(dst.get_data_handle(), residual, pr.pd.dst_desc().get_size());
+      if (pr.reorder_residual) {
+        Bind(&bd->residual, pr.user_residual, residual);
+        Reorder(*pr.residual_to_dst, bd->residual, *dst);
+      } else if (dst->get_data_handle() != residual) {
+        std::memcpy(dst->get_data_handle(), residual, pr.pd.dst_desc().get_size());
+      }
     }
-    std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}};
-    if (b) args.emplace(DNNL_ARG_BIAS, memory(pr.pd.bias_desc(), eng, const_cast<float*>(b)));
-    args.emplace(DNNL_ARG_SCRATCHPAD, onednn::Context::Scratchpad(pr.pd.scratchpad_desc()));
-    pr.prim.execute(stream, args);
-    if (pr.reorder_dst) Reorder(*pr.from_blocked, dst, user_dst);
+    const memory::desc sp = pr.pd.scratchpad_desc();
+    Bind(&bd->scratchpad, sp, onednn::Context::ScratchpadBuffer(sp.get_size()));
+    if (b) Bind(&bd->bias, pr.pd.bias_desc(), b);
+    if (bd->args.empty()) {
+      bd->args = {{DNNL_ARG_SRC, *src}, {DNNL_ARG_DST, *dst}, {DNNL_ARG_SCRATCHPAD, bd->scratchpad}};
+      if (b) bd->args.emplace(DNNL_ARG_BIAS, bd->bias);
+    }
+    // The weights may differ from call to call (a new master for another shape, or the
+    // caller's buffer): a handle copy, no allocation once the key exists.
+    bd->args[DNNL_ARG_WEIGHTS] = w;
+    pr.prim.execute(stream, bd->args);
+    if (pr.reorder_dst) Reorder(*pr.from_blocked, *dst, bd->user_dst);
     stream.wait();
     return Status::Ok();
   } catch (const dnnl::error& e) {
@@ -281,6 +348,9 @@ struct ConstantWeightConv2D::Impl {
   std::mutex mu;
   std::map<std::string, Entry> entries;
   std::optional<memory> master;  // set by Pack: the op's own copy of the weights
+  // The last call's parameters and entry: runs of one shape skip building the string key.
+  std::optional<std::pair<ConvParams, IoFormat>> last;
+  Entry last_entry;
 };
 
 ConstantWeightConv2D::ConstantWeightConv2D() : impl_(std::make_unique<Impl>()) {}
@@ -364,6 +434,7 @@ Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int
     return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
   }
   std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->last.reset();
   impl_->master = master;
   impl_->entries[Key(p, io)] = Impl::Entry{std::move(pr), packed};
   return Status::Ok();
@@ -375,26 +446,32 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   FERRY_RETURN_IF_ERROR(CheckBlocking(p, io));
   onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
   if (p.batch == 0) return Status::Ok();
-  const std::string key = Key(p, io);
   Impl::Entry entry;
   bool own_weights = false;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     own_weights = impl_->master.has_value();
-    auto it = impl_->entries.find(key);
-    if (it == impl_->entries.end()) {
-      FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, io, /*constant_weights=*/true));
-      memory wm;
-      if (own_weights) {
-        FERRY_ASSIGN_OR_RETURN(wm, FromMaster(*pr, p, *impl_->master, num_threads));
-      } else {
-        if (!t.w) return Internal("Conv2D " + p.ToString() + ": weights were not packed");
-        FERRY_ASSIGN_OR_RETURN(wm, PrepareWeights(*pr, p, t.w, num_threads));
+    if (impl_->last && SameCall(impl_->last->first, impl_->last->second, p, io)) {
+      entry = impl_->last_entry;
+    } else {
+      const std::string key = Key(p, io);
+      auto it = impl_->entries.find(key);
+      if (it == impl_->entries.end()) {
+        FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, io, /*constant_weights=*/true));
+        memory wm;
+        if (own_weights) {
+          FERRY_ASSIGN_OR_RETURN(wm, FromMaster(*pr, p, *impl_->master, num_threads));
+        } else {
+          if (!t.w) return Internal("Conv2D " + p.ToString() + ": weights were not packed");
+          FERRY_ASSIGN_OR_RETURN(wm, PrepareWeights(*pr, p, t.w, num_threads));
+        }
+        if (impl_->entries.size() > 64) impl_->entries.clear();
+        it = impl_->entries.emplace(key, Impl::Entry{std::move(pr), wm}).first;
       }
-      if (impl_->entries.size() > 64) impl_->entries.clear();
-      it = impl_->entries.emplace(key, Impl::Entry{std::move(pr), wm}).first;
+      entry = it->second;
+      impl_->last.emplace(p, io);
+      impl_->last_entry = entry;
     }
-    entry = it->second;
   }
   if (!own_weights && !entry.prepared->reorder_w) {  // oneDNN reads the caller's buffer
     FERRY_ASSIGN_OR_RETURN(entry.weights, PrepareWeights(*entry.prepared, p, t.w, num_threads));
