@@ -42,6 +42,7 @@ Status Sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, con
 // (MLAS, onnxruntime's GEMM, keeps small problems on one thread too). 2^20 multiply-adds
 // take about 10 us on one AVX-512 core.
 constexpr int64_t kParallelMacs = int64_t{1} << 20;
+constexpr int64_t kParallelWeightBytes = int64_t{1} << 20;
 int ThreadsFor(int64_t m, int64_t n, int64_t k, int num_threads) {
   return m * n * k < kParallelMacs ? 1 : num_threads;
 }
@@ -160,7 +161,12 @@ Status ConstantWeightMatMul::Run(int64_t m, int64_t n, int64_t k, bool trans_b, 
                                  const FusedActivation& activation, float* y, int num_threads) {
   if (m < 0 || n < 0 || k < 0) return InvalidArgument("MatMul: negative size");
   if (m == 0 || n == 0) return Status::Ok();
-  const int threads = ThreadsFor(m, n, k, num_threads);
+  // Packed weights of a MiB or more come from memory, not cache, in a network (ResNet-18's
+  // 2 MB classifier): a product that streams them is bound by bandwidth, which a second core
+  // adds to, however few rows it has.
+  const int threads = n * k * int64_t{sizeof(float)} >= kParallelWeightBytes
+                          ? num_threads
+                          : ThreadsFor(m, n, k, num_threads);
   onednn::Context::SetNumThreads(threads);  // also for primitive creation
   if (k == 0) {  // an empty product: oneDNN wants k > 0
     for (int64_t i = 0; i < m; ++i)
