@@ -1,4 +1,5 @@
-// ferry bench MODEL: latency (median, p10, p90) and throughput of ferry's runtime.
+// ferry bench MODEL: latency (median, p10, p90) and throughput of ferry's runtime; with
+// --profile, the median time of every node as well.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -24,6 +25,21 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
+// The per-node table of --profile: execution order, median of the timed runs.
+void PrintProfile(const std::vector<runtime::StepProfile::Node>& nodes, double run_median_ms,
+                  int iters) {
+  double sum = 0.0;
+  for (const auto& n : nodes) sum += runtime::StepProfile::Median(n.micros);
+  std::printf("per node, median of %d runs, in execution order:\n", iters);
+  std::printf("%10s %7s  %-24s %s\n", "us", "share", "op", "node");
+  for (const auto& n : nodes) {
+    const double us = runtime::StepProfile::Median(n.micros);
+    std::printf("%10.1f %6.1f%%  %-24s %s\n", us, sum > 0 ? 100.0 * us / sum : 0.0,
+                n.op_type.c_str(), n.name.c_str());
+  }
+  std::printf("sum of node medians %.3f ms, median run %.3f ms\n", sum / 1000.0, run_median_ms);
+}
+
 }  // namespace
 
 void AddBenchCommand(CLI::App& app, Action* action) {
@@ -32,6 +48,7 @@ void AddBenchCommand(CLI::App& app, Action* action) {
     std::vector<std::string> inputs;
     int64_t batch = 1;
     int threads = 0, iters = 100, warmup = 10;
+    bool profile = false;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* c = app.add_subcommand("bench", "Time a model in ferry's runtime: median, p10, p90");
@@ -45,6 +62,8 @@ void AddBenchCommand(CLI::App& app, Action* action) {
       ->check(CLI::NonNegativeNumber);
   c->add_option("--input", f->inputs, "NAME=FILE.npy (default: seeded noise)");
   c->add_option("--json", f->json, "also write the result as JSON");
+  c->add_flag("--profile", f->profile,
+              "also time every node (ONNX and TF models): median per node, execution order");
   c->callback([f, action] {
     *action = [f]() -> int {
       auto given = ReadInputFlags(f->inputs);
@@ -52,6 +71,7 @@ void AddBenchCommand(CLI::App& app, Action* action) {
       OpenOptions oo;
       oo.num_threads = f->threads;
       oo.keep_original_graph = false;  // runs only: no per-node values
+      if (f->profile) oo.profile = std::make_shared<runtime::StepProfile>();
       auto model = OpenModel(f->model, oo);
       if (!model.ok()) return Fail(model.status());
       std::vector<Tensor> inputs;
@@ -72,6 +92,7 @@ void AddBenchCommand(CLI::App& app, Action* action) {
         auto r = (*model)->Run(inputs);
         if (!r.ok()) return Fail(r.status());
       }
+      if (oo.profile) oo.profile->Clear();  // warm-up runs (and preparing) do not count
       std::vector<double> ms;
       ms.reserve(f->iters);
       for (int i = 0; i < f->iters; ++i) {
@@ -90,12 +111,29 @@ void AddBenchCommand(CLI::App& app, Action* action) {
                   "p90 %.3f ms, %.1f samples/s\n",
                   f->model.c_str(), (*model)->kind().c_str(), static_cast<long long>(batch),
                   threads, f->iters, median, Percentile(ms, 0.1), Percentile(ms, 0.9), per_sec);
+      std::vector<runtime::StepProfile::Node> nodes;
+      if (oo.profile) {
+        nodes = oo.profile->nodes();
+        if (nodes.empty())
+          std::printf("no per-node times: --profile times ONNX and TF models only\n");
+        else
+          PrintProfile(nodes, median, f->iters);
+      }
       if (!f->json.empty()) {
         nlohmann::json j = {{"model", f->model},       {"kind", (*model)->kind()},
                             {"batch", batch},          {"threads", threads},
                             {"iters", f->iters},       {"median_ms", median},
                             {"p10_ms", Percentile(ms, 0.1)}, {"p90_ms", Percentile(ms, 0.9)},
                             {"samples_per_sec", per_sec}};
+        if (oo.profile) {
+          nlohmann::json rows = nlohmann::json::array();
+          for (const auto& n : nodes)
+            rows.push_back({{"name", n.name},
+                            {"op_type", n.op_type},
+                            {"runs", n.micros.size()},
+                            {"median_us", runtime::StepProfile::Median(n.micros)}});
+          j["nodes"] = std::move(rows);
+        }
         Status s = WriteFileAtomically(f->json, j.dump(2) + "\n");
         if (!s.ok()) return Fail(s);
       }

@@ -153,6 +153,7 @@ StatusOr<std::unique_ptr<check::ModelRunner>> OpenGraph(std::shared_ptr<ir::Grap
   runtime::SessionOptions so;
   so.num_threads = options.num_threads;
   so.keep_original_graph = options.keep_original_graph;
+  so.profile = options.profile;
   auto session = runtime::Session::Create(std::move(g), ops, so);
   if (!session.ok()) return session.status().WithContext(label);
   return std::unique_ptr<check::ModelRunner>(

@@ -12,6 +12,7 @@
 #include "check/per_node.h"
 #include "core/status.h"
 #include "ir/graph.h"
+#include "runtime/profile.h"
 
 namespace ferry::cli {
 
@@ -25,6 +26,8 @@ struct OpenOptions {
   // Off for run-only commands: the session gives up the graph as given once optimized
   // (runtime::SessionOptions::keep_original_graph); per-node checks need it on.
   bool keep_original_graph = true;
+  // Per-step wall times of every run (runtime::SessionOptions::profile; ONNX and TF only).
+  std::shared_ptr<runtime::StepProfile> profile;
 };
 
 StatusOr<std::unique_ptr<check::ModelRunner>> OpenModel(const std::string& path,

@@ -1,6 +1,7 @@
 #include "runtime/session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -339,7 +340,15 @@ Status Session::Execute(const std::vector<Value>& inputs, const Frame* outer,
     outs.assign(step.outputs.size(), Value());
     OpContext ctx(*step.node, std::move(ins), &outs, num_threads_, this, &frame,
                   keep_all ? 0 : step.dying_inputs);
-    FERRY_RETURN_IF_ERROR(step.op->Run(ctx));
+    if (StepProfile* profile = options_.profile.get()) {
+      const auto start = std::chrono::steady_clock::now();
+      FERRY_RETURN_IF_ERROR(step.op->Run(ctx));
+      profile->Record(step.node->name(), step.node->op_type(),
+                      std::chrono::duration<double, std::micro>(
+                          std::chrono::steady_clock::now() - start).count());
+    } else {
+      FERRY_RETURN_IF_ERROR(step.op->Run(ctx));
+    }
     if (shape_values && IsShapeOp(*step.node) && !outs.empty() && outs[0].is_tensor())
       (*shape_values)[step.node->output(0)->name()] = outs[0].tensor();
     for (size_t i = 0; i < step.outputs.size(); ++i)

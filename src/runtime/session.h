@@ -16,6 +16,7 @@
 #include "ir/graph.h"
 #include "runtime/op.h"
 #include "runtime/opset.h"
+#include "runtime/profile.h"
 #include "runtime/value.h"
 
 namespace ferry::runtime {
@@ -40,6 +41,9 @@ struct SessionOptions {
   // starts from it); RunAndKeepAll then fails. For run-only callers (`ferry run`, `bench`,
   // `serve`): the caller should hold no other reference to the graph either.
   bool keep_original_graph = true;
+  // When set, every step's wall time goes here (runtime/profile.h; `ferry bench --profile`).
+  // Sessions prepared per input shape and subgraph sessions record into the same profile.
+  std::shared_ptr<StepProfile> profile;
 };
 
 // Resolves SessionOptions::num_threads.

@@ -47,6 +47,22 @@ for b in 1 4; do
     pass "batch $b: shape ($b, 10), rows sum to 1"; else fail "batch $b: wrong output"; fi
 done
 
+# bench --profile: one row per node that ran, each timed in every timed run, named as the
+# graph (or its fused) nodes are; the rows add up to no more than a whole run.
+expect_exit 0 "bench --profile" -- "$FERRY" bench "$WORK/cnn.onnx" --threads 2 --batch 4 --iters 7 --warmup 2 --profile --json "$WORK/prof.json"
+if "$PY" - "$WORK/prof.json" <<'PYEOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+nodes = j["nodes"]
+names = {n["name"] for n in nodes}
+ops = {n["op_type"] for n in nodes}
+ok = (nodes and all(n["runs"] == 7 and n["median_us"] > 0 for n in nodes)
+      and {"Conv", "Gemm"} <= ops and "conv" in names and "gemm" in names
+      and sum(n["median_us"] for n in nodes) <= 1000 * j["p90_ms"] * 1.5)
+sys.exit(0 if ok else 1)
+PYEOF
+then pass "bench --profile: every node timed in each of the 7 runs"; else fail "bench --profile: wrong per-node rows"; fi
+
 expect_exit 2 "run: .npy too large to hold" -- "$FERRY" run "$WORK/cnn.onnx" --input x="$WORK/huge.npy" --output-dir "$WORK/h"
 expect_one_line_error "huge.npy"
 finish
