@@ -352,6 +352,31 @@ TEST(OptimizeTest, ConvMaxPoolFusesWithBlockedAndPlainOutputs) {
   }
 }
 
+// A fused Conv + MaxPool whose convolution writes more than 4 MiB per image runs image by
+// image (onnx/ops/conv.cc, kPoolChunkBytes): batch 3 of 64 x 130 x 130 (4.3 MB each), with
+// the pooled output kept channels-last for a Conv and, in the second graph, given out as NCHW.
+TEST(OptimizeTest, ConvMaxPoolOverFourMiBAnImageRunsImageByImage) {
+  for (bool into_conv : {true, false}) {
+    auto g = NewGraph();
+    ir::Value* x = Input(*g, "x", {3, 3, 130, 130});
+    ir::Value* a = Unary(*g, "Relu", Conv(*g, "stem", x, 3, 64, 3, 80)->output(0));
+    ir::Node* pool = g->AddNode("MaxPool", "", "pool", {a}, {"pool_y"});
+    pool->set_attr("kernel_shape", ir::Attribute::Ints({3, 3}));
+    pool->set_attr("strides", ir::Attribute::Ints({2, 2}));
+    pool->set_attr("pads", ir::Attribute::Ints({1, 1, 1, 1}));
+    ir::Value* y = pool->output(0);
+    if (into_conv) y = Conv(*g, "conv2", y, 64, 8, 3, 81)->output(0);
+    g->outputs().push_back(y);
+    auto copy = CopyGraph(*g);
+    OptimizeOptions o;
+    o.ops = &onnx::OnnxOpSet();
+    auto stats = OptimizeGraph(*copy, o);
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->fused_pools, 1);
+    ExpectSameOutputs(g, {Random({3, 3, 130, 130}, 82)}, 1e-5f);
+  }
+}
+
 TEST(OptimizeTest, ConstantFoldingAndShapeOfStaticInput) {
   auto g = NewGraph();
   ir::Value* x = Input(*g, "x", {2, 3, 4});
