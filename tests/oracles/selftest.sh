@@ -95,7 +95,18 @@ import json, sys
 r = json.loads(sys.argv[1])
 assert 0 < r['p10_ms'] <= r['median_ms'] <= r['p90_ms'], r
 assert r['iters'] == 20 and r['threads'] == 1, r
+assert 'nodes' not in r, r
 print('bench_ort.js OK')" "$json"
+    # --profile: onnxruntime's per-node times, every node with a time, no profile file left.
+    json="$(TMPDIR="$tmp" node "$here/bench_ort.js" "$tmp/onnx/model.onnx" --threads 1 --iters 5 \
+            --warmup 2 --profile "x=$tmp/inputs/x.npy" "idx=$tmp/inputs/idx.npy")"
+    "$py" -c "
+import json, sys, os, glob
+r = json.loads(sys.argv[1])
+nodes = r['nodes']
+assert nodes and all(n['median_us'] >= 0 and n['name'] and n['op_type'] for n in nodes), r
+assert not glob.glob(os.path.join(sys.argv[2], 'ort-profile-*')), 'profile left behind'
+print('bench_ort.js --profile OK:', len(nodes), 'nodes')" "$json" "$tmp"
     ;;
   errors)
     # Every failure is exit status 2 with exactly one line on stderr.
