@@ -3,7 +3,7 @@
 // so neither the large pre-pool activation nor its reorder to NCHW is ever materialized;
 // the pooled output may itself stay blocked for a following Conv (ResNet's stem, SimpleCNN).
 // Only plain 2-D max pooling: explicit pads (auto_pad NOTSET), no dilation, row-major
-// indices unused.
+// indices unused. A 1x1 pool of stride 1 is an identity and simply disappears.
 #include <string>
 #include <vector>
 
@@ -37,7 +37,13 @@ bool FuseOne(ir::Graph& g, ir::Node* conv) {
   if (strides.size() != 2 || pads.size() != 4 || pool->GetInt("storage_order", 0) != 0)
     return false;
   const int64_t ceil = pool->GetInt("ceil_mode", 0);
+  // A 1x1 window of stride 1 without padding (the guide's MaxPool2d(1)) passes every element
+  // through: the conv writes the pool's output itself and nothing pools.
+  const bool identity = kernel == std::vector<int64_t>{1, 1} &&
+                        strides == std::vector<int64_t>{1, 1} &&
+                        pads == std::vector<int64_t>{0, 0, 0, 0};
   ir::Node* fused = Absorb(g, conv, pool, conv->inputs());
+  if (identity) return true;
   fused->set_attr(kPoolKernelAttr, ir::Attribute::Ints(kernel));
   fused->set_attr(kPoolStridesAttr, ir::Attribute::Ints(strides));
   fused->set_attr(kPoolPadsAttr, ir::Attribute::Ints(pads));

@@ -324,6 +324,25 @@ TEST(OptimizeTest, ReluMovesAboveMaxPoolAndFlattenIntoTheConv) {
   ExpectSameOutputs(g, {Random({2, 3, 8, 8}, 62)}, 1e-6f);
 }
 
+// The guide's SimpleCNN: Conv -> MaxPool2d(1). A 1x1 pool of stride 1 is an identity: the
+// fused Conv carries no pooling at all.
+TEST(OptimizeTest, IdentityMaxPoolAfterConvDisappears) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {2, 1, 28, 28});
+  ir::Node* conv = Conv(*g, "conv", x, 1, 32, 5, 90);
+  ir::Node* pool = g->AddNode("MaxPool", "", "pool", {conv->output(0)}, {"pooled"});
+  pool->set_attr("kernel_shape", ir::Attribute::Ints({1, 1}));
+  g->outputs().push_back(pool->output(0));
+  auto copy = CopyGraph(*g);
+  EXPECT_EQ(FusePool(*copy), 1);
+  ASSERT_EQ(copy->num_nodes(), 1);
+  const ir::Node& fused = *copy->nodes().front();
+  EXPECT_EQ(fused.op_type(), "Conv");
+  EXPECT_FALSE(fused.has_attr(kPoolKernelAttr));
+  EXPECT_EQ(fused.output(0)->name(), "pooled");
+  ExpectSameOutputs(g, {Random({2, 1, 28, 28}, 91)}, 0.0f);
+}
+
 TEST(OptimizeTest, ConvMaxPoolFusesWithBlockedAndPlainOutputs) {
   // stem -> Relu -> MaxPool (3x3 s2 pad 1, ResNet's) -> conv2 -> MaxPool (ceil) -> Flatten.
   for (int64_t ceil : {0, 1}) {
