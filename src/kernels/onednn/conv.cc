@@ -136,6 +136,11 @@ StatusOr<std::shared_ptr<Prepared>> Prepare(const ConvParams& p, const IoFormat&
     const auto& eng = onednn::Context::Engine();
     auto user_src = ActivationDesc(p.layout, p.batch, p.in_channels, p.in_h, p.in_w, io.x_blocked,
                                    io.x_blocked && io.x_16c);
+    // One input channel: NCHW and NHWC are the same bytes, so a channels-last kernel reads
+    // the caller's buffer as it is (SimpleCNN's and MNIST models' first conv).
+    if (p.in_channels == 1 && !io.x_blocked &&
+        ConvPreferredBlocking() == ConvBlocking::kChannelsLast)
+      user_src = ActivationDesc(Layout::kNHWC, p.batch, 1, p.in_h, p.in_w);
     auto user_dst = ActivationDesc(p.layout, p.batch, p.out_channels, p.out_h(), p.out_w(),
                                    io.y_blocked, io.y_blocked && io.y_16c);
     memory::desc src(user_src.dims(), memory::data_type::f32, Tag::any);
