@@ -80,7 +80,7 @@ void MaxPool2DChannelsLast(const PoolParams& p, const float* x, float* y, int nu
   const int64_t c = p.channels, oh = p.out_h, ow = p.out_w, rows = p.batch * oh;
   const int64_t row_stride = p.in_w * c;
   const bool avx512 = simd && HasAvx512();
-#pragma omp parallel for num_threads(num_threads) schedule(static)
+#pragma omp parallel for num_threads(std::max(1, num_threads)) schedule(static)
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t n = r / oh, i = r % oh;
     const float* xn = x + n * p.in_h * row_stride;
@@ -101,7 +101,7 @@ void NchwToNhwc(const float* x, float* y, int64_t n, int64_t c, int64_t hw, int 
   // Blocks of 256 pixels: each thread reads c short runs and writes one contiguous block.
   constexpr int64_t kBlock = 256;
   const int64_t blocks = (hw + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(num_threads) schedule(static)
+#pragma omp parallel for num_threads(std::max(1, num_threads)) schedule(static)
   for (int64_t t = 0; t < n * blocks; ++t) {
     const int64_t b = t / blocks, s0 = t % blocks * kBlock, s1 = std::min(hw, s0 + kBlock);
     const float* in = x + b * c * hw;
