@@ -1,21 +1,13 @@
 // Compiled with OpenMP (CMakeLists.txt); the AVX-512 paths are chosen at run time.
 #include "kernels/channels_last.h"
 
-// GCC 12 warns that _mm512_undefined_ps, inside its own _mm512_max_ps, may be used
-// uninitialized: a false positive of the header.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-
 #include <algorithm>
 #include <limits>
 
+#include "kernels/simd.h"
+
 namespace ferry::kernels {
 namespace {
-
-bool HasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has;
-}
 
 // One output pixel: the max over its window of `c` channels. Windows are clipped to the
 // input beforehand ([h0, h1) x [w0, w1) in dilated steps).
@@ -33,8 +25,8 @@ void MaxPixelGeneric(const float* x, int64_t row_stride, int64_t c, const Window
 }
 
 // _mm512_max_ps(v, m) returns m when either is NaN, as std::max(m, v) does.
-__attribute__((target("avx512f"))) void MaxPixelAvx512(const float* x, int64_t row_stride,
-                                                        int64_t c, const Window& win, float* out) {
+FERRY_AVX512 void MaxPixelAvx512(const float* x, int64_t row_stride, int64_t c,
+                                 const Window& win, float* out) {
   const __m512 lowest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
   int64_t ch = 0;
   for (; ch + 64 <= c; ch += 64) {

@@ -1,22 +1,12 @@
 #include "kernels/vector_math.h"
 
-// GCC 12 warns that _mm512_undefined_ps, inside its own intrinsics, may be used
-// uninitialized: a false positive of the header.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-
 #include <cmath>
 #include <limits>
 
+#include "kernels/simd.h"
+
 namespace ferry::kernels {
 namespace {
-
-bool HasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has;
-}
-
-#define FERRY_AVX512 __attribute__((target("avx512f")))
 
 FERRY_AVX512 inline __m512 Exp16(__m512 x) {
   // Past these bounds exp is 0 or inf in float; clamping keeps r finite for +-inf. The

@@ -16,6 +16,32 @@ using testing::RandInt;
 using testing::RandomFloats;
 using testing::Sentinel;
 
+// A random window on `p` (kind, layout, batch and channels already set): kernel up to
+// max_kernel, strides up to 3, dilation up to 2 (max pooling only), pads below the kernel,
+// input up to max_in, output size by floor or ceil rounding (*ceil_mode).
+void RandomWindow(std::mt19937& rng, int64_t max_kernel, int64_t max_in, PoolParams* p,
+                  bool* ceil_mode) {
+  p->kernel_h = RandInt(rng, 1, max_kernel);
+  p->kernel_w = RandInt(rng, 1, max_kernel);
+  p->stride_h = RandInt(rng, 1, 3);
+  p->stride_w = RandInt(rng, 1, 3);
+  if (p->kind == PoolKind::kMax) {
+    p->dilation_h = RandInt(rng, 1, 2);
+    p->dilation_w = RandInt(rng, 1, 2);
+  }
+  p->pad_top = RandInt(rng, 0, p->kernel_h - 1);
+  p->pad_bottom = RandInt(rng, 0, p->kernel_h - 1);
+  p->pad_left = RandInt(rng, 0, p->kernel_w - 1);
+  p->pad_right = RandInt(rng, 0, p->kernel_w - 1);
+  p->in_h = RandInt(rng, p->dilation_h * (p->kernel_h - 1) + 1, max_in);
+  p->in_w = RandInt(rng, p->dilation_w * (p->kernel_w - 1) + 1, max_in);
+  *ceil_mode = RandInt(rng, 0, 1);
+  p->out_h = PoolParams::OutputSize(p->in_h, p->kernel_h, p->stride_h, p->dilation_h,
+                                    p->pad_top, p->pad_bottom, *ceil_mode);
+  p->out_w = PoolParams::OutputSize(p->in_w, p->kernel_w, p->stride_w, p->dilation_w,
+                                    p->pad_left, p->pad_right, *ceil_mode);
+}
+
 TEST(PoolTest, OneDnnMatchesReferenceOnRandomShapes) {
   std::mt19937 rng(testing::TestSeed());
   for (int iter = 0; iter < 200; ++iter) {
@@ -24,26 +50,9 @@ TEST(PoolTest, OneDnnMatchesReferenceOnRandomShapes) {
     p.layout = RandInt(rng, 0, 1) ? Layout::kNHWC : Layout::kNCHW;
     p.batch = RandInt(rng, 1, 2);
     p.channels = RandInt(rng, 1, 5);
-    p.kernel_h = RandInt(rng, 1, 3);
-    p.kernel_w = RandInt(rng, 1, 3);
-    p.stride_h = RandInt(rng, 1, 3);
-    p.stride_w = RandInt(rng, 1, 3);
-    if (p.kind == PoolKind::kMax) {
-      p.dilation_h = RandInt(rng, 1, 2);
-      p.dilation_w = RandInt(rng, 1, 2);
-    }
-    p.pad_top = RandInt(rng, 0, p.kernel_h - 1);
-    p.pad_bottom = RandInt(rng, 0, p.kernel_h - 1);
-    p.pad_left = RandInt(rng, 0, p.kernel_w - 1);
-    p.pad_right = RandInt(rng, 0, p.kernel_w - 1);
-    p.in_h = RandInt(rng, p.dilation_h * (p.kernel_h - 1) + 1, 10);
-    p.in_w = RandInt(rng, p.dilation_w * (p.kernel_w - 1) + 1, 10);
-    const bool ceil_mode = RandInt(rng, 0, 1);
+    bool ceil_mode = false;
+    RandomWindow(rng, 3, 10, &p, &ceil_mode);
     p.count_include_pad = RandInt(rng, 0, 1);
-    p.out_h = PoolParams::OutputSize(p.in_h, p.kernel_h, p.stride_h, p.dilation_h, p.pad_top,
-                                     p.pad_bottom, ceil_mode);
-    p.out_w = PoolParams::OutputSize(p.in_w, p.kernel_w, p.stride_w, p.dilation_w, p.pad_left,
-                                     p.pad_right, ceil_mode);
     ASSERT_TRUE(p.Validate().ok()) << p.ToString();
     const int64_t nx = p.batch * p.channels * p.in_h * p.in_w;
     const int64_t ny = p.batch * p.channels * p.out_h * p.out_w;
@@ -97,23 +106,8 @@ TEST(PoolTest, ChannelsLastMaxPoolIsBitwiseTheReference) {
     p.layout = Layout::kNHWC;
     p.batch = RandInt(rng, 1, 3);
     p.channels = iter < 6 ? int64_t{64} << (iter % 2) : RandInt(rng, 1, 150);
-    p.kernel_h = RandInt(rng, 1, 4);
-    p.kernel_w = RandInt(rng, 1, 4);
-    p.stride_h = RandInt(rng, 1, 3);
-    p.stride_w = RandInt(rng, 1, 3);
-    p.dilation_h = RandInt(rng, 1, 2);
-    p.dilation_w = RandInt(rng, 1, 2);
-    p.pad_top = RandInt(rng, 0, p.kernel_h - 1);
-    p.pad_bottom = RandInt(rng, 0, p.kernel_h - 1);
-    p.pad_left = RandInt(rng, 0, p.kernel_w - 1);
-    p.pad_right = RandInt(rng, 0, p.kernel_w - 1);
-    p.in_h = RandInt(rng, p.dilation_h * (p.kernel_h - 1) + 1, 12);
-    p.in_w = RandInt(rng, p.dilation_w * (p.kernel_w - 1) + 1, 12);
-    const bool ceil_mode = RandInt(rng, 0, 1);
-    p.out_h = PoolParams::OutputSize(p.in_h, p.kernel_h, p.stride_h, p.dilation_h, p.pad_top,
-                                     p.pad_bottom, ceil_mode);
-    p.out_w = PoolParams::OutputSize(p.in_w, p.kernel_w, p.stride_w, p.dilation_w, p.pad_left,
-                                     p.pad_right, ceil_mode);
+    bool ceil_mode = false;
+    RandomWindow(rng, 4, 12, &p, &ceil_mode);
     ASSERT_TRUE(p.Validate().ok()) << p.ToString();
     auto x = RandomFloats(rng, p.batch * p.channels * p.in_h * p.in_w);
     for (float& v : x) {

@@ -58,6 +58,17 @@ void ExpectSameOutputs(std::shared_ptr<ir::Graph> g, const std::vector<Tensor>& 
   }
 }
 
+// A MaxPool node over `x` (pads omitted when empty).
+ir::Node* AddMaxPool(ir::Graph& g, const std::string& name, ir::Value* x,
+                     std::vector<int64_t> kernel, std::vector<int64_t> strides,
+                     std::vector<int64_t> pads = {}) {
+  ir::Node* pool = g.AddNode("MaxPool", "", name, {x}, {name + "_y"});
+  pool->set_attr("kernel_shape", ir::Attribute::Ints(std::move(kernel)));
+  pool->set_attr("strides", ir::Attribute::Ints(std::move(strides)));
+  if (!pads.empty()) pool->set_attr("pads", ir::Attribute::Ints(std::move(pads)));
+  return pool;
+}
+
 int CountOps(const ir::Graph& g, const std::string& op) {
   int n = 0;
   for (const auto& node : g.nodes()) n += node->op_type() == op;
@@ -222,8 +233,11 @@ TEST(OptimizeTest, ConvIntoGlobalAveragePoolStaysChannelsLast) {
   ASSERT_TRUE(OptimizeGraph(*copy, o).ok());
   const bool channels_last =
       kernels::ConvPreferredBlocking() == kernels::ConvBlocking::kChannelsLast;
-  for (const auto& n : copy->nodes())
-    if (n->op_type() == "Conv") EXPECT_EQ(n->GetInt(kBlockedOutputAttr, 0) != 0, channels_last);
+  for (const auto& n : copy->nodes()) {
+    if (n->op_type() == "Conv") {
+      EXPECT_EQ(n->GetInt(kBlockedOutputAttr, 0) != 0, channels_last);
+    }
+  }
   std::vector<Tensor> plain, optimized;
   ASSERT_NO_FATAL_FAILURE(
       testing::RunPlainAndOptimized(g, {Random({2, 8, 7, 7}, 51)}, 1, &plain, &optimized));
@@ -330,8 +344,7 @@ TEST(OptimizeTest, IdentityMaxPoolAfterConvDisappears) {
   auto g = NewGraph();
   ir::Value* x = Input(*g, "x", {2, 1, 28, 28});
   ir::Node* conv = Conv(*g, "conv", x, 1, 32, 5, 90);
-  ir::Node* pool = g->AddNode("MaxPool", "", "pool", {conv->output(0)}, {"pooled"});
-  pool->set_attr("kernel_shape", ir::Attribute::Ints({1, 1}));
+  ir::Node* pool = AddMaxPool(*g, "pool", conv->output(0), {1, 1}, {1, 1});
   g->outputs().push_back(pool->output(0));
   auto copy = CopyGraph(*g);
   EXPECT_EQ(FusePool(*copy), 1);
@@ -339,7 +352,7 @@ TEST(OptimizeTest, IdentityMaxPoolAfterConvDisappears) {
   const ir::Node& fused = *copy->nodes().front();
   EXPECT_EQ(fused.op_type(), "Conv");
   EXPECT_FALSE(fused.has_attr(kPoolKernelAttr));
-  EXPECT_EQ(fused.output(0)->name(), "pooled");
+  EXPECT_EQ(fused.output(0)->name(), "pool_y");
   ExpectSameOutputs(g, {Random({2, 1, 28, 28}, 91)}, 0.0f);
 }
 
@@ -349,14 +362,9 @@ TEST(OptimizeTest, ConvMaxPoolFusesWithBlockedAndPlainOutputs) {
     auto g = NewGraph();
     ir::Value* x = Input(*g, "x", {2, 3, 13, 13});
     ir::Value* a = Unary(*g, "Relu", Conv(*g, "stem", x, 3, 16, 3, 70)->output(0));
-    ir::Node* p1 = g->AddNode("MaxPool", "", "p1", {a}, {"p1_y"});
-    p1->set_attr("kernel_shape", ir::Attribute::Ints({3, 3}));
-    p1->set_attr("strides", ir::Attribute::Ints({2, 2}));
-    p1->set_attr("pads", ir::Attribute::Ints({1, 1, 1, 1}));
+    ir::Node* p1 = AddMaxPool(*g, "p1", a, {3, 3}, {2, 2}, {1, 1, 1, 1});
     ir::Node* c2 = Conv(*g, "conv2", p1->output(0), 16, 8, 3, 71);
-    ir::Node* p2 = g->AddNode("MaxPool", "", "p2", {c2->output(0)}, {"p2_y"});
-    p2->set_attr("kernel_shape", ir::Attribute::Ints({2, 2}));
-    p2->set_attr("strides", ir::Attribute::Ints({2, 2}));
+    ir::Node* p2 = AddMaxPool(*g, "p2", c2->output(0), {2, 2}, {2, 2});
     p2->set_attr("ceil_mode", ir::Attribute::Int(ceil));
     ir::Node* flat = g->AddNode("Flatten", "", "flat", {p2->output(0)}, {"y"});
     g->outputs().push_back(flat->output(0));
@@ -379,11 +387,7 @@ TEST(OptimizeTest, ConvMaxPoolOverFourMiBAnImageRunsImageByImage) {
     auto g = NewGraph();
     ir::Value* x = Input(*g, "x", {3, 3, 130, 130});
     ir::Value* a = Unary(*g, "Relu", Conv(*g, "stem", x, 3, 64, 3, 80)->output(0));
-    ir::Node* pool = g->AddNode("MaxPool", "", "pool", {a}, {"pool_y"});
-    pool->set_attr("kernel_shape", ir::Attribute::Ints({3, 3}));
-    pool->set_attr("strides", ir::Attribute::Ints({2, 2}));
-    pool->set_attr("pads", ir::Attribute::Ints({1, 1, 1, 1}));
-    ir::Value* y = pool->output(0);
+    ir::Value* y = AddMaxPool(*g, "pool", a, {3, 3}, {2, 2}, {1, 1, 1, 1})->output(0);
     if (into_conv) y = Conv(*g, "conv2", y, 64, 8, 3, 81)->output(0);
     g->outputs().push_back(y);
     auto copy = CopyGraph(*g);
