@@ -52,7 +52,8 @@ FERRY_AVX512 void SoftmaxRowsAvx512(const float* x, int64_t rows, int64_t n, boo
       const __mmask16 m = TailMask(n - i);
       mx = _mm512_max_ps(_mm512_mask_loadu_ps(_mm512_set1_ps(kLowest), m, xr + i), mx);
     }
-    const __m512 row_max = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
+    const float max_value = _mm512_reduce_max_ps(mx);
+    const __m512 row_max = _mm512_set1_ps(max_value);
     __m512 sum = _mm512_setzero_ps();
     for (int64_t i = 0; i < n; i += 16) {
       const __mmask16 m = TailMask(n - i);
@@ -62,7 +63,7 @@ FERRY_AVX512 void SoftmaxRowsAvx512(const float* x, int64_t rows, int64_t n, boo
     }
     const float total = _mm512_reduce_add_ps(sum);
     if (log) {
-      const __m512 shift = _mm512_set1_ps(_mm512_reduce_max_ps(mx) + std::log(total));
+      const __m512 shift = _mm512_set1_ps(max_value + std::log(total));
       for (int64_t i = 0; i < n; i += 16) {
         const __mmask16 m = TailMask(n - i);
         _mm512_mask_storeu_ps(yr + i, m, _mm512_sub_ps(_mm512_maskz_loadu_ps(m, xr + i), shift));

@@ -238,11 +238,13 @@ Status Execute(Prepared& pr, const ConvParams& p, const float* x, const memory& 
     auto& stream = onednn::Context::Stream();
     onednn::Context::SetNumThreads(num_threads);
     std::unique_lock<std::mutex> lock(pr.bound_mu, std::try_to_lock);
-    Bound local;
-    Bound* bd = &local;
+    std::optional<Bound> local;  // made only when another call holds pr.bound
+    Bound* bd = nullptr;
     if (lock.owns_lock()) {
       if (!pr.bound) pr.bound = std::make_unique<Bound>();
       bd = pr.bound.get();
+    } else {
+      bd = &local.emplace();
     }
     Bind(&bd->user_src, pr.user_src, x);
     Bind(&bd->user_dst, pr.user_dst, y);
