@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels/channels_last.h"
+#include "kernels/conv3x3.h"
 #include "kernels/onednn/context.h"
 
 namespace ferry::kernels {
@@ -355,6 +356,9 @@ struct ConstantWeightConv2D::Impl {
   std::mutex mu;
   std::map<std::string, Entry> entries;
   std::optional<memory> master;  // set by Pack: the op's own copy of the weights
+  // ferry's own 3x3 kernel's copy (UseConv3x3): set by Pack instead of the master, or by the
+  // first run the kernel takes.
+  std::optional<Conv3x3Weights> direct;
   // The last call's parameters and entry: runs of one shape skip building the string key.
   std::optional<std::pair<ConvParams, IoFormat>> last;
   Entry last_entry;
@@ -384,6 +388,20 @@ Status CheckBlocking(const ConvParams& p, const IoFormat& io) {
     return InvalidArgument("Conv2D " + p.ToString() +
                            ": channel-blocked buffers need NCHW and a blocking CPU");
   return Status::Ok();
+}
+
+// Whether ferry's own kernel (kernels/conv3x3.h) runs this call rather than oneDNN: every
+// buffer channels-last, and no opted-in Winograd for it. FERRY_CONV_ONEDNN=1 in the
+// environment turns it off (read once), to compare the two.
+bool UseConv3x3(const ConvParams& p, const IoFormat& io) {
+  static const bool off = [] {
+    const char* v = std::getenv("FERRY_CONV_ONEDNN");
+    return v && *v && std::strcmp(v, "0") != 0;
+  }();
+  return !off && ConvPreferredBlocking() == ConvBlocking::kChannelsLast && io.x_blocked &&
+         !io.x_16c && io.y_blocked && !io.y_16c &&
+         (!io.residual || (io.residual_blocked && !io.residual_16c)) && Conv3x3Applies(p) &&
+         !UseWinograd(p, io);
 }
 
 // The master weights in the format `pr` wants: the master itself when it already is, else a
@@ -419,7 +437,7 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const float* x, const floa
 
 bool ConstantWeightConv2D::packed() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  return impl_->master.has_value();
+  return impl_->master.has_value() || impl_->direct.has_value();
 }
 
 Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int num_threads) {
@@ -427,6 +445,12 @@ Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int
   const IoFormat io = FormatOf(t);
   FERRY_RETURN_IF_ERROR(CheckBlocking(p, io));
   if (!t.w) return InvalidArgument("Conv2D " + p.ToString() + ": no weights to pack");
+  if (UseConv3x3(p, io)) {  // oneDNN's copy is made only if a later shape needs it
+    Conv3x3Weights direct = PackConv3x3Weights(p, t.w);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->direct = std::move(direct);
+    return Status::Ok();
+  }
   onednn::Context::SetNumThreads(num_threads);
   FERRY_ASSIGN_OR_RETURN(auto pr, Prepare(p, io, /*constant_weights=*/true));
   memory packed, master;
@@ -453,10 +477,32 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   FERRY_RETURN_IF_ERROR(CheckBlocking(p, io));
   onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
   if (p.batch == 0) return Status::Ok();
+  if (UseConv3x3(p, io)) {
+    std::optional<Conv3x3Weights> direct;
+    {
+      std::lock_guard<std::mutex> lock(impl_->mu);
+      if (!impl_->direct && t.w) impl_->direct = PackConv3x3Weights(p, t.w);
+      direct = impl_->direct;  // shares the buffer
+    }
+    if (direct) {  // else packed for oneDNN only, and the caller's weights are gone
+      Conv3x3(p, t.x, *direct, t.b, t.residual, t.y, num_threads);
+      return Status::Ok();
+    }
+  }
   Impl::Entry entry;
   bool own_weights = false;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
+    if (!impl_->master && impl_->direct) {
+      // Packed for ferry's 3x3 kernel only: oneDNN's master starts from the plain layout.
+      try {
+        memory plain(UserWeightsDesc(p), onednn::Context::Engine());
+        impl_->direct->Unpack(p.weight_layout, static_cast<float*>(plain.get_data_handle()));
+        impl_->master = plain;
+      } catch (const dnnl::error& e) {
+        return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
+      }
+    }
     own_weights = impl_->master.has_value();
     if (impl_->last && SameCall(impl_->last->first, impl_->last->second, p, io)) {
       entry = impl_->last_entry;

@@ -1,0 +1,168 @@
+// Compiled with OpenMP (CMakeLists.txt), like channels_last.cc: the threads are the ones
+// Debian's oneDNN runs on.
+#include "kernels/conv3x3.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+
+#include "core/aligned_alloc.h"
+#include "kernels/simd.h"
+
+namespace ferry::kernels {
+namespace {
+
+constexpr int kBlock = 32;  // output channels per tile: two zmm vectors
+constexpr int kVecs = kBlock / 16;
+
+// One row of the input and output, and what every tile of it shares.
+struct RowArgs {
+  const float* x;         // input row oh, pixel 0
+  const float* w;         // the 32-channel block: [3][3][c][32]
+  const float* bias;      // 32 values
+  const float* residual;  // output row oh at the block's first channel, or nullptr
+  float* y;               // output row oh at the block's first channel
+  int64_t width, c, k;
+  int kh0, kh1;  // the kernel rows inside the image
+  bool relu;
+};
+
+// P output pixels from ow0 at 32 channels. LEFT: ow0 is 0, so pixel 0 has no left tap;
+// RIGHT: the tile ends the row, so its last pixel has no right tap. The loops over pixels
+// and vectors unroll completely (28 accumulators stay in registers).
+template <int P, bool LEFT, bool RIGHT>
+FERRY_AVX512 inline void Tile(const RowArgs& a, int64_t ow0) {
+  const int64_t c = a.c;
+  __m512 acc[P][kVecs];
+#pragma GCC unroll 16
+  for (int p = 0; p < P; ++p)
+#pragma GCC unroll 2
+    for (int j = 0; j < kVecs; ++j) acc[p][j] = _mm512_loadu_ps(a.bias + 16 * j);
+  for (int kh = a.kh0; kh < a.kh1; ++kh) {
+    // The input pixel left of ow0, kernel row kh (not read when LEFT).
+    const float* xr = a.x + ((kh - 1) * a.width + ow0 - 1) * c;
+    const float* wk = a.w + kh * 3 * c * kBlock;
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw) {
+      const int p0 = LEFT && kw == 0 ? 1 : 0, p1 = RIGHT && kw == 2 ? P - 1 : P;
+      const float* xp = xr + kw * c;
+      const float* wp = wk + kw * c * kBlock;
+      for (int64_t ic = 0; ic < c; ++ic) {
+        const __m512 w0 = _mm512_load_ps(wp + ic * kBlock);
+        const __m512 w1 = _mm512_load_ps(wp + ic * kBlock + 16);
+#pragma GCC unroll 16
+        for (int p = p0; p < p1; ++p) {
+          const __m512 v = _mm512_set1_ps(xp[p * c + ic]);
+          acc[p][0] = _mm512_fmadd_ps(v, w0, acc[p][0]);
+          acc[p][1] = _mm512_fmadd_ps(v, w1, acc[p][1]);
+        }
+      }
+    }
+  }
+  const __m512 zero = _mm512_setzero_ps();
+#pragma GCC unroll 16
+  for (int p = 0; p < P; ++p)
+#pragma GCC unroll 2
+    for (int j = 0; j < kVecs; ++j) {
+      const int64_t at = (ow0 + p) * a.k + 16 * j;
+      __m512 v = acc[p][j];
+      if (a.residual) v = _mm512_add_ps(v, _mm512_loadu_ps(a.residual + at));
+      // The second operand when either is NaN: a NaN stays NaN, as in oneDNN's Relu.
+      if (a.relu) v = _mm512_max_ps(zero, v);
+      _mm512_storeu_ps(a.y + at, v);
+    }
+}
+
+// A row of tiles of 14 pixels, the last one 7 where the width is an odd multiple of 7.
+FERRY_AVX512 void Row(const RowArgs& a) {
+  const int64_t w = a.width;
+  if (w == 7) return Tile<7, true, true>(a, 0);
+  if (w == 14) return Tile<14, true, true>(a, 0);
+  Tile<14, true, false>(a, 0);
+  int64_t ow = 14;
+  for (; ow + 14 < w; ow += 14) Tile<14, false, false>(a, ow);
+  if (w - ow == 14) {
+    Tile<14, false, true>(a, ow);
+  } else {
+    Tile<7, false, true>(a, ow);
+  }
+}
+
+}  // namespace
+
+bool Conv3x3Applies(const ConvParams& p) {
+  return HasAvx512() && p.kernel_h == 3 && p.kernel_w == 3 && p.stride_h == 1 &&
+         p.stride_w == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.pad_top == 1 &&
+         p.pad_left == 1 && p.pad_bottom == 1 && p.pad_right == 1 && p.groups == 1 &&
+         p.in_channels > 0 && p.out_channels > 0 && p.out_channels % kBlock == 0 &&
+         p.in_w > 0 && p.in_w % 7 == 0 && p.in_h > 0 &&
+         (p.activation.kind == Activation::kNone || p.activation.kind == Activation::kRelu);
+}
+
+Conv3x3Weights PackConv3x3Weights(const ConvParams& p, const float* w) {
+  Conv3x3Weights out;
+  const int64_t c = p.in_channels, k = p.out_channels;
+  out.in_channels = c;
+  out.out_channels = k;
+  out.data.reset(static_cast<float*>(AllocateTensorStorage(sizeof(float) * 9 * c * k)),
+                 [](float* f) { std::free(f); });
+  float* d = out.data.get();
+  for (int64_t o = 0; o < k; ++o)
+    for (int64_t i = 0; i < c; ++i)
+      for (int64_t t = 0; t < 9; ++t) {  // t = kh * 3 + kw
+        const float v = p.weight_layout == WeightLayout::kOIHW ? w[(o * c + i) * 9 + t]
+                                                               : w[(t * c + i) * k + o];
+        d[((o / kBlock * 9 + t) * c + i) * kBlock + o % kBlock] = v;
+      }
+  return out;
+}
+
+void Conv3x3Weights::Unpack(WeightLayout layout, float* w) const {
+  const int64_t c = in_channels, k = out_channels;
+  const float* d = data.get();
+  for (int64_t o = 0; o < k; ++o)
+    for (int64_t i = 0; i < c; ++i)
+      for (int64_t t = 0; t < 9; ++t) {
+        const float v = d[((o / kBlock * 9 + t) * c + i) * kBlock + o % kBlock];
+        if (layout == WeightLayout::kOIHW) {
+          w[(o * c + i) * 9 + t] = v;
+        } else {
+          w[(t * c + i) * k + o] = v;
+        }
+      }
+}
+
+void Conv3x3(const ConvParams& p, const float* x, const Conv3x3Weights& w, const float* b,
+             const float* residual, float* y, int num_threads) {
+  static const float kZeros[kBlock] = {};
+  const int64_t n = p.batch, h = p.in_h, width = p.in_w, c = p.in_channels, k = p.out_channels;
+  const int64_t blocks = k / kBlock, rows = n * h, units = rows * blocks;
+  // Row by row, every row through all channel blocks, keeps a row's input in L1 while the
+  // weights stream from L2. Past 1 MiB of weights (ResNet's 256- and 512-channel layers)
+  // the weights no longer stay in L2: block by block instead, each block's weights stay in
+  // cache over all rows.
+  const bool blocks_outer = 9 * c * k * int64_t{sizeof(float)} > (int64_t{1} << 20);
+  const bool relu = p.activation.kind == Activation::kRelu;
+#pragma omp parallel for num_threads(std::max(1, num_threads)) schedule(static)
+  for (int64_t u = 0; u < units; ++u) {
+    const int64_t row = blocks_outer ? u % rows : u / blocks;
+    const int64_t blk = blocks_outer ? u / rows : u % blocks;
+    const int64_t oh = row % h;
+    RowArgs a;
+    a.x = x + row * width * c;
+    a.w = w.data.get() + blk * 9 * c * kBlock;
+    a.bias = b ? b + blk * kBlock : kZeros;
+    const int64_t out = row * width * k + blk * kBlock;
+    a.residual = residual ? residual + out : nullptr;
+    a.y = y + out;
+    a.width = width;
+    a.c = c;
+    a.k = k;
+    a.kh0 = oh == 0 ? 1 : 0;
+    a.kh1 = oh == h - 1 ? 2 : 3;
+    a.relu = relu;
+    Row(a);
+  }
+}
+
+}  // namespace ferry::kernels
