@@ -21,6 +21,7 @@ struct RowArgs {
   const float* w;         // the 32-channel block: [3][3][c][32]
   const float* bias;      // 32 values
   const float* residual;  // output row oh at the block's first channel, or nullptr
+  const float* next;      // input row oh + 2 (the next output row's new one), or nullptr
   float* y;               // output row oh at the block's first channel
   int64_t width, c, k;
   int kh0, kh1;  // the kernel rows inside the image
@@ -29,10 +30,29 @@ struct RowArgs {
 
 // P output pixels from ow0 at 32 channels. LEFT: ow0 is 0, so pixel 0 has no left tap;
 // RIGHT: the tile ends the row, so its last pixel has no right tap. The loops over pixels
-// and vectors unroll completely (28 accumulators stay in registers).
-template <int P, bool LEFT, bool RIGHT>
+// and vectors unroll completely (28 accumulators stay in registers). C: the input channels
+// when known at compile time (0: a.c): the 14 pixels are then constant offsets from one
+// pointer, where a run-time count needs 14 pointers, more than there are registers.
+template <int P, bool LEFT, bool RIGHT, int C>
 FERRY_AVX512 inline void Tile(const RowArgs& a, int64_t ow0) {
-  const int64_t c = a.c;
+  const int64_t c = C ? C : a.c;
+  // The tile's output (and residual) lines, asked for now so that the stores at the end do
+  // not wait for them: at batch 8 they come from memory.
+#pragma GCC unroll 16
+  for (int p = 0; p < P; ++p) {
+    const int64_t at = (ow0 + p) * a.k;
+    _mm_prefetch(reinterpret_cast<const char*>(a.y + at), _MM_HINT_ET0);
+    _mm_prefetch(reinterpret_cast<const char*>(a.y + at + 16), _MM_HINT_ET0);
+    if (a.residual && a.residual != a.y) {
+      _mm_prefetch(reinterpret_cast<const char*>(a.residual + at), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(a.residual + at + 16), _MM_HINT_T0);
+    }
+  }
+  // The part of the next output row's new input row under this tile, into L2: the
+  // hardware prefetchers miss the tile's 14 interleaved pixel streams.
+  if (a.next)
+    for (int64_t i = 0; i < P * c; i += 16)
+      _mm_prefetch(reinterpret_cast<const char*>(a.next + ow0 * c + i), _MM_HINT_T1);
   __m512 acc[P][kVecs];
 #pragma GCC unroll 16
   for (int p = 0; p < P; ++p)
@@ -74,17 +94,34 @@ FERRY_AVX512 inline void Tile(const RowArgs& a, int64_t ow0) {
 }
 
 // A row of tiles of 14 pixels, the last one 7 where the width is an odd multiple of 7.
-FERRY_AVX512 void Row(const RowArgs& a) {
+template <int C>
+FERRY_AVX512 void RowOf(const RowArgs& a) {
   const int64_t w = a.width;
-  if (w == 7) return Tile<7, true, true>(a, 0);
-  if (w == 14) return Tile<14, true, true>(a, 0);
-  Tile<14, true, false>(a, 0);
+  if (w == 7) return Tile<7, true, true, C>(a, 0);
+  if (w == 14) return Tile<14, true, true, C>(a, 0);
+  Tile<14, true, false, C>(a, 0);
   int64_t ow = 14;
-  for (; ow + 14 < w; ow += 14) Tile<14, false, false>(a, ow);
+  for (; ow + 14 < w; ow += 14) Tile<14, false, false, C>(a, ow);
   if (w - ow == 14) {
-    Tile<14, false, true>(a, ow);
+    Tile<14, false, true, C>(a, ow);
   } else {
-    Tile<7, false, true>(a, ow);
+    Tile<7, false, true, C>(a, ow);
+  }
+}
+
+// ResNet's channel counts compile apart (about 1 % faster on 64 channels).
+FERRY_AVX512 void Row(const RowArgs& a) {
+  switch (a.c) {
+    case 64:
+      return RowOf<64>(a);
+    case 128:
+      return RowOf<128>(a);
+    case 256:
+      return RowOf<256>(a);
+    case 512:
+      return RowOf<512>(a);
+    default:
+      return RowOf<0>(a);
   }
 }
 
@@ -154,6 +191,7 @@ void Conv3x3(const ConvParams& p, const float* x, const Conv3x3Weights& w, const
     a.bias = b ? b + blk * kBlock : kZeros;
     const int64_t out = row * width * k + blk * kBlock;
     a.residual = residual ? residual + out : nullptr;
+    a.next = oh + 2 < h ? x + (row + 2) * width * c : nullptr;
     a.y = y + out;
     a.width = width;
     a.c = c;

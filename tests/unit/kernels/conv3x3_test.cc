@@ -48,11 +48,13 @@ std::vector<float> Want(const ConvParams& p, const std::vector<float>& x,
 TEST(Conv3x3Test, MatchesReferenceOnRandomShapes) {
   if (!HasAvx512()) GTEST_SKIP() << "the kernel needs AVX-512F";
   std::mt19937 rng(testing::TestSeed());
-  for (int iter = 0; iter < 60; ++iter) {
+  for (int iter = 0; iter < 80; ++iter) {
+    // Any input channel count, and the ones compiled apart (64 to 512, small images).
+    const int64_t c = iter % 4 ? RandInt(rng, 1, 40) : int64_t{64} << RandInt(rng, 0, 3);
     // Widths of one tile of 7 or 14, several of 14, and 14s ending in a 7; one-row images.
-    const int64_t w = 7 * RandInt(rng, 1, 9);
-    ConvParams p = Params3x3(RandInt(rng, 1, 2), RandInt(rng, 1, 40), 32 * RandInt(rng, 1, 3),
-                             RandInt(rng, 1, 6), w);
+    const int64_t w = 7 * RandInt(rng, 1, c > 128 ? 2 : 9);
+    ConvParams p = Params3x3(RandInt(rng, 1, 2), c, 32 * RandInt(rng, 1, 3),
+                             RandInt(rng, 1, c > 128 ? 3 : 6), w);
     p.weight_layout = RandInt(rng, 0, 1) ? WeightLayout::kHWIO : WeightLayout::kOIHW;
     p.activation.kind = RandInt(rng, 0, 1) ? Activation::kRelu : Activation::kNone;
     ASSERT_TRUE(Conv3x3Applies(p)) << p.ToString();
