@@ -391,16 +391,19 @@ Status CheckBlocking(const ConvParams& p, const IoFormat& io) {
 }
 
 // Whether ferry's own kernel (kernels/conv3x3.h) runs this call rather than oneDNN: every
-// buffer channels-last, and no opted-in Winograd for it. FERRY_CONV_ONEDNN=1 in the
+// buffer channels-last (NHWC params, or NCHW params with channels-last blocked buffers),
+// and no opted-in Winograd for it. FERRY_CONV_ONEDNN=1 in the
 // environment turns it off (read once), to compare the two.
 bool UseConv3x3(const ConvParams& p, const IoFormat& io) {
   static const bool off = [] {
     const char* v = std::getenv("FERRY_CONV_ONEDNN");
     return v && *v && std::strcmp(v, "0") != 0;
   }();
-  return !off && ConvPreferredBlocking() == ConvBlocking::kChannelsLast && io.x_blocked &&
-         !io.x_16c && io.y_blocked && !io.y_16c &&
-         (!io.residual || (io.residual_blocked && !io.residual_16c)) && Conv3x3Applies(p) &&
+  if (off || !Conv3x3Applies(p)) return false;
+  if (p.layout == Layout::kNHWC)  // TF graphs: channels-last, never blocked
+    return !io.x_blocked && !io.y_blocked && !io.residual_blocked;
+  return ConvPreferredBlocking() == ConvBlocking::kChannelsLast && io.x_blocked && !io.x_16c &&
+         io.y_blocked && !io.y_16c && (!io.residual || (io.residual_blocked && !io.residual_16c)) &&
          !UseWinograd(p, io);
 }
 

@@ -179,5 +179,24 @@ TEST(Conv3x3Test, ConstantWeightConvSwitchesToOneDnnForOtherShapes) {
   }
 }
 
+// TF graphs' convolutions (NHWC params, HWIO weights, plain buffers) take the kernel too.
+TEST(Conv3x3Test, ConstantWeightConvRunsNhwcParams) {
+  std::mt19937 rng(8);
+  ConvParams p = Params3x3(2, 16, 32, 3, 7);
+  p.weight_layout = WeightLayout::kHWIO;
+  p.activation.kind = Activation::kRelu;
+  auto x = RandomFloats(rng, p.x_size()), wt = RandomFloats(rng, p.w_size());
+  auto r = RandomFloats(rng, p.y_size());
+  ConstantWeightConv2D conv;
+  ConvTensors t;
+  t.x = x.data();
+  t.w = wt.data();
+  t.residual = r.data();
+  std::vector<float> y = Sentinel(p.y_size());
+  t.y = y.data();
+  ASSERT_TRUE(conv.Run(p, t, 2).ok());
+  EXPECT_TRUE(AllClose(y, Want(p, x, wt, nullptr, r.data())));
+}
+
 }  // namespace
 }  // namespace ferry::kernels
