@@ -16,6 +16,7 @@
 
 #include "kernels/channels_last.h"
 #include "kernels/conv3x3.h"
+#include "kernels/conv7x7s2.h"
 #include "kernels/onednn/context.h"
 
 namespace ferry::kernels {
@@ -356,9 +357,10 @@ struct ConstantWeightConv2D::Impl {
   std::mutex mu;
   std::map<std::string, Entry> entries;
   std::optional<memory> master;  // set by Pack: the op's own copy of the weights
-  // ferry's own 3x3 kernel's copy (UseConv3x3): set by Pack instead of the master, or by the
-  // first run the kernel takes.
-  std::optional<Conv3x3Weights> direct;
+  // The weights of ferry's own kernel (ChooseOwnKernel): set by Pack instead of the master,
+  // or by the first run the kernel takes.
+  std::optional<Conv3x3Weights> own_3x3;
+  std::optional<Conv7x7s2Weights> own_7x7s2;
   // The last call's parameters and entry: runs of one shape skip building the string key.
   std::optional<std::pair<ConvParams, IoFormat>> last;
   Entry last_entry;
@@ -390,21 +392,33 @@ Status CheckBlocking(const ConvParams& p, const IoFormat& io) {
   return Status::Ok();
 }
 
-// Whether ferry's own kernel (kernels/conv3x3.h) runs this call rather than oneDNN: every
-// buffer channels-last (NHWC params, or NCHW params with channels-last blocked buffers),
-// and no opted-in Winograd for it. FERRY_CONV_ONEDNN=1 in the
-// environment turns it off (read once), to compare the two.
-bool UseConv3x3(const ConvParams& p, const IoFormat& io) {
+// ferry's own kernels, run instead of oneDNN's where they apply (ChooseOwnKernel).
+enum class OwnKernel { kNone, k3x3, k7x7s2 };
+
+// Which of ferry's own kernels runs this call rather than oneDNN:
+//   k3x3    kernels/conv3x3.h, every buffer channels-last (NHWC params, or NCHW params with
+//           channels-last blocked buffers), and no opted-in Winograd for it;
+//   k7x7s2  kernels/conv7x7s2.h, a plain NCHW input into a channels-last blocked output.
+// FERRY_CONV_ONEDNN=1 in the environment turns both off (read once), to compare.
+OwnKernel ChooseOwnKernel(const ConvParams& p, const IoFormat& io) {
   static const bool off = [] {
     const char* v = std::getenv("FERRY_CONV_ONEDNN");
     return v && *v && std::strcmp(v, "0") != 0;
   }();
-  if (off || !Conv3x3Applies(p)) return false;
-  if (p.layout == Layout::kNHWC)  // TF graphs: channels-last, never blocked
-    return !io.x_blocked && !io.y_blocked && !io.residual_blocked;
-  return ConvPreferredBlocking() == ConvBlocking::kChannelsLast && io.x_blocked && !io.x_16c &&
-         io.y_blocked && !io.y_16c && (!io.residual || (io.residual_blocked && !io.residual_16c)) &&
-         !UseWinograd(p, io);
+  if (off) return OwnKernel::kNone;
+  if (Conv3x3Applies(p)) {
+    if (p.layout == Layout::kNHWC)  // TF graphs: channels-last, never blocked
+      return !io.x_blocked && !io.y_blocked && !io.residual_blocked ? OwnKernel::k3x3
+                                                                    : OwnKernel::kNone;
+    const bool channels_last = ConvPreferredBlocking() == ConvBlocking::kChannelsLast &&
+                               io.x_blocked && !io.x_16c && io.y_blocked && !io.y_16c &&
+                               (!io.residual || (io.residual_blocked && !io.residual_16c));
+    return channels_last && !UseWinograd(p, io) ? OwnKernel::k3x3 : OwnKernel::kNone;
+  }
+  if (Conv7x7s2Applies(p) && p.layout == Layout::kNCHW && !io.x_blocked && io.y_blocked &&
+      !io.y_16c && !io.residual && ConvPreferredBlocking() == ConvBlocking::kChannelsLast)
+    return OwnKernel::k7x7s2;
+  return OwnKernel::kNone;
 }
 
 // The master weights in the format `pr` wants: the master itself when it already is, else a
@@ -440,7 +454,7 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const float* x, const floa
 
 bool ConstantWeightConv2D::packed() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  return impl_->master.has_value() || impl_->direct.has_value();
+  return impl_->master.has_value() || impl_->own_3x3.has_value() || impl_->own_7x7s2.has_value();
 }
 
 Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int num_threads) {
@@ -448,10 +462,14 @@ Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int
   const IoFormat io = FormatOf(t);
   FERRY_RETURN_IF_ERROR(CheckBlocking(p, io));
   if (!t.w) return InvalidArgument("Conv2D " + p.ToString() + ": no weights to pack");
-  if (UseConv3x3(p, io)) {  // oneDNN's copy is made only if a later shape needs it
-    Conv3x3Weights direct = PackConv3x3Weights(p, t.w);
+  // ferry's own kernel: oneDNN's copy is made only if a later shape needs it.
+  if (const OwnKernel own = ChooseOwnKernel(p, io); own != OwnKernel::kNone) {
     std::lock_guard<std::mutex> lock(impl_->mu);
-    impl_->direct = std::move(direct);
+    if (own == OwnKernel::k3x3) {
+      impl_->own_3x3 = PackConv3x3Weights(p, t.w);
+    } else {
+      impl_->own_7x7s2 = PackConv7x7s2Weights(p, t.w);
+    }
     return Status::Ok();
   }
   onednn::Context::SetNumThreads(num_threads);
@@ -480,15 +498,26 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   FERRY_RETURN_IF_ERROR(CheckBlocking(p, io));
   onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
   if (p.batch == 0) return Status::Ok();
-  if (UseConv3x3(p, io)) {
-    std::optional<Conv3x3Weights> direct;
+  if (const OwnKernel own = ChooseOwnKernel(p, io); own != OwnKernel::kNone) {
+    std::optional<Conv3x3Weights> w3;  // copies share the buffer
+    std::optional<Conv7x7s2Weights> w7;
     {
       std::lock_guard<std::mutex> lock(impl_->mu);
-      if (!impl_->direct && t.w) impl_->direct = PackConv3x3Weights(p, t.w);
-      direct = impl_->direct;  // shares the buffer
+      if (own == OwnKernel::k3x3) {
+        if (!impl_->own_3x3 && t.w) impl_->own_3x3 = PackConv3x3Weights(p, t.w);
+        w3 = impl_->own_3x3;
+      } else {
+        if (!impl_->own_7x7s2 && t.w) impl_->own_7x7s2 = PackConv7x7s2Weights(p, t.w);
+        w7 = impl_->own_7x7s2;
+      }
     }
-    if (direct) {  // else packed for oneDNN only, and the caller's weights are gone
-      Conv3x3(p, t.x, *direct, t.b, t.residual, t.y, num_threads);
+    // Neither: packed for oneDNN only, and the caller's weights are gone.
+    if (w3) {
+      Conv3x3(p, t.x, *w3, t.b, t.residual, t.y, num_threads);
+      return Status::Ok();
+    }
+    if (w7) {
+      Conv7x7s2(p, t.x, *w7, t.b, t.y, num_threads);
       return Status::Ok();
     }
   }
@@ -496,11 +525,16 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   bool own_weights = false;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
-    if (!impl_->master && impl_->direct) {
-      // Packed for ferry's 3x3 kernel only: oneDNN's master starts from the plain layout.
+    if (!impl_->master && (impl_->own_3x3 || impl_->own_7x7s2)) {
+      // Packed for ferry's own kernel only: oneDNN's master starts from the plain layout.
       try {
         memory plain(UserWeightsDesc(p), onednn::Context::Engine());
-        impl_->direct->Unpack(p.weight_layout, static_cast<float*>(plain.get_data_handle()));
+        float* w = static_cast<float*>(plain.get_data_handle());
+        if (impl_->own_3x3) {
+          impl_->own_3x3->Unpack(p.weight_layout, w);
+        } else {
+          impl_->own_7x7s2->Unpack(p.weight_layout, w);
+        }
         impl_->master = plain;
       } catch (const dnnl::error& e) {
         return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());
