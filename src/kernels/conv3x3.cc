@@ -3,16 +3,12 @@
 #include "kernels/conv3x3.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <new>
-
-#include "core/aligned_alloc.h"
 #include "kernels/simd.h"
 
 namespace ferry::kernels {
 namespace {
 
-constexpr int kBlock = 32;  // output channels per tile: two zmm vectors
+constexpr int kBlock = PackedConvWeights::kBlock;  // output channels per tile: 2 zmm
 constexpr int kVecs = kBlock / 16;
 
 // One row of the input and output, and what every tile of it shares.
@@ -136,40 +132,11 @@ bool Conv3x3Applies(const ConvParams& p) {
          (p.activation.kind == Activation::kNone || p.activation.kind == Activation::kRelu);
 }
 
-Conv3x3Weights PackConv3x3Weights(const ConvParams& p, const float* w) {
-  Conv3x3Weights out;
-  const int64_t c = p.in_channels, k = p.out_channels;
-  out.in_channels = c;
-  out.out_channels = k;
-  out.data.reset(static_cast<float*>(AllocateTensorStorage(sizeof(float) * 9 * c * k)),
-                 [](float* f) { std::free(f); });
-  float* d = out.data.get();
-  for (int64_t o = 0; o < k; ++o)
-    for (int64_t i = 0; i < c; ++i)
-      for (int64_t t = 0; t < 9; ++t) {  // t = kh * 3 + kw
-        const float v = p.weight_layout == WeightLayout::kOIHW ? w[(o * c + i) * 9 + t]
-                                                               : w[(t * c + i) * k + o];
-        d[((o / kBlock * 9 + t) * c + i) * kBlock + o % kBlock] = v;
-      }
-  return out;
+PackedConvWeights PackConv3x3Weights(const ConvParams& p, const float* w) {
+  return PackedConvWeights::Pack(p, w, PackedConvWeights::Order::kTapsOuter);
 }
 
-void Conv3x3Weights::Unpack(WeightLayout layout, float* w) const {
-  const int64_t c = in_channels, k = out_channels;
-  const float* d = data.get();
-  for (int64_t o = 0; o < k; ++o)
-    for (int64_t i = 0; i < c; ++i)
-      for (int64_t t = 0; t < 9; ++t) {
-        const float v = d[((o / kBlock * 9 + t) * c + i) * kBlock + o % kBlock];
-        if (layout == WeightLayout::kOIHW) {
-          w[(o * c + i) * 9 + t] = v;
-        } else {
-          w[(t * c + i) * k + o] = v;
-        }
-      }
-}
-
-void Conv3x3(const ConvParams& p, const float* x, const Conv3x3Weights& w, const float* b,
+void Conv3x3(const ConvParams& p, const float* x, const PackedConvWeights& w, const float* b,
              const float* residual, float* y, int num_threads) {
   static const float kZeros[kBlock] = {};
   const int64_t n = p.batch, h = p.in_h, width = p.in_w, c = p.in_channels, k = p.out_channels;
@@ -187,7 +154,7 @@ void Conv3x3(const ConvParams& p, const float* x, const Conv3x3Weights& w, const
     const int64_t oh = row % h;
     RowArgs a;
     a.x = x + row * width * c;
-    a.w = w.data.get() + blk * 9 * c * kBlock;
+    a.w = w.at(blk, 0, 0);
     a.bias = b ? b + blk * kBlock : kZeros;
     const int64_t out = row * width * k + blk * kBlock;
     a.residual = residual ? residual + out : nullptr;

@@ -9,9 +9,8 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
-
 #include "kernels/conv.h"
+#include "kernels/packed_conv_weights.h"
 
 namespace ferry::kernels {
 
@@ -21,22 +20,14 @@ namespace ferry::kernels {
 // p.layout says.
 bool Conv3x3Applies(const ConvParams& p);
 
-// Weights in Conv3x3's order, 64-byte aligned: [out_channels / 32][3][3][in_channels][32].
-struct Conv3x3Weights {
-  int64_t in_channels = 0, out_channels = 0;
-  std::shared_ptr<float> data;
-  // The weights back in `layout` (for a kernel that cannot run a later shape).
-  void Unpack(WeightLayout layout, float* w) const;
-};
-
-// Packs `w` (p.weight_layout, p's channels, a 3x3 kernel).
-Conv3x3Weights PackConv3x3Weights(const ConvParams& p, const float* w);
+// Packs `w` (p.weight_layout, p's channels, a 3x3 kernel) for Conv3x3.
+PackedConvWeights PackConv3x3Weights(const ConvParams& p, const float* w);
 
 // y = act(conv(x, w) + b + residual), for Conv3x3Applies(p). x is [n, h, w, in_channels],
 // y and residual (or nullptr; it may be y itself) [n, h, w, out_channels]; b has
 // out_channels elements or is nullptr. Runs on up to num_threads OpenMP threads; every
 // output is summed in one fixed order, so results do not depend on the thread count.
-void Conv3x3(const ConvParams& p, const float* x, const Conv3x3Weights& w, const float* b,
+void Conv3x3(const ConvParams& p, const float* x, const PackedConvWeights& w, const float* b,
              const float* residual, float* y, int num_threads);
 
 }  // namespace ferry::kernels

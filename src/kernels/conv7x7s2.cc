@@ -2,15 +2,12 @@
 #include "kernels/conv7x7s2.h"
 
 #include <algorithm>
-#include <cstdlib>
-
-#include "core/aligned_alloc.h"
 #include "kernels/simd.h"
 
 namespace ferry::kernels {
 namespace {
 
-constexpr int kBlock = 32;  // output channels per tile: two zmm vectors
+constexpr int kBlock = PackedConvWeights::kBlock;  // output channels per tile: 2 zmm
 constexpr int kTile = 14;   // output pixels per tile
 
 struct RowArgs {
@@ -96,39 +93,11 @@ bool Conv7x7s2Applies(const ConvParams& p) {
          (p.activation.kind == Activation::kNone || p.activation.kind == Activation::kRelu);
 }
 
-Conv7x7s2Weights PackConv7x7s2Weights(const ConvParams& p, const float* w) {
-  Conv7x7s2Weights out;
-  const int64_t c = p.in_channels, k = p.out_channels;
-  out.in_channels = c;
-  out.out_channels = k;
-  out.data.reset(static_cast<float*>(AllocateTensorStorage(sizeof(float) * 49 * c * k)),
-                 [](float* f) { std::free(f); });
-  float* d = out.data.get();
-  for (int64_t o = 0; o < k; ++o)
-    for (int64_t i = 0; i < c; ++i)
-      for (int64_t t = 0; t < 49; ++t)  // t = kh * 7 + kw
-        d[((o / kBlock * c + i) * 49 + t) * kBlock + o % kBlock] =
-            p.weight_layout == WeightLayout::kOIHW ? w[(o * c + i) * 49 + t]
-                                                   : w[(t * c + i) * k + o];
-  return out;
+PackedConvWeights PackConv7x7s2Weights(const ConvParams& p, const float* w) {
+  return PackedConvWeights::Pack(p, w, PackedConvWeights::Order::kChannelsOuter);
 }
 
-void Conv7x7s2Weights::Unpack(WeightLayout layout, float* w) const {
-  const int64_t c = in_channels, k = out_channels;
-  const float* d = data.get();
-  for (int64_t o = 0; o < k; ++o)
-    for (int64_t i = 0; i < c; ++i)
-      for (int64_t t = 0; t < 49; ++t) {
-        const float v = d[((o / kBlock * c + i) * 49 + t) * kBlock + o % kBlock];
-        if (layout == WeightLayout::kOIHW) {
-          w[(o * c + i) * 49 + t] = v;
-        } else {
-          w[(t * c + i) * k + o] = v;
-        }
-      }
-}
-
-void Conv7x7s2(const ConvParams& p, const float* x, const Conv7x7s2Weights& w, const float* b,
+void Conv7x7s2(const ConvParams& p, const float* x, const PackedConvWeights& w, const float* b,
                float* y, int num_threads) {
   static const float kZeros[kBlock] = {};
   const int64_t n = p.batch, c = p.in_channels, k = p.out_channels;
@@ -141,7 +110,7 @@ void Conv7x7s2(const ConvParams& p, const float* x, const Conv7x7s2Weights& w, c
     const int64_t img = row / oh_n, oh = row % oh_n;
     RowArgs a;
     a.x = x + img * c * p.in_h * p.in_w;
-    a.w = w.data.get() + blk * c * 49 * kBlock;
+    a.w = w.at(blk, 0, 0);
     a.bias = b ? b + blk * kBlock : kZeros;
     a.y = y + row * ow_n * k + blk * kBlock;
     a.in_h = p.in_h;

@@ -11,9 +11,8 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
-
 #include "kernels/conv.h"
+#include "kernels/packed_conv_weights.h"
 
 namespace ferry::kernels {
 
@@ -23,21 +22,13 @@ namespace ferry::kernels {
 // on a CPU with AVX-512F.
 bool Conv7x7s2Applies(const ConvParams& p);
 
-// Weights in Conv7x7s2's order, 64-byte aligned: [out_channels / 32][in_channels][7][7][32].
-struct Conv7x7s2Weights {
-  int64_t in_channels = 0, out_channels = 0;
-  std::shared_ptr<float> data;
-  // The weights back in `layout` (for a kernel that cannot run a later shape).
-  void Unpack(WeightLayout layout, float* w) const;
-};
-
-// Packs `w` (p.weight_layout, p's channels, a 7x7 kernel).
-Conv7x7s2Weights PackConv7x7s2Weights(const ConvParams& p, const float* w);
+// Packs `w` (p.weight_layout, p's channels, a 7x7 kernel) for Conv7x7s2.
+PackedConvWeights PackConv7x7s2Weights(const ConvParams& p, const float* w);
 
 // y = act(conv(x, w) + b), for Conv7x7s2Applies(p). x is NCHW [n, in_channels, h, w], y
 // channels-last [n, out_h, out_w, out_channels]; b has out_channels elements or is nullptr.
 // Runs on up to num_threads OpenMP threads; every output is summed in one fixed order.
-void Conv7x7s2(const ConvParams& p, const float* x, const Conv7x7s2Weights& w, const float* b,
+void Conv7x7s2(const ConvParams& p, const float* x, const PackedConvWeights& w, const float* b,
                float* y, int num_threads);
 
 }  // namespace ferry::kernels

@@ -359,8 +359,7 @@ struct ConstantWeightConv2D::Impl {
   std::optional<memory> master;  // set by Pack: the op's own copy of the weights
   // The weights of ferry's own kernel (ChooseOwnKernel): set by Pack instead of the master,
   // or by the first run the kernel takes.
-  std::optional<Conv3x3Weights> own_3x3;
-  std::optional<Conv7x7s2Weights> own_7x7s2;
+  std::optional<PackedConvWeights> own;
   // The last call's parameters and entry: runs of one shape skip building the string key.
   std::optional<std::pair<ConvParams, IoFormat>> last;
   Entry last_entry;
@@ -454,7 +453,7 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const float* x, const floa
 
 bool ConstantWeightConv2D::packed() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  return impl_->master.has_value() || impl_->own_3x3.has_value() || impl_->own_7x7s2.has_value();
+  return impl_->master.has_value() || impl_->own.has_value();
 }
 
 Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int num_threads) {
@@ -464,12 +463,10 @@ Status ConstantWeightConv2D::Pack(const ConvParams& p, const ConvTensors& t, int
   if (!t.w) return InvalidArgument("Conv2D " + p.ToString() + ": no weights to pack");
   // ferry's own kernel: oneDNN's copy is made only if a later shape needs it.
   if (const OwnKernel own = ChooseOwnKernel(p, io); own != OwnKernel::kNone) {
+    PackedConvWeights w = own == OwnKernel::k3x3 ? PackConv3x3Weights(p, t.w)
+                                                 : PackConv7x7s2Weights(p, t.w);
     std::lock_guard<std::mutex> lock(impl_->mu);
-    if (own == OwnKernel::k3x3) {
-      impl_->own_3x3 = PackConv3x3Weights(p, t.w);
-    } else {
-      impl_->own_7x7s2 = PackConv7x7s2Weights(p, t.w);
-    }
+    impl_->own = std::move(w);
     return Status::Ok();
   }
   onednn::Context::SetNumThreads(num_threads);
@@ -499,25 +496,20 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   onednn::Context::SetNumThreads(num_threads);  // also for primitive creation
   if (p.batch == 0) return Status::Ok();
   if (const OwnKernel own = ChooseOwnKernel(p, io); own != OwnKernel::kNone) {
-    std::optional<Conv3x3Weights> w3;  // copies share the buffer
-    std::optional<Conv7x7s2Weights> w7;
+    std::optional<PackedConvWeights> w;  // a copy shares the buffer
     {
       std::lock_guard<std::mutex> lock(impl_->mu);
+      if (!impl_->own && t.w)
+        impl_->own = own == OwnKernel::k3x3 ? PackConv3x3Weights(p, t.w)
+                                            : PackConv7x7s2Weights(p, t.w);
+      w = impl_->own;
+    }
+    if (w) {  // else packed for oneDNN only, and the caller's weights are gone
       if (own == OwnKernel::k3x3) {
-        if (!impl_->own_3x3 && t.w) impl_->own_3x3 = PackConv3x3Weights(p, t.w);
-        w3 = impl_->own_3x3;
+        Conv3x3(p, t.x, *w, t.b, t.residual, t.y, num_threads);
       } else {
-        if (!impl_->own_7x7s2 && t.w) impl_->own_7x7s2 = PackConv7x7s2Weights(p, t.w);
-        w7 = impl_->own_7x7s2;
+        Conv7x7s2(p, t.x, *w, t.b, t.y, num_threads);
       }
-    }
-    // Neither: packed for oneDNN only, and the caller's weights are gone.
-    if (w3) {
-      Conv3x3(p, t.x, *w3, t.b, t.residual, t.y, num_threads);
-      return Status::Ok();
-    }
-    if (w7) {
-      Conv7x7s2(p, t.x, *w7, t.b, t.y, num_threads);
       return Status::Ok();
     }
   }
@@ -525,16 +517,11 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   bool own_weights = false;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
-    if (!impl_->master && (impl_->own_3x3 || impl_->own_7x7s2)) {
+    if (!impl_->master && impl_->own) {
       // Packed for ferry's own kernel only: oneDNN's master starts from the plain layout.
       try {
         memory plain(UserWeightsDesc(p), onednn::Context::Engine());
-        float* w = static_cast<float*>(plain.get_data_handle());
-        if (impl_->own_3x3) {
-          impl_->own_3x3->Unpack(p.weight_layout, w);
-        } else {
-          impl_->own_7x7s2->Unpack(p.weight_layout, w);
-        }
+        impl_->own->Unpack(p.weight_layout, static_cast<float*>(plain.get_data_handle()));
         impl_->master = plain;
       } catch (const dnnl::error& e) {
         return onednn::FromDnnlError(e, "Conv2D weights " + p.ToString());

@@ -64,7 +64,7 @@ TEST(Conv3x3Test, MatchesReferenceOnRandomShapes) {
     auto b = RandomFloats(rng, p.out_channels), r = RandomFloats(rng, p.y_size());
     const auto want = Want(p, x, wt, bias ? b.data() : nullptr, residual ? r.data() : nullptr);
     std::vector<float> y = in_place ? r : Sentinel(p.y_size());
-    const Conv3x3Weights packed = PackConv3x3Weights(p, wt.data());
+    const PackedConvWeights packed = PackConv3x3Weights(p, wt.data());
     Conv3x3(p, x.data(), packed, bias ? b.data() : nullptr,
             residual ? (in_place ? y.data() : r.data()) : nullptr, y.data(), RandInt(rng, 1, 3));
     EXPECT_TRUE(AllClose(y, want)) << p.ToString() << " bias " << bias << " residual "
@@ -80,7 +80,7 @@ TEST(Conv3x3Test, ThreadCountDoesNotChangeABit) {
     p.activation.kind = Activation::kRelu;
     auto x = RandomFloats(rng, p.x_size()), wt = RandomFloats(rng, p.w_size());
     auto b = RandomFloats(rng, p.out_channels);
-    const Conv3x3Weights packed = PackConv3x3Weights(p, wt.data());
+    const PackedConvWeights packed = PackConv3x3Weights(p, wt.data());
     std::vector<float> y1(p.y_size()), y3(p.y_size());
     Conv3x3(p, x.data(), packed, b.data(), nullptr, y1.data(), 1);
     Conv3x3(p, x.data(), packed, b.data(), nullptr, y3.data(), 3);

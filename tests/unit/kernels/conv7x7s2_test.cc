@@ -78,7 +78,7 @@ TEST(Conv7x7s2Test, ThreadCountDoesNotChangeABit) {
   p.activation.kind = Activation::kRelu;
   auto x = RandomFloats(rng, p.x_size()), wt = RandomFloats(rng, p.w_size());
   auto b = RandomFloats(rng, p.out_channels);
-  const Conv7x7s2Weights packed = PackConv7x7s2Weights(p, wt.data());
+  const PackedConvWeights packed = PackConv7x7s2Weights(p, wt.data());
   std::vector<float> y1(p.y_size()), y3(p.y_size());
   Conv7x7s2(p, x.data(), packed, b.data(), y1.data(), 1);
   Conv7x7s2(p, x.data(), packed, b.data(), y3.data(), 3);
