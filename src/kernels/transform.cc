@@ -2,6 +2,7 @@
 // the remaining dims with an odometer; element sizes of 4 and 8 bytes get typed loops.
 #include "kernels/transform.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -158,6 +159,29 @@ void Slice(const void* x, const std::vector<int64_t>& x_shape, const std::vector
                      y);
 }
 
+namespace {
+
+// n copies of the element at value: a typed fill for the common sizes (a memcpy call per
+// element took 1.7 ms on a 3.2 MB pad).
+void FillElements(char* out, int64_t n, const void* value, size_t elem_size) {
+  auto fill = [&](auto zero) {
+    using T = decltype(zero);
+    T v;
+    std::memcpy(&v, value, sizeof(T));
+    std::fill_n(reinterpret_cast<T*>(out), n, v);
+  };
+  switch (elem_size) {
+    case 1: return fill(uint8_t{});
+    case 2: return fill(uint16_t{});
+    case 4: return fill(uint32_t{});
+    case 8: return fill(uint64_t{});
+    default:
+      for (int64_t i = 0; i < n; ++i) std::memcpy(out + i * elem_size, value, elem_size);
+  }
+}
+
+}  // namespace
+
 void PadConstant(const void* x, const std::vector<int64_t>& x_shape,
                  const std::vector<int64_t>& pads, const void* value, size_t elem_size, void* y) {
   const size_t r = x_shape.size();
@@ -165,7 +189,7 @@ void PadConstant(const void* x, const std::vector<int64_t>& x_shape,
   for (size_t d = 0; d < r; ++d) y_shape[d] = x_shape[d] + pads[d] + pads[d + r];
   const int64_t ny = Product(y_shape, 0, r);
   char* out = static_cast<char*>(y);
-  for (int64_t i = 0; i < ny; ++i) std::memcpy(out + i * elem_size, value, elem_size);
+  FillElements(out, ny, value, elem_size);
   // The part of x that survives (negative pads crop), copied into its place in y.
   std::vector<int64_t> starts(r), steps(r, 1), dims(r);
   int64_t y_off = 0;

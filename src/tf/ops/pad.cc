@@ -36,26 +36,14 @@ class Pad final : public runtime::Op {
       dims[i] = x->dim(i) + pads[2 * i] + pads[2 * i + 1];
     }
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, DataType::kFloat32, Shape(dims)));
-    float* o = out->data<float>();
-    const int64_t on = out->NumElements();
-    for (int64_t i = 0; i < on; ++i) o[i] = fill;
-    std::vector<int64_t> out_stride(r, 1);
-    for (int i = r - 2; i >= 0; --i) out_stride[i] = out_stride[i + 1] * dims[i + 1];
-    const float* in = x->data<float>();
-    const int64_t n = x->NumElements();
-    std::vector<int64_t> idx(r, 0);
-    int64_t dst = 0;
-    for (int i = 0; i < r; ++i) dst += pads[2 * i] * out_stride[i];
-    for (int64_t i = 0; i < n; ++i) {
-      o[dst] = in[i];
-      for (int d = r - 1; d >= 0; --d) {
-        ++idx[d];
-        dst += out_stride[d];
-        if (idx[d] < x->dim(d)) break;
-        dst -= out_stride[d] * x->dim(d);
-        idx[d] = 0;
-      }
+    // TF's [[before, after], ...] to the kernel's [begins..., ends...].
+    std::vector<int64_t> onnx_pads(2 * r);
+    for (int i = 0; i < r; ++i) {
+      onnx_pads[i] = pads[2 * i];
+      onnx_pads[r + i] = pads[2 * i + 1];
     }
+    kernels::PadConstant(x->raw_data(), x->shape().dims(), onnx_pads, &fill, sizeof(float),
+                         out->raw_data());
     return Status::Ok();
   }
 };

@@ -1,8 +1,9 @@
 // TF Transpose(x, perm) (array_ops.cc): out.dim(i) = x.dim(perm[i]). Copies element bytes,
 // so it serves every dtype.
-#include <cstring>
 #include <vector>
 
+#include "kernels/channels_last.h"
+#include "kernels/transform.h"
 #include "runtime/opset.h"
 #include "tf/ops/util.h"
 
@@ -33,26 +34,14 @@ class Transpose final : public runtime::Op {
       out_dims[i] = x->dim(static_cast<int>(perm[i]));
     }
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, x->dtype(), Shape(out_dims)));
-    std::vector<int64_t> in_stride(r, 1);
-    for (int i = r - 2; i >= 0; --i) in_stride[i] = in_stride[i + 1] * x->dim(i + 1);
-    std::vector<int64_t> src_stride(r);
-    for (int i = 0; i < r; ++i) src_stride[i] = in_stride[perm[i]];
-    const size_t es = SizeOf(x->dtype());
-    const auto* in = static_cast<const uint8_t*>(x->raw_data());
-    auto* o = static_cast<uint8_t*>(out->raw_data());
-    const int64_t n = out->NumElements();
-    std::vector<int64_t> idx(r, 0);
-    int64_t src = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      std::memcpy(o + i * es, in + src * es, es);
-      for (int d = r - 1; d >= 0; --d) {
-        ++idx[d];
-        src += src_stride[d];
-        if (idx[d] < out_dims[d]) break;
-        src -= src_stride[d] * out_dims[d];
-        idx[d] = 0;
-      }
+    // A network's NCHW input into NHWC (the converter's input/to_nhwc): the parallel loop.
+    if (r == 4 && x->dtype() == DataType::kFloat32 && perm == std::vector<int64_t>{0, 2, 3, 1}) {
+      kernels::NchwToNhwc(x->data<float>(), out->data<float>(), x->dim(0), x->dim(1),
+                          x->dim(2) * x->dim(3), ctx.num_threads());
+      return Status::Ok();
     }
+    kernels::Transpose(x->raw_data(), x->shape().dims(), std::vector<int>(perm.begin(), perm.end()),
+                       SizeOf(x->dtype()), out->raw_data());
     return Status::Ok();
   }
 };

