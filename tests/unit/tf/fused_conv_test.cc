@@ -1,0 +1,118 @@
+// The optimizer's TF convolution fusion (runtime/optimize/fuse_tf_conv.cc): Conv2D /
+// DepthwiseConv2dNative + BiasAdd (+ AddV2) (+ Relu / Relu6) become one node, which computes
+// what the unfused graph computes, including the fallback for a broadcasting residual.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "runtime/optimize/optimize.h"
+#include "runtime/session.h"
+#include "tf/ops/registry.h"
+
+namespace ferry::tf {
+namespace {
+
+Tensor Floats(Shape shape, float scale, int salt) {
+  Tensor t(DataType::kFloat32, shape);
+  for (int64_t i = 0; i < t.NumElements(); ++i)
+    t.data<float>()[i] = scale * static_cast<float>((i * 7 + salt) % 23 - 11);
+  return t;
+}
+
+struct Spec {
+  bool depthwise = false;
+  std::string activation;              // "", "Relu" or "Relu6"
+  std::vector<int64_t> residual_dims;  // empty: no AddV2
+};
+
+// x [1, 6, 7, 4] -> conv 3x3 SAME (+ BiasAdd) (+ AddV2 r) (+ activation) -> output.
+std::shared_ptr<ir::Graph> Graph(const Spec& s) {
+  auto g = std::make_shared<ir::Graph>();
+  g->opset_imports()["tf"] = 1;
+  auto input = [&](const std::string& name, const std::vector<int64_t>& d) {
+    ir::ValueInfo info;
+    info.dtype = DataType::kFloat32;
+    std::vector<ir::Dim> dims;
+    for (int64_t v : d) dims.push_back(ir::Dim::Known(v));
+    info.shape = dims;
+    ir::Value* v = g->AddValue(name, info);
+    g->inputs().push_back(v);
+    return v;
+  };
+  ir::Value* x = input("x", {1, 6, 7, 4});
+  const int64_t out = s.depthwise ? 8 : 16;  // depthwise: multiplier 2
+  ir::Value* w = g->AddConstant(
+      "w", Floats(Shape{3, 3, 4, s.depthwise ? int64_t{2} : out}, 0.05f, 1));
+  ir::Value* b = g->AddConstant("b", Floats(Shape{out}, 0.1f, 2));
+  const auto f32 = ir::Attribute::Type(DataType::kFloat32);
+  ir::Node* c = g->AddNode(s.depthwise ? "DepthwiseConv2dNative" : "Conv2D", "tf", "conv",
+                           {x, w}, {"conv:0"});
+  c->set_attr("T", f32);
+  c->set_attr("strides", ir::Attribute::Ints({1, 1, 1, 1}));
+  c->set_attr("dilations", ir::Attribute::Ints({1, 1, 1, 1}));
+  c->set_attr("padding", ir::Attribute::String("SAME"));
+  c->set_attr("data_format", ir::Attribute::String("NHWC"));
+  ir::Node* last = g->AddNode("BiasAdd", "tf", "bias", {c->output(0), b}, {"biased"});
+  last->set_attr("T", f32);
+  last->set_attr("data_format", ir::Attribute::String("NHWC"));
+  if (!s.residual_dims.empty()) {
+    ir::Value* r = input("r", s.residual_dims);
+    last = g->AddNode("AddV2", "tf", "add", {r, last->output(0)}, {"added"});
+    last->set_attr("T", f32);
+  }
+  if (!s.activation.empty()) {
+    last = g->AddNode(s.activation, "tf", "act", {last->output(0)}, {"activated"});
+    last->set_attr("T", f32);
+  }
+  g->outputs().push_back(last->output(0));
+  return g;
+}
+
+std::vector<Tensor> RunGraph(std::shared_ptr<ir::Graph> g, bool optimize,
+                        const std::vector<Tensor>& inputs) {
+  runtime::SessionOptions options;
+  options.optimize = optimize;
+  options.num_threads = 2;
+  auto session = runtime::Session::Create(g, TfOpSet(), options);
+  EXPECT_TRUE(session.ok()) << session.status().ToString();
+  if (!session.ok()) return {};
+  auto y = (*session)->Run(inputs);
+  EXPECT_TRUE(y.ok()) << y.status().ToString();
+  return y.ok() ? *y : std::vector<Tensor>{};
+}
+
+TEST(TfFusedConvTest, EveryFormComputesWhatTheUnfusedGraphComputes) {
+  for (bool depthwise : {false, true})
+    for (const char* act : {"", "Relu", "Relu6"})
+      for (const std::vector<int64_t>& r :
+           {std::vector<int64_t>{}, {1, 6, 7, depthwise ? 8 : 16}, {1, 1, 1, depthwise ? 8 : 16}}) {
+        const Spec s{depthwise, act, r};
+        const std::string what = std::string(depthwise ? "depthwise" : "conv") + " act '" + act +
+                                 "' residual rank " + std::to_string(r.size()) +
+                                 (r.size() && r[1] == 1 ? " (broadcast)" : "");
+        std::vector<Tensor> inputs = {Floats(Shape{1, 6, 7, 4}, 0.5f, 3)};
+        if (!r.empty()) inputs.push_back(Floats(Shape(r), 0.3f, 4));
+        // The pass absorbs every node after the convolution.
+        auto copy = runtime::optimize::CopyGraph(*Graph(s));
+        auto stats = runtime::optimize::OptimizeGraph(*copy, {});
+        ASSERT_TRUE(stats.ok()) << what;
+        EXPECT_EQ(stats->fused_tf_convs, 1 + !r.empty() + (*act != 0)) << what;
+        EXPECT_EQ(copy->nodes().size(), 1u) << what;
+
+        const auto want = RunGraph(Graph(s), false, inputs), got = RunGraph(Graph(s), true, inputs);
+        ASSERT_EQ(want.size(), 1u) << what;
+        ASSERT_EQ(got.size(), 1u) << what;
+        ASSERT_EQ(got[0].shape(), want[0].shape()) << what;
+        for (int64_t i = 0; i < want[0].NumElements(); ++i) {
+          const float a = got[0].data<float>()[i], b = want[0].data<float>()[i];
+          ASSERT_LE(std::fabs(a - b), 1e-5f + 1e-5f * std::fabs(b)) << what << " element " << i;
+        }
+      }
+}
+
+}  // namespace
+}  // namespace ferry::tf
