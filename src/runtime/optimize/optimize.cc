@@ -17,7 +17,7 @@ StatusOr<OptimizeStats> OptimizeGraph(ir::Graph& g, const OptimizeOptions& optio
   if (options.hoist_activation) stats.hoisted_activations = HoistActivation(g);
   if (options.fuse_activation) stats.fused_activations = FuseActivation(g);
   if (options.fuse_pool) stats.fused_pools = FusePool(g);
-  if (options.fuse_tf_conv) stats.fused_tf_convs = FuseTfConv(g);
+  if (options.fuse_tf) stats.fused_tf = FuseTf(g);
   if (options.fuse_elementwise) stats.fused_chains = FuseElementwiseChains(g);
   if (options.blocked_layout) stats.blocked_edges = ChooseBlockedLayout(g);
   if (options.dead_code) stats.removed_dead += EliminateDeadCode(g);
@@ -98,7 +98,7 @@ StatusOr<std::shared_ptr<const ir::Graph>> OptimizedCopy(std::shared_ptr<const i
     off("hoist_activation", &options.hoist_activation);
     off("fuse_activation", &options.fuse_activation);
     off("fuse_pool", &options.fuse_pool);
-    off("fuse_tf_conv", &options.fuse_tf_conv);
+    off("fuse_tf", &options.fuse_tf);
     off("fuse_elementwise", &options.fuse_elementwise);
     off("blocked_layout", &options.blocked_layout);
     off("dead_code", &options.dead_code);

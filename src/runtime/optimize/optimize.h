@@ -28,7 +28,7 @@ struct OptimizeOptions {
   bool hoist_activation = true;  // Relu above MaxPool/Flatten/Reshape, next to a Conv/Gemm
   bool fuse_activation = true;   // Conv/Gemm + Relu/Clip/... -> one node
   bool fuse_pool = true;         // Conv + MaxPool -> one node
-  bool fuse_tf_conv = true;      // TF Conv2D + BiasAdd (+ AddV2) (+ Relu/Relu6) -> one node
+  bool fuse_tf = true;           // TF Conv2D/MatMul + BiasAdd (+ AddV2) (+ Relu/Relu6) -> one node
   bool fuse_elementwise = true;  // chains of elementwise float ops -> ai.ferry:ElementwiseChain
   bool blocked_layout = true;    // Conv -> Conv edges stay channel-blocked
   bool dead_code = true;
@@ -45,14 +45,14 @@ struct OptimizeStats {
   int hoisted_activations = 0;
   int fused_activations = 0;
   int fused_pools = 0;
-  int fused_tf_convs = 0;  // BiasAdd, AddV2 and activation nodes absorbed by TF convolutions
+  int fused_tf = 0;  // BiasAdd, AddV2 and activation nodes absorbed by TF Conv2D/MatMul
   int fused_chains = 0;
   int blocked_edges = 0;
 };
 
 // Runs the enabled passes in order: constant folding, dead code, BatchNormalization
 // folding, LayerNorm fusion, residual fusion, MatMul bias fusion, activation hoisting,
-// activation fusion, pool fusion, TF convolution fusion, elementwise chains, blocked layout,
+// activation fusion, pool fusion, TF Conv2D/MatMul fusion, elementwise chains, blocked layout,
 // dead code.
 StatusOr<OptimizeStats> OptimizeGraph(ir::Graph& g, const OptimizeOptions& options);
 
@@ -76,7 +76,7 @@ int FuseMatMulBias(ir::Graph& g);
 int HoistActivation(ir::Graph& g);
 int FuseActivation(ir::Graph& g);
 int FusePool(ir::Graph& g);
-int FuseTfConv(ir::Graph& g);
+int FuseTf(ir::Graph& g);
 int FuseElementwiseChains(ir::Graph& g);
 int ChooseBlockedLayout(ir::Graph& g);
 

@@ -3,7 +3,7 @@
 // c * multiplier + m reads only input channel c: kernels::Conv2D with groups = in channels).
 // Strides and dilations are 4-int NHWC lists, padding SAME / VALID / EXPLICIT
 // (explicit_paddings: 8 ints, NHWC pairs). A constant filter keeps its oneDNN primitive.
-// The optimizer's fused form (runtime/optimize/fuse_tf_conv.cc) runs here too: a bias as
+// The optimizer's fused form (runtime/optimize/fuse_tf.cc) runs here too: a bias as
 // input 2, a residual as input 3 and an activation, applied as the output is written.
 #include <memory>
 

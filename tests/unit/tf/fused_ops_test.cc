@@ -1,6 +1,7 @@
-// The optimizer's TF convolution fusion (runtime/optimize/fuse_tf_conv.cc): Conv2D /
-// DepthwiseConv2dNative + BiasAdd (+ AddV2) (+ Relu / Relu6) become one node, which computes
-// what the unfused graph computes, including the fallback for a broadcasting residual.
+// The optimizer's TF fusion (runtime/optimize/fuse_tf.cc): Conv2D / DepthwiseConv2dNative +
+// BiasAdd (+ AddV2) (+ Relu / Relu6), and MatMul of constant weights + BiasAdd (+ Relu /
+// Relu6), become one node, which computes what the unfused graph computes, including the
+// fallback for a broadcasting residual.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -85,7 +86,7 @@ std::vector<Tensor> RunGraph(std::shared_ptr<ir::Graph> g, bool optimize,
   return y.ok() ? *y : std::vector<Tensor>{};
 }
 
-TEST(TfFusedConvTest, EveryFormComputesWhatTheUnfusedGraphComputes) {
+TEST(TfFusedOpsTest, EveryFormComputesWhatTheUnfusedGraphComputes) {
   for (bool depthwise : {false, true})
     for (const char* act : {"", "Relu", "Relu6"})
       for (const std::vector<int64_t>& r :
@@ -100,13 +101,64 @@ TEST(TfFusedConvTest, EveryFormComputesWhatTheUnfusedGraphComputes) {
         auto copy = runtime::optimize::CopyGraph(*Graph(s));
         auto stats = runtime::optimize::OptimizeGraph(*copy, {});
         ASSERT_TRUE(stats.ok()) << what;
-        EXPECT_EQ(stats->fused_tf_convs, 1 + !r.empty() + (*act != 0)) << what;
+        EXPECT_EQ(stats->fused_tf, 1 + !r.empty() + (*act != 0)) << what;
         EXPECT_EQ(copy->nodes().size(), 1u) << what;
 
         const auto want = RunGraph(Graph(s), false, inputs), got = RunGraph(Graph(s), true, inputs);
         ASSERT_EQ(want.size(), 1u) << what;
         ASSERT_EQ(got.size(), 1u) << what;
         ASSERT_EQ(got[0].shape(), want[0].shape()) << what;
+        for (int64_t i = 0; i < want[0].NumElements(); ++i) {
+          const float a = got[0].data<float>()[i], b = want[0].data<float>()[i];
+          ASSERT_LE(std::fabs(a - b), 1e-5f + 1e-5f * std::fabs(b)) << what << " element " << i;
+        }
+      }
+}
+
+// x [5, 12] -> MatMul(x, constant W) -> BiasAdd -> activation; W is [12, 9], or [9, 12] with
+// transpose_b. With transpose_a (x given as [12, 5]) nothing fuses: the packed path needs
+// an untransposed left operand.
+std::shared_ptr<ir::Graph> MatMulGraph(bool ta, bool tb, const std::string& act) {
+  auto g = std::make_shared<ir::Graph>();
+  g->opset_imports()["tf"] = 1;
+  ir::ValueInfo info;
+  info.dtype = DataType::kFloat32;
+  info.shape = std::vector<ir::Dim>{ir::Dim::Known(ta ? 12 : 5), ir::Dim::Known(ta ? 5 : 12)};
+  ir::Value* x = g->AddValue("x", info);
+  g->inputs().push_back(x);
+  ir::Value* w = g->AddConstant("w", Floats(tb ? Shape{9, 12} : Shape{12, 9}, 0.1f, 5));
+  ir::Value* b = g->AddConstant("b", Floats(Shape{9}, 0.2f, 6));
+  const auto f32 = ir::Attribute::Type(DataType::kFloat32);
+  ir::Node* mm = g->AddNode("MatMul", "tf", "mm", {x, w}, {"mm:0"});
+  mm->set_attr("T", f32);
+  mm->set_attr("transpose_a", ir::Attribute::Bool(ta));
+  mm->set_attr("transpose_b", ir::Attribute::Bool(tb));
+  ir::Node* last = g->AddNode("BiasAdd", "tf", "bias", {mm->output(0), b}, {"biased"});
+  last->set_attr("T", f32);
+  if (!act.empty()) {
+    last = g->AddNode(act, "tf", "act", {last->output(0)}, {"activated"});
+    last->set_attr("T", f32);
+  }
+  g->outputs().push_back(last->output(0));
+  return g;
+}
+
+TEST(TfFusedOpsTest, MatMulWithConstantWeightsFusesBiasAndActivation) {
+  for (bool ta : {false, true})
+    for (bool tb : {false, true})
+      for (const char* act : {"", "Relu", "Relu6"}) {
+        const std::string what = std::string("ta ") + (ta ? "1" : "0") + " tb " +
+                                 (tb ? "1" : "0") + " act '" + act + "'";
+        auto copy = runtime::optimize::CopyGraph(*MatMulGraph(ta, tb, act));
+        auto stats = runtime::optimize::OptimizeGraph(*copy, {});
+        ASSERT_TRUE(stats.ok()) << what;
+        EXPECT_EQ(stats->fused_tf, ta ? 0 : 1 + (*act != 0)) << what;
+        const std::vector<Tensor> inputs = {Floats(ta ? Shape{12, 5} : Shape{5, 12}, 0.5f, 7)};
+        const auto want = RunGraph(MatMulGraph(ta, tb, act), false, inputs);
+        const auto got = RunGraph(MatMulGraph(ta, tb, act), true, inputs);
+        ASSERT_EQ(want.size(), 1u) << what;
+        ASSERT_EQ(got.size(), 1u) << what;
+        ASSERT_EQ(got[0].shape(), (Shape{5, 9})) << what;
         for (int64_t i = 0; i < want[0].NumElements(); ++i) {
           const float a = got[0].data<float>()[i], b = want[0].data<float>()[i];
           ASSERT_LE(std::fabs(a - b), 1e-5f + 1e-5f * std::fabs(b)) << what << " element " << i;

@@ -1,9 +1,10 @@
 // TF graphs: Conv2D / DepthwiseConv2dNative + BiasAdd (+ AddV2 of a residual) (+ Relu or
-// Relu6) -> one convolution node, the TF counterpart of the ONNX fusions (fuse_residual.cc,
-// fuse_activation.cc), so that bias, residual and activation are applied as the
-// convolution writes its output instead of in three more passes over memory. The node
-// keeps its TF op type and reads the bias as input 2 (kBiasAttr) and the residual as input
-// 3 (kResidualAttr); a residual that turns out not to have the output's shape falls back to
+// Relu6) -> one convolution node, and MatMul of constant weights + BiasAdd (+ Relu or
+// Relu6) -> one MatMul: the TF counterparts of the ONNX fusions (fuse_residual.cc,
+// fuse_matmul_bias.cc, fuse_activation.cc), so that bias, residual and activation are
+// applied as the product is written instead of in more passes over memory. The node keeps
+// its TF op type and reads the bias as input 2 (kBiasAttr) and the residual as input 3
+// (kResidualAttr); a residual that turns out not to have the output's shape falls back to
 // an unfused add in the op (tf/ops/conv2d.cc), so the rewrite is always sound.
 #include <vector>
 
@@ -31,8 +32,12 @@ ir::Node* SoleReader(const ir::Graph& g, ir::Value* y, const char* op) {
 }
 
 void FuseOne(ir::Graph& g, ir::Node* conv, int* fused) {
-  if (conv->num_inputs() != 2 || conv->num_outputs() != 1 || !IsConstantFloat(conv->input(1), 4))
+  const bool matmul = IsTf(conv, "MatMul");
+  if (conv->num_inputs() != 2 || conv->num_outputs() != 1 ||
+      !IsConstantFloat(conv->input(1), matmul ? 2 : 4))
     return;
+  // The MatMul op runs constant weights packed only for an untransposed left operand.
+  if (matmul && conv->GetInt("transpose_a", 0) != 0) return;
   // + BiasAdd of a constant vector (channels-last: the only layout the TF runtime runs).
   if (ir::Node* b = SoleReader(g, conv->output(0), "BiasAdd")) {
     if (b->num_inputs() == 2 && b->input(0) == conv->output(0) &&
@@ -42,9 +47,9 @@ void FuseOne(ir::Graph& g, ir::Node* conv, int* fused) {
       ++*fused;
     }
   }
-  // + AddV2 / Add of another value: the residual.
-  ir::Node* add = SoleReader(g, conv->output(0), "AddV2");
-  if (!add) add = SoleReader(g, conv->output(0), "Add");
+  // + AddV2 / Add of another value: the residual (convolutions only).
+  ir::Node* add = matmul ? nullptr : SoleReader(g, conv->output(0), "AddV2");
+  if (!add && !matmul) add = SoleReader(g, conv->output(0), "Add");
   if (add && add->num_inputs() == 2) {
     ir::Value* y = conv->output(0);
     ir::Value* other = add->input(0) == y ? add->input(1) : add->input(0);
@@ -74,10 +79,11 @@ void FuseOne(ir::Graph& g, ir::Node* conv, int* fused) {
 
 }  // namespace
 
-int FuseTfConv(ir::Graph& g) {
+int FuseTf(ir::Graph& g) {
   std::vector<ir::Node*> convs;
   for (const auto& n : g.nodes())
-    if (IsTf(n.get(), "Conv2D") || IsTf(n.get(), "DepthwiseConv2dNative"))
+    if (IsTf(n.get(), "Conv2D") || IsTf(n.get(), "DepthwiseConv2dNative") ||
+        IsTf(n.get(), "MatMul"))
       convs.push_back(n.get());
   int fused = 0;
   for (ir::Node* c : convs) FuseOne(g, c, &fused);
