@@ -6,6 +6,12 @@
 // its TF op type and reads the bias as input 2 (kBiasAttr) and the residual as input 3
 // (kResidualAttr); a residual that turns out not to have the output's shape falls back to
 // an unfused add in the op (tf/ops/conv2d.cc), so the rewrite is always sound.
+//
+// Also PadV2 of -inf + MaxPool VALID (the converter's form of ONNX MaxPool with pads) -> one
+// MaxPool with the pads as kPoolPadsAttr [top, left, bottom, right]: -inf never wins a max,
+// and every window keeps a real element (pads below the kernel, strides up to it), so the
+// kernel's padded max is the same.
+#include <cmath>
 #include <vector>
 
 #include "runtime/optimize/fused_attrs.h"
@@ -77,6 +83,47 @@ void FuseOne(ir::Graph& g, ir::Node* conv, int* fused) {
   }
 }
 
+// The int64 values of a constant int tensor, or empty.
+std::vector<int64_t> ConstantInts(const ir::Value* v) {
+  if (!v || !v->is_constant()) return {};
+  const Tensor& t = v->constant();
+  if (t.dtype() != DataType::kInt32 && t.dtype() != DataType::kInt64) return {};
+  return t.ToInt64Vector();
+}
+
+bool FusePadIntoMaxPool(ir::Graph& g, ir::Node* pool) {
+  if (pool->num_inputs() != 1 || pool->num_outputs() != 1 ||
+      pool->GetString("padding", "") != "VALID" ||
+      pool->GetString("data_format", "NHWC") != "NHWC" || pool->has_attr(kPoolPadsAttr))
+    return false;
+  ir::Node* pad = pool->input(0) ? pool->input(0)->producer() : nullptr;
+  if (!IsTf(pad, "PadV2") || pad->num_inputs() != 3 || pad->num_outputs() != 1 ||
+      !SingleUse(g, pad->output(0)))
+    return false;
+  const ir::Value* fill = pad->input(2);
+  if (!fill || !fill->is_constant() || fill->constant().dtype() != DataType::kFloat32 ||
+      fill->constant().NumElements() != 1 || !std::isinf(fill->constant().data<float>()[0]) ||
+      fill->constant().data<float>()[0] > 0)
+    return false;
+  const std::vector<int64_t> pads = ConstantInts(pad->input(1));  // [[before, after]] x 4
+  const std::vector<int64_t> k = pool->GetInts("ksize"), st = pool->GetInts("strides");
+  if (pads.size() != 8 || k.size() != 4 || st.size() != 4) return false;
+  if (pads[0] || pads[1] || pads[6] || pads[7]) return false;  // N and C unpadded
+  for (int d = 1; d <= 2; ++d) {
+    const int64_t before = pads[2 * d], after = pads[2 * d + 1];
+    if (before < 0 || after < 0 || before >= k[d] || after >= k[d] || st[d] > k[d]) return false;
+  }
+  std::vector<ir::Value*> inputs = {pad->input(0)}, outputs = {pool->output(0)};
+  const std::string name = pool->name();
+  const auto attrs = pool->attrs();
+  g.RemoveNode(pool);
+  g.RemoveNode(pad);
+  ir::Node* n = g.AddNodeWithOutputs("MaxPool", "tf", name, std::move(inputs), std::move(outputs));
+  for (const auto& [key, a] : attrs) n->set_attr(key, a);
+  n->set_attr(kPoolPadsAttr, ir::Attribute::Ints({pads[2], pads[4], pads[3], pads[5]}));
+  return true;
+}
+
 }  // namespace
 
 int FuseTf(ir::Graph& g) {
@@ -87,6 +134,10 @@ int FuseTf(ir::Graph& g) {
       convs.push_back(n.get());
   int fused = 0;
   for (ir::Node* c : convs) FuseOne(g, c, &fused);
+  std::vector<ir::Node*> pools;
+  for (const auto& n : g.nodes())
+    if (IsTf(n.get(), "MaxPool")) pools.push_back(n.get());
+  for (ir::Node* p : pools) fused += FusePadIntoMaxPool(g, p) ? 1 : 0;
   return fused;
 }
 

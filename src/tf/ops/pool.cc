@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "runtime/opset.h"
+#include "runtime/optimize/fused_attrs.h"
 #include "tf/ops/util.h"
 
 namespace ferry::tf::ops {
@@ -17,12 +18,15 @@ struct Pool2DInput {
   const Tensor* x = nullptr;
   Window h, w;
 };
-StatusOr<Pool2DInput> ReadPool2DInput(runtime::OpContext& ctx, const PoolWindowAttrs& a) {
+// With `windows` false only the input is checked (a fused MaxPool sizes its own windows).
+StatusOr<Pool2DInput> ReadPool2DInput(runtime::OpContext& ctx, const PoolWindowAttrs& a,
+                                      bool windows = true) {
   Pool2DInput in;
   in.x = ctx.input(0);
   if (!in.x) return ctx.Error("missing input 0");
   if (in.x->rank() != 4 || in.x->dtype() != DataType::kFloat32)
     return ctx.Error("input " + in.x->DebugString() + " must be float32 of rank 4");
+  if (!windows) return in;
   auto wh = ComputeWindow(in.x->dim(1), a.ksize[1], a.strides[1], 1, a.padding, 0, 0);
   auto ww = ComputeWindow(in.x->dim(2), a.ksize[2], a.strides[2], 1, a.padding, 0, 0);
   if (!wh.ok()) return ctx.Error(wh.status().message());
@@ -38,7 +42,7 @@ class Pool final : public runtime::Op {
   explicit Pool(const runtime::NodeInfo& info) { init_status_ = Init(info); }
 
   Status Run(runtime::OpContext& ctx) const override {
-    FERRY_ASSIGN_OR_RETURN(Pool2DInput in, ReadPool2DInput(ctx, attrs_));
+    FERRY_ASSIGN_OR_RETURN(Pool2DInput in, ReadPool2DInput(ctx, attrs_, fused_pads_.empty()));
     const Tensor* x = in.x;
     const int64_t n = x->dim(0), ih = x->dim(1), iw = x->dim(2), c = x->dim(3);
     kernels::PoolParams p;
@@ -59,6 +63,16 @@ class Pool final : public runtime::Op {
     // SAME's padding after: whatever the last window hangs past the input.
     p.pad_bottom = std::max<int64_t>((p.out_h - 1) * p.stride_h + p.kernel_h - ih - p.pad_top, 0);
     p.pad_right = std::max<int64_t>((p.out_w - 1) * p.stride_w + p.kernel_w - iw - p.pad_left, 0);
+    if (!fused_pads_.empty()) {  // a folded PadV2 of -inf (runtime/optimize/fuse_tf.cc)
+      p.pad_top = fused_pads_[0];
+      p.pad_left = fused_pads_[1];
+      p.pad_bottom = fused_pads_[2];
+      p.pad_right = fused_pads_[3];
+      p.out_h = kernels::PoolParams::OutputSize(ih, p.kernel_h, p.stride_h, 1, p.pad_top,
+                                                p.pad_bottom, false);
+      p.out_w = kernels::PoolParams::OutputSize(iw, p.kernel_w, p.stride_w, 1, p.pad_left,
+                                                p.pad_right, false);
+    }
     p.count_include_pad = false;  // TF divides by the real elements of each window
     FERRY_RETURN_IF_ERROR(p.Validate().WithContext(ctx.node().Describe()));
     FERRY_ASSIGN_OR_RETURN(Tensor * out,
@@ -71,10 +85,15 @@ class Pool final : public runtime::Op {
  private:
   Status Init(const runtime::NodeInfo& info) {
     FERRY_RETURN_IF_ERROR(RequireNhwc(info));
+    if (info.node().has_attr(runtime::optimize::kPoolPadsAttr)) {
+      fused_pads_ = info.node().GetInts(runtime::optimize::kPoolPadsAttr);
+      if (!kMax || fused_pads_.size() != 4) return info.Error("bad fused pooling pads");
+    }
     return attrs_.Read(info, 4);
   }
 
   PoolWindowAttrs attrs_;
+  std::vector<int64_t> fused_pads_;  // [top, left, bottom, right], or empty
 };
 
 // TF MaxPoolWithArgmax (nn_ops.cc): MaxPool's output and, per output element, the flat index

@@ -1,10 +1,11 @@
 // The optimizer's TF fusion (runtime/optimize/fuse_tf.cc): Conv2D / DepthwiseConv2dNative +
 // BiasAdd (+ AddV2) (+ Relu / Relu6), and MatMul of constant weights + BiasAdd (+ Relu /
 // Relu6), become one node, which computes what the unfused graph computes, including the
-// fallback for a broadcasting residual.
+// fallback for a broadcasting residual; a PadV2 of -inf folds into the MaxPool after it.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -164,6 +165,61 @@ TEST(TfFusedOpsTest, MatMulWithConstantWeightsFusesBiasAndActivation) {
           ASSERT_LE(std::fabs(a - b), 1e-5f + 1e-5f * std::fabs(b)) << what << " element " << i;
         }
       }
+}
+
+// x [1, 7, 9, 3] -> PadV2(pads, fill) -> MaxPool 3x3 stride 2 VALID.
+std::shared_ptr<ir::Graph> PadPoolGraph(const std::vector<int32_t>& pads, float fill) {
+  auto g = std::make_shared<ir::Graph>();
+  g->opset_imports()["tf"] = 1;
+  ir::ValueInfo info;
+  info.dtype = DataType::kFloat32;
+  info.shape = std::vector<ir::Dim>{ir::Dim::Known(1), ir::Dim::Known(7), ir::Dim::Known(9),
+                                    ir::Dim::Known(3)};
+  ir::Value* x = g->AddValue("x", info);
+  g->inputs().push_back(x);
+  ir::Value* p = g->AddConstant("pads", Tensor::FromVector<int32_t>(pads, Shape{4, 2}));
+  ir::Value* f = g->AddConstant("fill", Tensor::FromVector<float>({fill}, Shape{}));
+  const auto f32 = ir::Attribute::Type(DataType::kFloat32);
+  ir::Node* pad = g->AddNode("PadV2", "tf", "pad", {x, p, f}, {"padded"});
+  pad->set_attr("T", f32);
+  ir::Node* pool = g->AddNode("MaxPool", "tf", "pool", {pad->output(0)}, {"pooled"});
+  pool->set_attr("T", f32);
+  pool->set_attr("ksize", ir::Attribute::Ints({1, 3, 3, 1}));
+  pool->set_attr("strides", ir::Attribute::Ints({1, 2, 2, 1}));
+  pool->set_attr("padding", ir::Attribute::String("VALID"));
+  pool->set_attr("data_format", ir::Attribute::String("NHWC"));
+  g->outputs().push_back(pool->output(0));
+  return g;
+}
+
+TEST(TfFusedOpsTest, PadOfMinusInfinityFoldsIntoMaxPool) {
+  const float inf = std::numeric_limits<float>::infinity();
+  struct Case {
+    std::vector<int32_t> pads;
+    float fill;
+    bool fuses;
+  };
+  for (const Case& c : {Case{{0, 0, 1, 1, 1, 1, 0, 0}, -inf, true},   // ResNet's stem pool
+                        Case{{0, 0, 2, 0, 0, 1, 0, 0}, -inf, true},   // asymmetric
+                        Case{{0, 0, 1, 1, 1, 1, 0, 0}, 0.0f, false},  // zeros can win a max
+                        Case{{0, 0, 3, 1, 1, 1, 0, 0}, -inf, false},  // a window of padding
+                        Case{{0, 0, 1, 1, 1, 1, 0, 1}, -inf, false}}) {  // channels padded
+    const std::string what = "pads[2] " + std::to_string(c.pads[2]) + " fill " +
+                             std::to_string(c.fill) + " channel pad " + std::to_string(c.pads[7]);
+    auto copy = runtime::optimize::CopyGraph(*PadPoolGraph(c.pads, c.fill));
+    auto stats = runtime::optimize::OptimizeGraph(*copy, {});
+    ASSERT_TRUE(stats.ok()) << what;
+    EXPECT_EQ(stats->fused_tf, c.fuses ? 1 : 0) << what;
+    EXPECT_EQ(copy->nodes().size(), c.fuses ? 1u : 2u) << what;
+    const std::vector<Tensor> inputs = {Floats(Shape{1, 7, 9, 3}, 0.5f, 8)};
+    const auto want = RunGraph(PadPoolGraph(c.pads, c.fill), false, inputs);
+    const auto got = RunGraph(PadPoolGraph(c.pads, c.fill), true, inputs);
+    ASSERT_EQ(want.size(), 1u) << what;
+    ASSERT_EQ(got.size(), 1u) << what;
+    ASSERT_EQ(got[0].shape(), want[0].shape()) << what;
+    for (int64_t i = 0; i < want[0].NumElements(); ++i)
+      ASSERT_EQ(got[0].data<float>()[i], want[0].data<float>()[i]) << what << " element " << i;
+  }
 }
 
 }  // namespace
