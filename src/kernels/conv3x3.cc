@@ -3,6 +3,7 @@
 #include "kernels/conv3x3.h"
 
 #include <algorithm>
+
 #include "kernels/simd.h"
 
 namespace ferry::kernels {

@@ -2,6 +2,7 @@
 #include "kernels/conv7x7s2.h"
 
 #include <algorithm>
+
 #include "kernels/simd.h"
 
 namespace ferry::kernels {
