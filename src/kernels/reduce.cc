@@ -50,8 +50,29 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
     std::fill(acc.begin(), acc.end(), -std::numeric_limits<Acc>::infinity());
   if (op == ReduceOp::kMin && std::is_floating_point_v<T>)
     std::fill(acc.begin(), acc.end(), std::numeric_limits<Acc>::infinity());
-  // Walk x in memory order, tracking the output index with an odometer.
   const int m = static_cast<int>(dims.size());
+  // Rows reduced along their contiguous last axis ([kept, reduced] or all reduced: LayerNorm's
+  // and softmax's means, TF's Mean over channels): one tight loop per row, the op chosen
+  // outside it. Same order of additions as the walk below, so the same results.
+  const bool rows = (m == 1 && kind[0]) || (m == 2 && !kind[0] && kind[1]);
+  const bool done = rows && (op == ReduceOp::kSum || op == ReduceOp::kMean ||
+                             op == ReduceOp::kMax || op == ReduceOp::kMin);
+  if (done) {
+    const int64_t n = dims[m - 1];
+    for (int64_t o = 0; o < ny; ++o) {
+      const T* xr = x + o * n;
+      Acc a = acc[o];
+      if (op == ReduceOp::kSum || op == ReduceOp::kMean) {
+        for (int64_t i = 0; i < n; ++i) a += static_cast<Acc>(xr[i]);
+      } else if (op == ReduceOp::kMax) {
+        for (int64_t i = 0; i < n; ++i) a = std::max(a, static_cast<Acc>(xr[i]));
+      } else {
+        for (int64_t i = 0; i < n; ++i) a = std::min(a, static_cast<Acc>(xr[i]));
+      }
+      acc[o] = a;
+    }
+  }
+  // Walk x in memory order, tracking the output index with an odometer.
   std::vector<int64_t> ystride(m, 0);
   int64_t s = 1;
   for (int d = m - 1; d >= 0; --d) {
@@ -62,7 +83,7 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
   }
   std::vector<int64_t> idx(m, 0);
   int64_t yo = 0;
-  for (int64_t i = 0; i < nx; ++i) {
+  for (int64_t i = 0; i < (done ? 0 : nx); ++i) {
     const Acc v = static_cast<Acc>(x[i]);
     switch (op) {
       case ReduceOp::kSum:
