@@ -81,6 +81,11 @@ bool ConvWinogradCandidate(int64_t in_channels, int64_t out_channels, int64_t ke
                            int64_t kernel_w, int64_t stride_h, int64_t stride_w,
                            int64_t dilation_h, int64_t dilation_w, int64_t groups);
 
+// How many convolutions ferry's own kernels (kernels/conv3x3.h, conv7x7s2.h) have computed
+// in this process, through ConstantWeightConv2D: lets a test check that a network takes them
+// (a change to the layouts the optimizer hands over would otherwise only show as slower).
+int64_t OwnConvolutionRuns();
+
 // Buffers of one fused convolution. Blocked buffers (ConvBlockedDims, or ConvBlocked16Dims
 // where *_16c is set) need Layout::kNCHW in the params.
 struct ConvTensors {

@@ -5,6 +5,7 @@
 // explicit strides so OIHW, HWIO and grouped forms need no copy before their reorder.
 #include "kernels/conv.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -394,6 +395,8 @@ Status CheckBlocking(const ConvParams& p, const IoFormat& io) {
 // ferry's own kernels, run instead of oneDNN's where they apply (ChooseOwnKernel).
 enum class OwnKernel { kNone, k3x3, k7x7s2 };
 
+std::atomic<int64_t> own_runs{0};  // OwnConvolutionRuns()
+
 // Which of ferry's own kernels runs this call rather than oneDNN:
 //   k3x3    kernels/conv3x3.h, every buffer channels-last (NHWC params, or NCHW params with
 //           channels-last blocked buffers), and no opted-in Winograd for it;
@@ -505,6 +508,7 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
       w = impl_->own;
     }
     if (w) {  // else packed for oneDNN only, and the caller's weights are gone
+      own_runs.fetch_add(1, std::memory_order_relaxed);
       if (own == OwnKernel::k3x3) {
         Conv3x3(p, t.x, *w, t.b, t.residual, t.y, num_threads);
       } else {
@@ -555,6 +559,8 @@ Status ConstantWeightConv2D::Run(const ConvParams& p, const ConvTensors& t, int 
   }
   return Execute(*entry.prepared, p, t.x, entry.weights, t.b, t.residual, t.y, num_threads);
 }
+
+int64_t OwnConvolutionRuns() { return own_runs.load(std::memory_order_relaxed); }
 
 ConvBlocking ConvPreferredBlocking() {
   // Asks oneDNN which source layout its convolution wants for a typical mid-network shape.

@@ -14,6 +14,7 @@
 
 #include "graph_test_util.h"
 #include "kernels/conv.h"
+#include "kernels/simd.h"
 #include "onnx/ops/registry.h"
 #include "runtime/optimize/fused_attrs.h"
 #include "runtime/session.h"
@@ -27,9 +28,11 @@ using testing::Random;
 // The default-domain opset these tests build at.
 std::shared_ptr<ir::Graph> NewGraph(int64_t opset = 17) { return testing::NewGraph(opset); }
 
+// Weights uniform in [-w_scale, w_scale] (default: unit range).
 ir::Node* Conv(ir::Graph& g, const std::string& name, ir::Value* x, int64_t in_c, int64_t out_c,
-               int64_t k, uint32_t seed, int64_t group = 1) {
-  ir::Value* w = g.AddConstant(name + "_w", Random({out_c, in_c / group, k, k}, seed));
+               int64_t k, uint32_t seed, int64_t group = 1, float w_scale = 1.0f) {
+  ir::Value* w =
+      g.AddConstant(name + "_w", Random({out_c, in_c / group, k, k}, seed, -w_scale, w_scale));
   ir::Value* b = g.AddConstant(name + "_b", Random({out_c}, seed + 1));
   ir::Node* n = g.AddNode("Conv", "", name, {x, w, b}, {name + "_y"});
   n->set_attr("pads", ir::Attribute::Ints({k / 2, k / 2, k / 2, k / 2}));
@@ -398,6 +401,41 @@ TEST(OptimizeTest, ConvMaxPoolOverFourMiBAnImageRunsImageByImage) {
     EXPECT_EQ(stats->fused_pools, 1);
     ExpectSameOutputs(g, {Random({3, 3, 130, 130}, 82)}, 1e-5f);
   }
+}
+
+// A ResNet-style stem and residual block runs ferry's own convolution kernels where the CPU
+// has them (kernels/conv3x3.h, conv7x7s2.h): the stem from the NCHW input into channels-last,
+// the block's 3x3 convolutions (the second with the residual) on the channels-last
+// activations the optimizer hands between them.
+// A change to those layouts would otherwise only show as a slower benchmark.
+TEST(OptimizeTest, ResNetBlockRunsFerrysOwnConvolutionKernels) {
+  auto g = NewGraph();
+  ir::Value* x = Input(*g, "x", {1, 3, 56, 56});
+  // Weights scaled by the fan-in, as trained ones are, so the activations stay near 1.
+  auto scale = [](int64_t c, int64_t k) { return 1.7f / std::sqrt(static_cast<float>(c * k * k)); };
+  ir::Node* stem = Conv(*g, "stem", x, 3, 64, 7, 90, 1, scale(3, 7));
+  stem->set_attr("strides", ir::Attribute::Ints({2, 2}));
+  ir::Value* a = AddMaxPool(*g, "pool", Unary(*g, "Relu", stem->output(0)), {3, 3}, {2, 2},
+                            {1, 1, 1, 1})->output(0);  // 14 x 14
+  ir::Value* b = Unary(*g, "Relu", Conv(*g, "conv1", a, 64, 64, 3, 91, 1, scale(64, 3))->output(0));
+  ir::Value* c = Conv(*g, "conv2", b, 64, 64, 3, 92, 1, scale(64, 3))->output(0);
+  ir::Value* sum = g->AddNode("Add", "", "add", {c, a}, {"sum"})->output(0);
+  // conv3 writes the graph's NCHW output, which only oneDNN's kernel does.
+  g->outputs().push_back(
+      Conv(*g, "conv3", Unary(*g, "Relu", sum), 64, 32, 3, 94, 1, scale(64, 3))->output(0));
+  const std::vector<Tensor> inputs = {Random({1, 3, 56, 56}, 93)};
+  ExpectSameOutputs(g, inputs, 1e-5f);  // against the unoptimized graph, on oneDNN
+
+  if (!kernels::HasAvx512() ||
+      kernels::ConvPreferredBlocking() != kernels::ConvBlocking::kChannelsLast)
+    GTEST_SKIP() << "no AVX-512 channels-last path on this CPU";
+  SessionOptions options;
+  options.num_threads = 2;
+  auto session = Session::Create(g, onnx::OnnxOpSet(), options);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  const int64_t before = kernels::OwnConvolutionRuns();
+  ASSERT_TRUE((*session)->Run(inputs).ok());
+  EXPECT_EQ(kernels::OwnConvolutionRuns() - before, 3);  // the stem, conv1, conv2 + residual
 }
 
 TEST(OptimizeTest, ConstantFoldingAndShapeOfStaticInput) {
