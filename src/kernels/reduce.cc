@@ -55,9 +55,9 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
   // and softmax's means, TF's Mean over channels): one tight loop per row, the op chosen
   // outside it. Same order of additions as the walk below, so the same results.
   const bool rows = (m == 1 && kind[0]) || (m == 2 && !kind[0] && kind[1]);
-  const bool done = rows && (op == ReduceOp::kSum || op == ReduceOp::kMean ||
+  const bool by_rows = rows && (op == ReduceOp::kSum || op == ReduceOp::kMean ||
                              op == ReduceOp::kMax || op == ReduceOp::kMin);
-  if (done) {
+  if (by_rows) {
     const int64_t n = dims[m - 1];
     for (int64_t o = 0; o < ny; ++o) {
       const T* xr = x + o * n;
@@ -71,54 +71,55 @@ void Reduce(ReduceOp op, const T* x, const std::vector<int64_t>& x_shape,
       }
       acc[o] = a;
     }
-  }
-  // Walk x in memory order, tracking the output index with an odometer.
-  std::vector<int64_t> ystride(m, 0);
-  int64_t s = 1;
-  for (int d = m - 1; d >= 0; --d) {
-    if (!kind[d]) {
-      ystride[d] = s;
-      s *= dims[d];
-    }
-  }
-  std::vector<int64_t> idx(m, 0);
-  int64_t yo = 0;
-  for (int64_t i = 0; i < (done ? 0 : nx); ++i) {
-    const Acc v = static_cast<Acc>(x[i]);
-    switch (op) {
-      case ReduceOp::kSum:
-      case ReduceOp::kMean:
-        acc[yo] += v;
-        break;
-      case ReduceOp::kMax:
-        acc[yo] = std::max(acc[yo], v);
-        break;
-      case ReduceOp::kMin:
-        acc[yo] = std::min(acc[yo], v);
-        break;
-      case ReduceOp::kProd:
-        acc[yo] *= v;
-        break;
-      case ReduceOp::kL1:
-        acc[yo] += v < Acc(0) ? static_cast<Acc>(-v) : v;
-        break;
-      case ReduceOp::kL2:
-      case ReduceOp::kSumSquare:
-        acc[yo] += v * v;
-        break;
-      case ReduceOp::kLogSum:
-        acc[yo] += v;
-        break;
-      case ReduceOp::kLogSumExp:
-        // Double accumulation: float inputs cannot overflow exp before |x| > 709.
-        acc[yo] += static_cast<Acc>(std::exp(static_cast<double>(v)));
-        break;
-    }
+  } else {
+    // Walk x in memory order, tracking the output index with an odometer.
+    std::vector<int64_t> ystride(m, 0);
+    int64_t s = 1;
     for (int d = m - 1; d >= 0; --d) {
-      yo += ystride[d];
-      if (++idx[d] < dims[d]) break;
-      yo -= ystride[d] * dims[d];
-      idx[d] = 0;
+      if (!kind[d]) {
+        ystride[d] = s;
+        s *= dims[d];
+      }
+    }
+    std::vector<int64_t> idx(m, 0);
+    int64_t yo = 0;
+    for (int64_t i = 0; i < nx; ++i) {
+      const Acc v = static_cast<Acc>(x[i]);
+      switch (op) {
+        case ReduceOp::kSum:
+        case ReduceOp::kMean:
+          acc[yo] += v;
+          break;
+        case ReduceOp::kMax:
+          acc[yo] = std::max(acc[yo], v);
+          break;
+        case ReduceOp::kMin:
+          acc[yo] = std::min(acc[yo], v);
+          break;
+        case ReduceOp::kProd:
+          acc[yo] *= v;
+          break;
+        case ReduceOp::kL1:
+          acc[yo] += v < Acc(0) ? static_cast<Acc>(-v) : v;
+          break;
+        case ReduceOp::kL2:
+        case ReduceOp::kSumSquare:
+          acc[yo] += v * v;
+          break;
+        case ReduceOp::kLogSum:
+          acc[yo] += v;
+          break;
+        case ReduceOp::kLogSumExp:
+          // Double accumulation: float inputs cannot overflow exp before |x| > 709.
+          acc[yo] += static_cast<Acc>(std::exp(static_cast<double>(v)));
+          break;
+      }
+      for (int d = m - 1; d >= 0; --d) {
+        yo += ystride[d];
+        if (++idx[d] < dims[d]) break;
+        yo -= ystride[d] * dims[d];
+        idx[d] = 0;
+      }
     }
   }
   const int64_t count = ny ? nx / ny : 0;

@@ -251,11 +251,12 @@ class Einsum final : public runtime::Op {
         if (p[i] != static_cast<int>(i)) return false;
       return true;
     };
+    const bool a_in_order = identity(pa), b_in_order = identity(pb);
     std::vector<float> xs, ys;
-    if (!identity(pa)) xs = PermuteCopy(a->data<float>(), a->shape().dims(), pa);
-    if (!identity(pb)) ys = PermuteCopy(b->data<float>(), b->shape().dims(), pb);
-    const float* x = identity(pa) ? a->data<float>() : xs.data();
-    const float* y = identity(pb) ? b->data<float>() : ys.data();
+    if (!a_in_order) xs = PermuteCopy(a->data<float>(), a->shape().dims(), pa);
+    if (!b_in_order) ys = PermuteCopy(b->data<float>(), b->shape().dims(), pb);
+    const float* x = a_in_order ? a->data<float>() : xs.data();
+    const float* y = b_in_order ? b->data<float>() : ys.data();
     std::vector<float> c(nb * nm * nn, 0.f);
     // oneDNN's sgemm (the plain triple loop took 77 us a call on the TransformerEncoder's
     // projections).

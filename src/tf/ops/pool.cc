@@ -56,14 +56,17 @@ class Pool final : public runtime::Op {
     p.kernel_w = attrs_.ksize[2];
     p.stride_h = attrs_.strides[1];
     p.stride_w = attrs_.strides[2];
-    p.out_h = in.h.out;
-    p.out_w = in.w.out;
-    p.pad_top = in.h.pad_before;
-    p.pad_left = in.w.pad_before;
-    // SAME's padding after: whatever the last window hangs past the input.
-    p.pad_bottom = std::max<int64_t>((p.out_h - 1) * p.stride_h + p.kernel_h - ih - p.pad_top, 0);
-    p.pad_right = std::max<int64_t>((p.out_w - 1) * p.stride_w + p.kernel_w - iw - p.pad_left, 0);
-    if (!fused_pads_.empty()) {  // a folded PadV2 of -inf (runtime/optimize/fuse_tf.cc)
+    if (fused_pads_.empty()) {
+      p.out_h = in.h.out;
+      p.out_w = in.w.out;
+      p.pad_top = in.h.pad_before;
+      p.pad_left = in.w.pad_before;
+      // SAME's padding after: whatever the last window hangs past the input.
+      p.pad_bottom =
+          std::max<int64_t>((p.out_h - 1) * p.stride_h + p.kernel_h - ih - p.pad_top, 0);
+      p.pad_right =
+          std::max<int64_t>((p.out_w - 1) * p.stride_w + p.kernel_w - iw - p.pad_left, 0);
+    } else {  // a folded PadV2 of -inf (runtime/optimize/fuse_tf.cc)
       p.pad_top = fused_pads_[0];
       p.pad_left = fused_pads_[1];
       p.pad_bottom = fused_pads_[2];

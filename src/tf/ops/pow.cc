@@ -21,14 +21,6 @@ class Pow final : public runtime::Op {
                        DataTypeName(b->dtype()));
     FERRY_ASSIGN_OR_RETURN(Shape s, BroadcastShape(a->shape(), b->shape(), ctx));
     FERRY_ASSIGN_OR_RETURN(Tensor * out, ctx.Output(0, a->dtype(), s));
-    // x ** 2 (the decomposed LayerNorm's variance) as x * x: one correctly rounded product,
-    // as powf's result, at a fraction of a pow call per element.
-    if (a->dtype() == DataType::kFloat32 && b->NumElements() == 1 && b->data<float>()[0] == 2.0f) {
-      const float* x = a->data<float>();
-      float* o = out->data<float>();
-      for (int64_t i = 0; i < a->NumElements(); ++i) o[i] = x[i] * x[i];
-      return Status::Ok();
-    }
     Status st = Status::Ok();
     const bool ok = VisitNumeric(a->dtype(), [&](auto tag) {
       using T = decltype(tag);
